@@ -1,0 +1,3 @@
+"""Resonance: explainable music recommendations."""
+
+__version__ = "0.1.0"

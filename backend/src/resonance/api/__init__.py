@@ -1,0 +1,1 @@
+"""FastAPI app factory, dependencies, error format and the v1 router."""

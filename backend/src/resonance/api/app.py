@@ -1,0 +1,71 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from resonance import __version__
+from resonance.api import health, metrics
+from resonance.api.context import AppContext
+from resonance.api.deps import ServiceAuth
+from resonance.api.metrics import LatencyMiddleware
+from resonance.api.middleware import RequestIdMiddleware
+from resonance.api.problems import install_problem_handlers
+from resonance.settings import Settings, get_settings
+from resonance.vectors.index import serve_single_threaded
+
+logger = logging.getLogger(__name__)
+
+
+def protected_router() -> APIRouter:
+    """Every /v1 route except health: feature routers are included here."""
+    from resonance.catalog import endpoints as catalog
+    from resonance.jobs import endpoints as jobs
+    from resonance.recommend import endpoints as recommend
+
+    router = APIRouter(dependencies=[ServiceAuth])
+    for feature in (catalog, jobs, recommend):
+        router.include_router(feature.router)
+    return router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        context = AppContext.from_settings(settings)
+        app.state.context = context
+        serve_single_threaded()
+        if settings.service_token is None:
+            logger.warning(
+                "RECOMMENDER_SERVICE_TOKEN is not set: every /v1 route except health answers 401"
+            )
+        try:
+            yield
+        finally:
+            await context.close()
+
+    app = FastAPI(
+        title="Resonance",
+        version=__version__,
+        description=(
+            "Explainable music recommendations: catalogue, ingestion, audio descriptors,"
+            " vectors and recommendations."
+        ),
+        lifespan=lifespan,
+    )
+    install_problem_handlers(app)
+    app.add_middleware(LatencyMiddleware)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(metrics.router)
+
+    v1 = APIRouter(prefix="/v1")
+    v1.include_router(health.router)
+    v1.include_router(protected_router())
+    app.include_router(v1)
+    return app

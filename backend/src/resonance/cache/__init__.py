@@ -1,0 +1,6 @@
+"""Cache and distributed locks: one interface, Redis or in-process."""
+
+from resonance.cache.base import Cache, Lock, LockNotAcquired
+from resonance.cache.factory import create_cache
+
+__all__ = ["Cache", "Lock", "LockNotAcquired", "create_cache"]

@@ -1,0 +1,1 @@
+"""The catalogue: users, artists, albums, tracks, playlists, genres and per-track features."""

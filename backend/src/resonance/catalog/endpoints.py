@@ -1,0 +1,26 @@
+"""Catalogue reads for the UI."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from resonance.api.deps import SessionDep
+from resonance.catalog import repository
+
+router = APIRouter(prefix="/catalog", tags=["catalog"])
+
+
+class CatalogStats(BaseModel):
+    tracks: int
+    artists: int
+    albums: int
+    playlists: int
+    playlist_entries: int
+    genres: int
+    users: int
+
+
+@router.get("/stats", summary="Row counts of the catalogue", response_model=CatalogStats)
+async def catalog_stats(session: SessionDep) -> CatalogStats:
+    return CatalogStats(**await repository.catalogue_counts(session))

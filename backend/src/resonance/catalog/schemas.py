@@ -1,0 +1,56 @@
+"""Plain input records for catalogue upserts, independent of where the data came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(slots=True)
+class ArtistIn:
+    name: str
+    spotify_id: str | None = None
+    genres: list[str] | None = None  # None = unknown (leave stored genres alone)
+    image_url: str | None = None
+
+
+@dataclass(slots=True)
+class AlbumIn:
+    name: str
+    spotify_id: str | None = None
+    release_date: str | None = None
+    image_url: str | None = None
+
+
+@dataclass(slots=True)
+class TrackIn:
+    name: str
+    spotify_id: str | None = None
+    isrc: str | None = None
+    duration_ms: int | None = None
+    explicit: bool = False
+    preview_url: str | None = None
+    album: AlbumIn | None = None
+    artists: list[ArtistIn] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PlaylistIn:
+    spotify_id: str | None
+    name: str
+    owner_spotify_id: str | None = None
+    owner_name: str | None = None
+    description: str | None = None
+    collaborative: bool = False
+    public: bool | None = None
+    image_url: str | None = None
+    total_items: int | None = None
+    snapshot_id: str | None = None
+    source: str = "spotify"
+
+
+@dataclass(slots=True)
+class EntryIn:
+    position: int
+    track_id: int
+    added_at: datetime | None = None

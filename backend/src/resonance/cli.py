@@ -1,0 +1,94 @@
+"""`resonance …` command line: database, server, and each feature's commands."""
+
+from __future__ import annotations
+
+import typer
+
+from resonance.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="Resonance: explainable music recommendations.")
+db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
+app.add_typer(db_app, name="db")
+
+
+def _register_features() -> None:
+    from resonance.recommend.cli import recommend_command
+    from resonance.vectors.cli import app as index_app
+
+    app.add_typer(index_app, name="index")
+    app.command("recommend")(recommend_command)
+
+
+_register_features()
+
+
+def _configure_logging(fmt: str | None = None) -> None:
+    from resonance.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(settings.log_level, fmt or settings.log_format, settings.secret_values())
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from resonance.db import migrate
+
+    settings = get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.resolved_database_url, revision)
+    typer.echo(f"database at {revision}: {_safe_url(settings.resolved_database_url)}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument("base")) -> None:
+    """Revert migrations down to REVISION (default: base, an empty database)."""
+    from resonance.db import migrate
+
+    settings = get_settings()
+    migrate.downgrade(settings.resolved_database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Bind address (default from settings)."),
+    port: int = typer.Option(None, help="Port (default from settings)."),
+    migrate_first: bool = typer.Option(
+        True, "--migrate/--no-migrate", help="Run migrations first."
+    ),
+    workers: int = typer.Option(1, help="Uvicorn worker processes."),
+) -> None:
+    """Serve the HTTP API."""
+    import uvicorn
+
+    from resonance.db import migrate
+
+    settings = get_settings()
+    _configure_logging()
+    if migrate_first:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        migrate.upgrade(settings.resolved_database_url)
+    uvicorn.run(
+        "resonance.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,72 @@
+"""`resonance recommend`: recommendations with explanations in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from resonance.settings import get_settings
+
+console = Console()
+
+
+def recommend_command(
+    playlist: str | None = typer.Option(
+        None, "--playlist", help="Spotify id of an ingested playlist"
+    ),
+    track: list[str] = typer.Option(
+        [], "--track", help="Track: Resonance id or Spotify id (repeatable)"
+    ),
+    n: int = typer.Option(20, "--n", min=1, max=100),
+    diversity: float = typer.Option(0.2, min=0.0, max=1.0),
+    genre_mode: str = typer.Option("blend", help="focus | blend | explore"),
+) -> None:
+    """Recommend tracks for a playlist or tracks, and show why."""
+    from pydantic import ValidationError
+
+    from resonance.api.context import AppContext
+    from resonance.api.problems import ProblemError
+    from resonance.recommend import service
+    from resonance.recommend.schemas import RecommendRequest
+
+    ids = [int(t) for t in track if t.isdigit()]
+    spotify_ids = [t.removeprefix("spotify:track:") for t in track if not t.isdigit()]
+    try:
+        request = RecommendRequest(
+            track_ids=ids,
+            spotify_track_ids=spotify_ids,
+            playlist_id=playlist,
+            n=n,
+            diversity=diversity,
+            genre_mode=genre_mode,
+        )
+    except ValidationError as exc:
+        console.print(f"[red]{exc.errors()[0]['msg']}[/red]")
+        raise typer.Exit(2) from exc
+
+    async def run() -> None:
+        context = AppContext.from_settings(get_settings())
+        try:
+            async with context.sessionmaker() as session:
+                response = await service.recommend(context, session, request, user_id=None)
+        finally:
+            await context.close()
+        table = Table("#", "score", "track", "why", show_lines=True)
+        for item in response.items:
+            shares = item.explanation.shares
+            top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
+            split = " + ".join(f"{k} {v:.2f}" for v, k in top)
+            artists = ", ".join(a.name for a in item.track.artists)
+            why = "\n".join([split, *item.explanation.sentences])
+            table.add_row(str(item.rank), f"{item.score:.3f}", f"{item.track.name}\n{artists}", why)
+        console.print(table)
+        console.print(f"index v{response.index_version}, {response.took_ms:.0f} ms")
+
+    try:
+        asyncio.run(run())
+    except ProblemError as exc:
+        console.print(f"[red]{exc.detail}[/red]")
+        raise typer.Exit(1) from exc

@@ -1,0 +1,116 @@
+"""Explanations computed from the same numbers as the score — never invented."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+# Descriptors in BPM are compared on this scale (a 30 BPM gap counts like a full 0→1 gap / 2).
+RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
+
+
+@dataclass
+class DescriptorComparison:
+    name: str
+    value: float
+    seeds: float
+    difference: float  # on the descriptor's comparison scale, 0 = identical
+
+    def text(self) -> str:
+        if self.name in ("tempo_bpm", "tempo"):
+            return f"{self.value:.0f} BPM vs seeds' {self.seeds:.0f}"
+        return f"{self.name.replace('_', ' ')} {self.value:.2f} vs seeds' {self.seeds:.2f}"
+
+
+@dataclass
+class Explanation:
+    """Why a track was recommended.
+
+    `shares` splits the score by component; the values add up to the score.
+    """
+
+    shares: dict[str, float]
+    imputed_blocks: list[str] = field(default_factory=list)
+    closest: list[DescriptorComparison] = field(default_factory=list)
+    farthest: list[DescriptorComparison] = field(default_factory=list)
+    shared_genres: list[str] = field(default_factory=list)
+    related_genres: list[tuple[str, str, float]] = field(default_factory=list)
+    seeds_in_common_playlists: int = 0
+    common_playlists: int = 0
+    diversity_note: str | None = None
+    genre_similarity: float | None = None
+
+    def sentences(self) -> list[str]:
+        out: list[str] = []
+        if self.closest:
+            out.append("Sounds alike: " + ", ".join(c.text() for c in self.closest))
+        if self.farthest:
+            out.append("Differs most in " + ", ".join(c.text() for c in self.farthest))
+        if self.shared_genres:
+            out.append("Shared genres: " + ", ".join(self.shared_genres))
+        elif self.related_genres:
+            g, seed_g, _ = self.related_genres[0]
+            out.append(f"Genre {g} is close to your {seed_g}")
+        if self.common_playlists:
+            out.append(
+                f"With {self.seeds_in_common_playlists} of your seeds in "
+                f"{self.common_playlists} playlist{'s' if self.common_playlists != 1 else ''}"
+            )
+        if self.imputed_blocks:
+            out.append(
+                "No " + ", ".join(self.imputed_blocks) + " data: counted at catalogue average"
+            )
+        if self.diversity_note:
+            out.append(self.diversity_note)
+        return out
+
+
+def compare_descriptors(
+    descriptors: dict[str, NDArray[np.float64]],
+    row: int,
+    seed_rows: NDArray[np.int64],
+    *,
+    closest: int = 2,
+    farthest: int = 1,
+) -> tuple[list[DescriptorComparison], list[DescriptorComparison]]:
+    comparisons: list[DescriptorComparison] = []
+    seeds = np.asarray(seed_rows, dtype=np.int64)
+    for name, values in descriptors.items():
+        value = float(values[row])
+        if math.isnan(value) or not len(seeds):
+            continue
+        seed_values = values[seeds]
+        seed_values = seed_values[~np.isnan(seed_values)]
+        if not len(seed_values):
+            continue
+        seed_mean = float(seed_values.mean())
+        scale = RANGES.get(name, 1.0)
+        comparisons.append(
+            DescriptorComparison(name, value, seed_mean, abs(value - seed_mean) / scale)
+        )
+    comparisons.sort(key=lambda c: (c.difference, c.name))
+    near = comparisons[:closest]
+    far = [c for c in reversed(comparisons) if c not in near][:farthest]
+    return near, far
+
+
+def genre_overlap(
+    item_genres: Sequence[str],
+    seed_genres: Sequence[str],
+    similarity: dict[tuple[str, str], float],
+) -> tuple[list[str], list[tuple[str, str, float]]]:
+    shared = sorted(set(item_genres) & set(seed_genres))
+    related = sorted(
+        (
+            (g, s, similarity[(g, s)])
+            for g in item_genres
+            for s in seed_genres
+            if g != s and similarity.get((g, s), 0.0) >= 0.5
+        ),
+        key=lambda t: (-t[2], t[0], t[1]),
+    )
+    return shared, related[:3]

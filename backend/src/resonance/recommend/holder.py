@@ -1,0 +1,67 @@
+"""The serving copy of the recommender: loads the newest ready index version, reloads on change."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import time
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from resonance.logging import log_fields
+from resonance.recommend.recommender import Recommender
+from resonance.vectors import repository
+from resonance.vectors.index import DEFAULT_EF_SEARCH
+from resonance.vectors.store import IndexStore
+
+logger = logging.getLogger(__name__)
+
+
+class ModelHolder:
+    """Holds one `Recommender`; swaps in a newer version without blocking readers.
+
+    Requests call `get()`; at most every `check_interval` seconds it looks up the
+    current version in the database, and a newer one is loaded in a thread and
+    swapped in whole. Readers keep the object they got, so a swap never changes a
+    recommendation half-way.
+    """
+
+    def __init__(
+        self, store: IndexStore, *, ef_search: int = DEFAULT_EF_SEARCH, check_interval: float = 5.0
+    ) -> None:
+        self.store = store
+        self.ef_search = ef_search
+        self.check_interval = check_interval
+        self.model: Recommender | None = None
+        self.loaded_version: int | None = None
+        self._checked_at = 0.0
+        self._refreshing = asyncio.Lock()
+        self._background: asyncio.Task[bool] | None = None
+
+    async def refresh(self, sessionmaker: async_sessionmaker[AsyncSession]) -> bool:
+        """Load the current version if it is newer than the one held; True if swapped."""
+        async with self._refreshing:
+            self._checked_at = time.monotonic()
+            async with sessionmaker() as session:
+                current = await repository.current_version(session)
+            if current is None or current.id == self.loaded_version:
+                return False
+            model = await asyncio.to_thread(self.store.load, current.id, self.ef_search)
+            self.model, self.loaded_version = model, current.id
+            # A catalogue holds millions of small objects (genre lists, names); moving them
+            # out of the collector's reach keeps full collections from pausing requests.
+            gc.collect()
+            gc.freeze()
+            logger.info("index loaded", extra=log_fields(version=current.id, items=model.n_items))
+            return True
+
+    async def get(self, sessionmaker: async_sessionmaker[AsyncSession]) -> Recommender | None:
+        if self.model is None:
+            await self.refresh(sessionmaker)
+        elif time.monotonic() - self._checked_at > self.check_interval and (
+            self._background is None or self._background.done()
+        ):
+            self._checked_at = time.monotonic()
+            self._background = asyncio.create_task(self.refresh(sessionmaker))
+        return self.model

@@ -1,0 +1,75 @@
+"""Maximal marginal relevance with per-artist and per-album caps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from resonance.recommend.options import RecommendOptions, resolve_cap
+
+if TYPE_CHECKING:
+    from resonance.recommend.recommender import Recommender
+    from resonance.recommend.scoring import Scored
+
+
+def diversify(
+    model: Recommender, scored: Scored, n: int, options: RecommendOptions
+) -> list[tuple[int, str | None]]:
+    """Pick n of the scored candidates (indices into `scored`), with a note when variety
+    rather than score decided a pick.
+
+    Each step takes argmax (1 − λ)·score − λ·(max similarity to earlier picks), where
+    similarity is the inner product of full vectors (the same weighted block cosines).
+    """
+    lam = options.diversity
+    pool = min(len(scored.rows), max(5 * n, 100) if lam > 0 else len(scored.rows))
+    rows = scored.rows[:pool]
+    rel = scored.total[:pool]
+    vectors = model.vectors.vectors[rows]
+    artists = model.catalogue.artist_ids[rows]
+    albums = model.catalogue.album_ids[rows]
+    artist_cap = resolve_cap(options.max_per_artist, n)
+    album_cap = resolve_cap(options.max_per_album, n)
+    artist_count: dict[int, int] = {}
+    album_count: dict[int, int] = {}
+    max_sim = np.full(pool, -np.inf)
+    taken = np.zeros(pool, bool)
+    picks: list[tuple[int, str | None]] = []
+
+    while len(picks) < n:
+        eligible = ~taken & _under_cap(artists, artist_count, artist_cap)
+        eligible &= _under_cap(albums, album_count, album_cap)
+        if not eligible.any():
+            break
+        penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
+        objective = np.where(eligible, (1 - lam) * rel - lam * penalty, -np.inf)
+        pick = int(np.argmax(objective))  # first max = higher score (rows are sorted by score)
+        best_by_score = int(np.argmax(eligible))
+        note = None
+        if lam > 0 and pick != best_by_score:
+            skipped = int((eligible[:pick]).sum())
+            note = (
+                f"Picked for variety over {skipped} higher-scoring track"
+                f"{'s' if skipped != 1 else ''}: similarity to earlier picks "
+                f"{penalty[pick]:.2f} vs {penalty[best_by_score]:.2f}"
+            )
+        picks.append((pick, note))
+        taken[pick] = True
+        _count(artist_count, int(artists[pick]))
+        _count(album_count, int(albums[pick]))
+        if lam > 0:
+            max_sim = np.maximum(max_sim, vectors @ vectors[pick])
+    return picks
+
+
+def _under_cap(ids: np.ndarray, counts: dict[int, int], cap: int | None) -> np.ndarray:
+    if cap is None or not counts:
+        return np.ones(len(ids), bool)
+    full = [k for k, v in counts.items() if v >= cap and k >= 0]
+    return ~np.isin(ids, full) if full else np.ones(len(ids), bool)
+
+
+def _count(counts: dict[int, int], key: int) -> None:
+    if key >= 0:
+        counts[key] = counts.get(key, 0) + 1

@@ -1,0 +1,312 @@
+"""`Recommender`: fit on a catalogue, then `recommend` and `similar_items`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from resonance.recommend.explain import Explanation, compare_descriptors, genre_overlap
+from resonance.recommend.mmr import diversify
+from resonance.recommend.options import RecommendOptions, Seeds
+from resonance.recommend.scoring import Scored, score_candidates
+from resonance.vectors.blocks import BLOCK_NAMES
+from resonance.vectors.build import VectorConfig, VectorSet, build_vectors
+from resonance.vectors.catalogue import Catalogue, FloatMatrix, IntArray
+from resonance.vectors.index import DEFAULT_EF_SEARCH, IndexConfig, VectorIndex
+
+
+class UnknownSeedsError(LookupError):
+    """Seeds that are not in the catalogue; `.missing` names them."""
+
+    def __init__(self, missing_tracks: list[int], missing_artists: list[int]) -> None:
+        self.missing_tracks = missing_tracks
+        self.missing_artists = missing_artists
+        parts = []
+        if missing_tracks:
+            parts.append(f"tracks {missing_tracks}")
+        if missing_artists:
+            parts.append(f"artists {missing_artists}")
+        super().__init__("unknown seeds: " + ", ".join(parts))
+
+
+class EmptyCatalogueError(RuntimeError):
+    """The recommender was asked for items before anything was indexed."""
+
+
+@dataclass
+class Recommendation:
+    track_id: int
+    score: float
+    explanation: Explanation
+    rank: int
+
+
+class Recommender:
+    """Content + co-occurrence recommender over one catalogue snapshot.
+
+    Parameters
+    ----------
+    catalogue
+        The tracks and their data.
+    vectors
+        Block vectors built from the catalogue (`build_vectors`).
+    index
+        A FAISS index over `vectors.vectors`.
+    """
+
+    def __init__(self, catalogue: Catalogue, vectors: VectorSet, index: VectorIndex) -> None:
+        if catalogue.n_items != index.size:
+            raise ValueError("the index and the catalogue disagree on the number of tracks")
+        self.catalogue = catalogue
+        self.vectors = vectors
+        self.index = index
+        self._row_of = {int(t): i for i, t in enumerate(catalogue.track_ids)}
+        self._rows_of_artist: dict[int, IntArray] = {}
+        order = np.argsort(catalogue.artist_ids, kind="stable")
+        artists, starts = np.unique(catalogue.artist_ids[order], return_index=True)
+        for artist, rows in zip(artists, np.split(order, starts[1:]), strict=True):
+            self._rows_of_artist[int(artist)] = rows.astype(np.int64)
+        self._genre_pair_cache: dict[tuple[str, str], float] = {}
+        self._map: FloatMatrix | None = None
+
+    # --- construction ---------------------------------------------------------------
+
+    @classmethod
+    def fit(
+        cls,
+        catalogue: Catalogue,
+        vector_config: VectorConfig | None = None,
+        index_config: IndexConfig | None = None,
+    ) -> Recommender:
+        """Build vectors and the index for `catalogue`."""
+        vectors = build_vectors(catalogue, vector_config)
+        return cls(catalogue, vectors, VectorIndex.build(vectors.vectors, index_config))
+
+    @property
+    def n_items(self) -> int:
+        return self.catalogue.n_items
+
+    def has_track(self, track_id: int) -> bool:
+        return track_id in self._row_of
+
+    # --- queries --------------------------------------------------------------------
+
+    def recommend(
+        self,
+        seeds: Seeds | list[int] | tuple[int, ...],
+        n: int = 20,
+        options: RecommendOptions | None = None,
+    ) -> list[Recommendation]:
+        """Recommend `n` tracks for the seeds.
+
+        Parameters
+        ----------
+        seeds
+            `Seeds`, or a list of track ids.
+        n
+            Number of results, 1–1000 (the API allows up to 100).
+        options
+            Filters and re-ranking (`RecommendOptions`).
+
+        Returns
+        -------
+        list of Recommendation
+            Best first; each with its score and an explanation whose shares sum to it.
+        """
+        if not 1 <= n <= 1000:
+            raise ValueError("n must be between 1 and 1000")
+        if self.n_items == 0:
+            raise EmptyCatalogueError("the catalogue is empty")
+        options = options or RecommendOptions()
+        if not isinstance(seeds, Seeds):
+            seeds = Seeds(track_ids=tuple(seeds))
+        seed_rows = self._seed_rows(seeds)
+        query, query_mask = self._query(seed_rows)
+        evidence = self.vectors.cooc.neighbour_scores(seed_rows)
+        candidates = self._candidates(query, evidence, seed_rows, n, options)
+        candidates = self._filter(candidates, seed_rows, options)
+        if not len(candidates):
+            return []
+        scored = score_candidates(
+            self, candidates, seed_rows, query, query_mask, options, n, evidence
+        )
+        picks = diversify(self, scored, n, options)
+        return [
+            Recommendation(
+                track_id=int(self.catalogue.track_ids[scored.rows[i]]),
+                score=float(scored.total[i]),
+                explanation=self._explain(scored, i, seed_rows, note),
+                rank=rank,
+            )
+            for rank, (i, note) in enumerate(picks, start=1)
+        ]
+
+    def similar_items(self, track_id: int, n: int = 10) -> list[Recommendation]:
+        """Tracks most similar to one track, by score alone (no diversity, no caps)."""
+        options = RecommendOptions(diversity=0.0, max_per_artist=None, max_per_album=None)
+        return self.recommend(Seeds(track_ids=(track_id,)), n=n, options=options)
+
+    # --- pipeline steps ---------------------------------------------------------------
+
+    def _seed_rows(self, seeds: Seeds) -> IntArray:
+        missing_tracks = [t for t in seeds.track_ids if t not in self._row_of]
+        missing_artists = [a for a in seeds.artist_ids if a not in self._rows_of_artist]
+        if missing_tracks or missing_artists:
+            raise UnknownSeedsError(missing_tracks, missing_artists)
+        rows = [self._row_of[t] for t in seeds.track_ids]
+        for artist in seeds.artist_ids:
+            artist_rows = self._rows_of_artist[artist]
+            # An artist stands for its most-played tracks (playlist degree), at most 10.
+            degree = self.vectors.cooc.degree[artist_rows]
+            order = np.lexsort((artist_rows, -degree))
+            rows.extend(int(r) for r in artist_rows[order[:10]])
+        if not rows:
+            raise ValueError("give at least one seed track or artist")
+        return np.asarray(sorted(set(rows)), dtype=np.int64)
+
+    def _query(self, seed_rows: IntArray) -> tuple[FloatMatrix, np.ndarray]:
+        """Per block: mean direction of the seeds that have it, scaled by √w."""
+        vectors = self.vectors
+        query = np.zeros(vectors.dim, np.float32)
+        query_mask = np.zeros(len(BLOCK_NAMES), bool)
+        for b_index, block in enumerate(vectors.layout):
+            have = seed_rows[vectors.masks[seed_rows, b_index]]
+            if not len(have) or block.weight <= 0:
+                continue
+            mean = vectors.vectors[have, block.slice].mean(axis=0)
+            norm = float(np.linalg.norm(mean))
+            if norm > 1e-9:
+                query[block.slice] = mean / norm * np.sqrt(block.weight)
+                query_mask[b_index] = True
+        return query, query_mask
+
+    def _candidates(
+        self,
+        query: FloatMatrix,
+        evidence: tuple[IntArray, NDArray[np.float32]],
+        seed_rows: IntArray,
+        n: int,
+        options: RecommendOptions,
+    ) -> IntArray:
+        k = options.candidates or max(200, 10 * n)
+        k = min(k + len(seed_rows), self.n_items)
+        parts = []
+        if float(np.abs(query).sum()) > 0:
+            _, rows = self.index.search(query[None, :], k)
+            parts.append(rows[0][rows[0] >= 0])
+        cooc_rows, cooc_scores = evidence
+        if len(cooc_rows):
+            top = np.lexsort((cooc_rows, -cooc_scores))[:k]
+            parts.append(cooc_rows[top])
+        if not parts:
+            return np.empty(0, np.int64)
+        return np.unique(np.concatenate(parts))
+
+    def _filter(
+        self, candidates: IntArray, seed_rows: IntArray, options: RecommendOptions
+    ) -> IntArray:
+        keep = np.ones(len(candidates), bool)
+        if options.exclude_seeds:
+            keep &= ~np.isin(candidates, seed_rows)
+        if options.exclude:
+            excluded = [self._row_of[t] for t in options.exclude if t in self._row_of]
+            keep &= ~np.isin(candidates, np.asarray(excluded, dtype=np.int64))
+        if not options.allow_explicit and self.catalogue.explicit is not None:
+            keep &= ~self.catalogue.explicit[candidates]
+        return candidates[keep]
+
+    # --- explanations -------------------------------------------------------------------
+
+    def _explain(
+        self, scored: Scored, i: int, seed_rows: IntArray, note: str | None
+    ) -> Explanation:
+        row = int(scored.rows[i])
+        shares = {name: float(scored.components[name][i]) for name in scored.components}
+        imputed = [b for b, flag in zip(BLOCK_NAMES, scored.imputed[i], strict=True) if flag]
+        closest, farthest = compare_descriptors(self.catalogue.descriptors, row, seed_rows)
+        item_genres = self.catalogue.genres[row]
+        seed_genres = sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]})
+        shared, related = genre_overlap(
+            item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
+        )
+        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, seed_rows)
+        genre_sim = scored.genre_similarity[i]
+        return Explanation(
+            shares=shares,
+            imputed_blocks=imputed,
+            closest=closest,
+            farthest=farthest,
+            shared_genres=shared,
+            related_genres=related,
+            seeds_in_common_playlists=seeds_with,
+            common_playlists=playlists,
+            diversity_note=note,
+            genre_similarity=None if np.isnan(genre_sim) else float(genre_sim),
+        )
+
+    def _genre_pairs(self, item: list[str], seeds: list[str]) -> dict[tuple[str, str], float]:
+        space = self.vectors.genre_space
+        out = {}
+        for g in item:
+            for s in seeds:
+                key = (g, s)
+                if key not in self._genre_pair_cache:
+                    self._genre_pair_cache[key] = space.similarity(g, s)
+                out[key] = self._genre_pair_cache[key]
+        return out
+
+    def add_tracks(self, part: Catalogue) -> int:
+        """Add tracks between rebuilds; returns how many were new.
+
+        New rows are embedded with the statistics of this build (standardisation,
+        genre space, weights). They have no co-occurrence evidence until the next
+        full build, which the missing-block policy accounts for.
+        """
+        from resonance.vectors.build import embed_rows
+
+        fresh = np.asarray([t not in self._row_of for t in part.track_ids], bool)
+        if not fresh.any():
+            return 0
+        part = part.subset(np.flatnonzero(fresh))
+        vectors, masks = embed_rows(self.vectors, part)
+        start = self.n_items
+        self.catalogue.extend(part)
+        self.vectors.append(vectors, masks)
+        self.index.add(vectors)
+        for offset, track_id in enumerate(part.track_ids):
+            self._row_of[int(track_id)] = start + offset
+        for offset, artist in enumerate(part.artist_ids):
+            rows = self._rows_of_artist.get(int(artist), np.empty(0, np.int64))
+            self._rows_of_artist[int(artist)] = np.append(rows, start + offset)
+        self._map = None
+        return len(part.track_ids)
+
+    def map_coordinates(self) -> FloatMatrix:
+        """2-D coordinates of every track (PCA of the vectors), computed once per model."""
+        if self._map is None:
+            from sklearn.decomposition import PCA
+
+            vectors = self.vectors.vectors
+            if self.n_items < 3:
+                self._map = np.zeros((self.n_items, 2), np.float32)
+            else:
+                pca = PCA(n_components=2, svd_solver="randomized", random_state=0)
+                sample = vectors[:: max(1, self.n_items // 50_000)]
+                self._map = pca.fit(sample).transform(vectors).astype(np.float32)
+        return self._map
+
+    # --- persistence ----------------------------------------------------------------------
+
+    def save(self, directory: Path) -> None:
+        from resonance.vectors.persist import save_recommender
+
+        save_recommender(self, directory)
+
+    @classmethod
+    def load(cls, directory: Path, ef_search: int = DEFAULT_EF_SEARCH) -> Recommender:
+        from resonance.vectors.persist import load_recommender
+
+        return load_recommender(directory, ef_search=ef_search)

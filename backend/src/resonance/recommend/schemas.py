@@ -1,0 +1,149 @@
+"""Request and response bodies of the recommendation API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from resonance.jobs.schemas import JobOut
+
+
+class TargetIn(BaseModel):
+    name: str = Field(description='A descriptor: "energy", "brightness", "tempo_bpm", "valence"…')
+    value: float = Field(description="Wanted value ([0, 1], or BPM for tempo_bpm)")
+    strength: float = Field(0.5, ge=0.0, le=1.0, description="0 = ignore … 1 = strongest pull")
+
+
+class RecommendRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    track_ids: list[int] = Field(
+        default_factory=list, max_length=500, description="Resonance track ids"
+    )
+    spotify_track_ids: list[str] = Field(default_factory=list, max_length=500)
+    spotify_artist_ids: list[str] = Field(default_factory=list, max_length=50)
+    playlist_id: str | None = Field(
+        None, description="Spotify id of a playlist to use as seeds (ingested first if needed)"
+    )
+    n: int = Field(20, ge=1, le=100)
+    exclude_seeds: bool = True
+    exclude_playlist: bool = True
+    exclude_library: bool = False
+    allow_explicit: bool = True
+    targets: list[TargetIn] = Field(default_factory=list, max_length=10)
+    genre_mode: Literal["focus", "blend", "explore"] = "blend"
+    diversity: float = Field(0.2, ge=0.0, le=1.0)
+    max_per_artist: int | Literal["auto"] | None = "auto"
+    max_per_album: int | Literal["auto"] | None = "auto"
+    wait_seconds: float = Field(
+        8.0,
+        ge=0.0,
+        le=30.0,
+        description="How long to wait for a playlist ingestion before answering 202",
+    )
+
+    @model_validator(mode="after")
+    def _has_seeds(self) -> RecommendRequest:
+        if not (
+            self.track_ids or self.spotify_track_ids or self.spotify_artist_ids or self.playlist_id
+        ):
+            raise ValueError(
+                "give seeds: track_ids, spotify_track_ids, spotify_artist_ids or playlist_id"
+            )
+        for cap in (self.max_per_artist, self.max_per_album):
+            if isinstance(cap, int) and cap < 1:
+                raise ValueError("caps must be at least 1")
+        return self
+
+
+class ArtistOut(BaseModel):
+    id: int
+    name: str
+    spotify_id: str | None
+
+
+class TrackOut(BaseModel):
+    id: int
+    spotify_id: str | None
+    name: str
+    artists: list[ArtistOut]
+    album: str | None
+    image_url: str | None
+    duration_ms: int | None
+    explicit: bool
+    preview_url: str | None
+    genres: list[str]
+    descriptors: dict[str, float | str | None]
+    audio_status: str
+
+
+class Comparison(BaseModel):
+    name: str
+    value: float
+    seeds: float
+    text: str
+
+
+class RelatedGenre(BaseModel):
+    genre: str
+    seed_genre: str
+    similarity: float
+
+
+class ExplanationOut(BaseModel):
+    shares: dict[str, float] = Field(
+        description="Score split by component; the values sum to the score"
+    )
+    imputed_blocks: list[str]
+    closest: list[Comparison]
+    farthest: list[Comparison]
+    shared_genres: list[str]
+    related_genres: list[RelatedGenre]
+    seeds_in_common_playlists: int
+    common_playlists: int
+    diversity_note: str | None
+    genre_similarity: float | None
+    sentences: list[str]
+
+
+class RecommendationOut(BaseModel):
+    rank: int
+    score: float
+    track: TrackOut
+    explanation: ExplanationOut
+
+
+class RecommendResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+    index_version: int
+    seeds: list[TrackOut]
+    items: list[RecommendationOut]
+    took_ms: float
+
+
+class PendingResponse(BaseModel):
+    status: Literal["pending"] = "pending"
+    job: JobOut
+    detail: str
+
+
+class SimilarResponse(BaseModel):
+    index_version: int
+    track: TrackOut
+    items: list[RecommendationOut]
+
+
+class MapPoint(BaseModel):
+    id: int
+    x: float
+    y: float
+    genre: str | None
+    name: str
+
+
+class MapResponse(BaseModel):
+    index_version: int
+    total: int
+    points: list[MapPoint]
+    genres: list[str]

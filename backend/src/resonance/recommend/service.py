@@ -1,0 +1,221 @@
+"""Recommendations for the API: resolve seeds, make sure the index covers them, hydrate results."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resonance.api.context import AppContext
+from resonance.api.problems import ProblemError
+from resonance.catalog import repository as catalog
+from resonance.metrics import RECOMMEND_LATENCY
+from resonance.recommend import repository
+from resonance.recommend.holder import ModelHolder
+from resonance.recommend.options import RecommendOptions, Seeds, Target
+from resonance.recommend.recommender import EmptyCatalogueError, Recommender, UnknownSeedsError
+from resonance.recommend.schemas import (
+    MapPoint,
+    MapResponse,
+    RecommendationOut,
+    RecommendRequest,
+    RecommendResponse,
+)
+from resonance.recommend.scoring import UnknownTargetError
+from resonance.recommend.tracks import CardCache, explanation_out
+from resonance.vectors.service import build_index
+from resonance.vectors.store import IndexStore
+
+EMPTY_CATALOGUE = (
+    "The catalogue is empty: ingest a playlist or your library (POST /v1/ingest/…), "
+    "import an Exportify CSV or scan a music folder, then ask again."
+)
+
+
+def cards_of(context: AppContext) -> CardCache:
+    cache = context.services.get("cards")
+    if cache is None:
+        cache = context.services["cards"] = CardCache()
+    assert isinstance(cache, CardCache)
+    return cache
+
+
+def holder_of(context: AppContext) -> ModelHolder:
+    holder = context.services.get("index")
+    if holder is None:
+        settings = context.settings
+        holder = ModelHolder(
+            IndexStore(settings.index_dir), ef_search=settings.index_hnsw_ef_search
+        )
+        context.services["index"] = holder
+    assert isinstance(holder, ModelHolder)
+    return holder
+
+
+async def current_model(context: AppContext, *, need: list[int] | None = None) -> Recommender:
+    """The serving model; rebuilt first when the catalogue has tracks it lacks (`need`)."""
+    holder = holder_of(context)
+    model = await holder.get(context.sessionmaker)
+    if model is None or (need and any(not model.has_track(t) for t in need)):
+        # The catalogue moved on since the last build (a fresh ingestion): build now.
+        result = await build_index_or_409(context)
+        if result is not None:
+            await holder.refresh(context.sessionmaker)
+        model = holder.model
+    if model is None or model.n_items == 0:
+        raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet")
+    return model
+
+
+async def build_index_or_409(context: AppContext) -> int | None:
+    from resonance.vectors.service import EmptyCatalogue
+
+    try:
+        result = await build_index(context.sessionmaker, context.cache, context.settings)
+    except EmptyCatalogue as exc:
+        raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet") from exc
+    if result.skipped:
+        # Another process is building; wait for it rather than build twice.
+        await context.cache.acquire_lock("index:rebuild", ttl=1.0, wait=120.0)
+        return None
+    return result.version
+
+
+@dataclass
+class ResolvedSeeds:
+    track_ids: list[int]
+    artist_ids: list[int]
+    playlist_track_ids: list[int]
+
+
+async def resolve_seeds(
+    context: AppContext, session: AsyncSession, request: RecommendRequest
+) -> ResolvedSeeds:
+    missing: list[str] = []
+    track_ids = list(dict.fromkeys(request.track_ids))
+    found = await cards_of(context).get(session, track_ids)
+    missing += [f"track {t}" for t in track_ids if t not in found]
+    if request.spotify_track_ids:
+        by_spotify = await catalog.track_ids_by_spotify_ids(session, request.spotify_track_ids)
+        missing += [f"spotify track {s}" for s in request.spotify_track_ids if s not in by_spotify]
+        track_ids += [by_spotify[s] for s in request.spotify_track_ids if s in by_spotify]
+    artist_ids: list[int] = []
+    if request.spotify_artist_ids:
+        artists = await repository.artist_ids_by_spotify_ids(session, request.spotify_artist_ids)
+        missing += [f"spotify artist {a}" for a in request.spotify_artist_ids if a not in artists]
+        artist_ids = [artists[a] for a in request.spotify_artist_ids if a in artists]
+    playlist_tracks: list[int] = []
+    if request.playlist_id:
+        tracks = await repository.ingested_playlist_tracks(session, request.playlist_id)
+        if tracks is None:
+            missing.append(f"playlist {request.playlist_id} (not ingested)")
+        else:
+            playlist_tracks = tracks
+            track_ids += tracks
+    if missing:
+        raise ProblemError(
+            404, "Unknown seeds: " + ", ".join(missing), title="Unknown seeds", missing=missing
+        )
+    if not track_ids and not artist_ids:
+        raise ProblemError(422, "The seeds resolve to no tracks (an empty playlist?).")
+    return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
+
+
+async def recommend(
+    context: AppContext, session: AsyncSession, request: RecommendRequest, *, user_id: int | None
+) -> RecommendResponse:
+    started = time.perf_counter()
+    seeds = await resolve_seeds(context, session, request)
+    model = await current_model(context, need=seeds.track_ids)
+    exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
+    if request.exclude_library and user_id is not None:
+        exclude |= set(await catalog.library_track_ids(session, user_id))
+    options = RecommendOptions(
+        exclude_seeds=request.exclude_seeds,
+        exclude=frozenset(exclude),
+        allow_explicit=request.allow_explicit,
+        targets=tuple(Target(t.name, t.value, t.strength) for t in request.targets),
+        genre_mode=request.genre_mode,
+        diversity=request.diversity,
+        max_per_artist=request.max_per_artist,
+        max_per_album=request.max_per_album,
+    )
+    try:
+        with RECOMMEND_LATENCY.time():
+            items = model.recommend(
+                Seeds(track_ids=tuple(seeds.track_ids), artist_ids=tuple(seeds.artist_ids)),
+                n=request.n,
+                options=options,
+            )
+    except UnknownTargetError as exc:
+        raise ProblemError(422, str(exc)) from exc
+    except UnknownSeedsError as exc:
+        raise ProblemError(404, str(exc), title="Unknown seeds") from exc
+    except EmptyCatalogueError as exc:
+        raise ProblemError(409, EMPTY_CATALOGUE) from exc
+    cards = await cards_of(context).get(session, [i.track_id for i in items] + seeds.track_ids[:50])
+    holder = holder_of(context)
+    return RecommendResponse(
+        index_version=holder.loaded_version or 0,
+        seeds=[cards[t] for t in seeds.track_ids[:50] if t in cards],
+        items=[
+            RecommendationOut(
+                rank=item.rank,
+                score=round(item.score, 6),
+                track=cards[item.track_id],
+                explanation=explanation_out(item.explanation),
+            )
+            for item in items
+            if item.track_id in cards
+        ],
+        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    )
+
+
+async def similar(
+    context: AppContext, session: AsyncSession, track_id: int, n: int
+) -> tuple[int, list[RecommendationOut]]:
+    if not await cards_of(context).get(session, [track_id]):
+        raise ProblemError(404, f"Unknown seeds: track {track_id}", title="Unknown seeds")
+    model = await current_model(context, need=[track_id])
+    items = model.similar_items(track_id, n=n)
+    cards = await cards_of(context).get(session, [i.track_id for i in items])
+    return holder_of(context).loaded_version or 0, [
+        RecommendationOut(
+            rank=i.rank,
+            score=round(i.score, 6),
+            track=cards[i.track_id],
+            explanation=explanation_out(i.explanation),
+        )
+        for i in items
+        if i.track_id in cards
+    ]
+
+
+async def catalogue_map(context: AppContext, session: AsyncSession, limit: int) -> MapResponse:
+    model = await current_model(context)
+    coords = model.map_coordinates()
+    rows = np.arange(model.n_items)
+    if len(rows) > limit:
+        rows = np.sort(np.random.default_rng(0).choice(rows, size=limit, replace=False))
+    ids = [int(model.catalogue.track_ids[r]) for r in rows]
+    tracks = await catalog.get_tracks(session, ids)
+    points = [
+        MapPoint(
+            id=track_id,
+            x=round(float(coords[row, 0]), 4),
+            y=round(float(coords[row, 1]), 4),
+            genre=model.catalogue.genres[row][0] if model.catalogue.genres[row] else None,
+            name=tracks[track_id].name if track_id in tracks else "",
+        )
+        for row, track_id in zip(rows.tolist(), ids, strict=True)
+    ]
+    genres = sorted({p.genre for p in points if p.genre})
+    return MapResponse(
+        index_version=holder_of(context).loaded_version or 0,
+        total=model.n_items,
+        points=points,
+        genres=genres,
+    )

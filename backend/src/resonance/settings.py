@@ -1,0 +1,138 @@
+"""All configuration in one place, read from the environment and `.env`.
+
+Every field is documented in `.env.example` at the repository root.  The
+embedded default needs no setting at all: a SQLite file in ``data_dir``,
+in-process cache, locks and jobs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
+SPOTIFY_API_URL = "https://api.spotify.com/v1"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RESONANCE_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # --- storage -----------------------------------------------------------
+    data_dir: Path = Path("data")
+    database_url: str | None = None
+    redis_url: str | None = None
+    cache_prefix: str = "resonance:"
+
+    # --- service -----------------------------------------------------------
+    service_token: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("RECOMMENDER_SERVICE_TOKEN", "RESONANCE_SERVICE_TOKEN"),
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+
+    # --- Spotify -----------------------------------------------------------
+    demo_mode: bool = False
+    sandbox_url: str = "http://127.0.0.1:8765"
+    spotify_client_id: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SPOTIFY_CLIENT_ID", "RESONANCE_SPOTIFY_CLIENT_ID"),
+    )
+    spotify_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SPOTIFY_CLIENT_SECRET", "RESONANCE_SPOTIFY_CLIENT_SECRET"),
+    )
+    spotify_redirect_uri: str = Field(
+        default="http://127.0.0.1:3000/callback",
+        validation_alias=AliasChoices("SPOTIFY_REDIRECT_URI", "RESONANCE_SPOTIFY_REDIRECT_URI"),
+    )
+    spotify_accounts_url: str | None = None
+    spotify_api_url: str | None = None
+    spotify_quota_mode: Literal["auto", "development", "extended"] = "auto"
+    spotify_max_retry_after: float = 30.0
+    spotify_max_retries: int = 4
+    spotify_timeout: float = 15.0
+    spotify_max_concurrency: int = 8
+
+    # --- audio -------------------------------------------------------------
+    audio_sample_rate: int = 22050
+    audio_excerpt_seconds: float = 30.0
+    audio_workers: int = 0  # 0 = one per core
+    preview_provider_url: str | None = None
+    download_allowed_hosts: list[str] = Field(
+        default_factory=lambda: ["p.scdn.co", "cdnt-preview.dzcdn.net", "cdns-preview-d.dzcdn.net"]
+    )
+    download_max_bytes: int = 5_000_000
+    download_timeout: float = 20.0
+
+    # --- vectors, index, recommendations ----------------------------------
+    weight_audio: float = 0.35
+    weight_spotify: float = 0.15
+    weight_genre: float = 0.2
+    weight_cooc: float = 0.3
+    # Sparse playlist co-occurrence evidence (item kNN), added on top of the blocks.
+    weight_playlists: float = 2.0
+    index_exact_threshold: int = 50_000
+    index_hnsw_m: int = 32
+    index_hnsw_ef_construction: int = 80
+    index_hnsw_ef_search: int = 128
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'resonance.db'}"
+
+    @property
+    def accounts_url(self) -> str:
+        if self.spotify_accounts_url:
+            return self.spotify_accounts_url.rstrip("/")
+        return self.sandbox_url.rstrip("/") if self.demo_mode else SPOTIFY_ACCOUNTS_URL
+
+    @property
+    def api_url(self) -> str:
+        if self.spotify_api_url:
+            return self.spotify_api_url.rstrip("/")
+        return f"{self.sandbox_url.rstrip('/')}/v1" if self.demo_mode else SPOTIFY_API_URL
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def block_weights(self) -> dict[str, float]:
+        return {
+            "audio": self.weight_audio,
+            "spotify": self.weight_spotify,
+            "genre": self.weight_genre,
+            "cooc": self.weight_cooc,
+        }
+
+    def secret_values(self) -> list[str]:
+        """Values that must never appear in logs."""
+        found = [
+            s.get_secret_value() for s in (self.service_token, self.spotify_client_secret) if s
+        ]
+        return [value for value in found if len(value) >= 6]
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

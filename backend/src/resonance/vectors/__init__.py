@@ -1,0 +1,1 @@
+"""Track vectors (blocks, weights, normalisation) and the FAISS index store."""

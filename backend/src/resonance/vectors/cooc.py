@@ -1,0 +1,135 @@
+"""Playlist co-occurrence: sparse item–item counts and a dense PPMI + SVD embedding."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from resonance.vectors.catalogue import FloatMatrix, IntArray
+
+
+def playlist_matrix(playlists: Sequence[IntArray], n_items: int) -> sp.csr_matrix:
+    """Binary playlist × item matrix (a track repeated in a playlist counts once)."""
+    rows = np.concatenate([np.full(len(p), i, dtype=np.int64) for i, p in enumerate(playlists)])
+    cols = (
+        np.concatenate([np.asarray(p, dtype=np.int64) for p in playlists])
+        if playlists
+        else np.empty(0, np.int64)
+    )
+    data = np.ones(len(rows), dtype=np.float32)
+    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(playlists), n_items), dtype=np.float32)
+    matrix.data[:] = 1.0  # duplicates were summed
+    return matrix
+
+
+@dataclass
+class Cooccurrence:
+    """Item–item co-occurrence counts and the playlists behind them.
+
+    Attributes
+    ----------
+    counts
+        CSR item × item: number of playlists containing both (diagonal zero).
+    membership
+        CSC playlist × item, to count shared playlists for explanations.
+    degree
+        Number of playlists containing each item.
+    """
+
+    counts: sp.csr_matrix
+    membership: sp.csc_matrix
+    degree: NDArray[np.float32]
+
+    @classmethod
+    def fit(cls, playlists: Sequence[IntArray], n_items: int) -> Cooccurrence:
+        if not playlists:
+            empty = sp.csr_matrix((n_items, n_items), dtype=np.float32)
+            return cls(
+                empty, sp.csc_matrix((0, n_items), dtype=np.float32), np.zeros(n_items, np.float32)
+            )
+        membership = playlist_matrix(playlists, n_items)
+        counts = (membership.T @ membership).tocsr()
+        counts.setdiag(0)
+        counts.eliminate_zeros()
+        degree = np.asarray(membership.sum(axis=0)).ravel().astype(np.float32)
+        return cls(counts.astype(np.float32), membership.tocsc(), degree)
+
+    def neighbour_scores(self, seed_rows: IntArray) -> tuple[IntArray, NDArray[np.float32]]:
+        """Item-kNN evidence for a set of seeds: Σ_s C[s, i] / sqrt(deg_s · deg_i).
+
+        Returns the candidate rows with positive evidence and their scores (cosine
+        co-occurrence summed over seeds, divided by the number of seeds so it
+        stays in [0, 1]).
+        """
+        if not len(seed_rows):
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        seeds = np.asarray(seed_rows, dtype=np.int64)
+        block = self.counts[seeds]
+        if block.nnz == 0:
+            return np.empty(0, np.int64), np.empty(0, np.float32)
+        # Work on the seeds' non-zeros only: never densify a catalogue-wide vector.
+        per_row = np.diff(block.indptr)
+        seed_norm = np.sqrt(np.maximum(self.degree[seeds], 1.0))
+        weights = block.data / np.repeat(seed_norm, per_row)
+        rows, inverse = np.unique(block.indices, return_inverse=True)
+        summed = np.bincount(inverse, weights=weights)
+        scores = summed / np.sqrt(np.maximum(self.degree[rows], 1.0)) / len(seeds)
+        return rows.astype(np.int64), scores.astype(np.float32)
+
+    def shared_playlists(self, item: int, seed_rows: IntArray) -> tuple[int, int]:
+        """(seeds co-occurring with item, playlists holding the item and at least one seed)."""
+        item_lists = self.membership.indices[
+            self.membership.indptr[item] : self.membership.indptr[item + 1]
+        ]
+        if not len(item_lists) or not len(seed_rows):
+            return 0, 0
+        seeds_with = 0
+        shared: set[int] = set()
+        item_set = set(item_lists.tolist())
+        for seed in seed_rows:
+            seed_lists = self.membership.indices[
+                self.membership.indptr[seed] : self.membership.indptr[seed + 1]
+            ]
+            common = item_set.intersection(seed_lists.tolist())
+            if common:
+                seeds_with += 1
+                shared |= common
+        return seeds_with, len(shared)
+
+
+def ppmi_embedding(
+    cooc: Cooccurrence, dim: int, *, seed: int = 0, shift: float = 1.0
+) -> tuple[FloatMatrix, NDArray[np.bool_]]:
+    """Dense item vectors from positive PMI of co-occurrence, by truncated SVD.
+
+    Items in no playlist with another item get no vector (mask False): they have
+    no co-occurrence evidence, and a zero vector would be a fake one.
+    """
+    from sklearn.utils.extmath import randomized_svd
+
+    counts = cooc.counts.tocoo()
+    n = counts.shape[0]
+    mask = np.asarray(cooc.counts.getnnz(axis=1) > 0)
+    if counts.nnz == 0 or n < 3:
+        return np.zeros((n, dim), np.float32), np.zeros(n, bool)
+    row_sum = np.asarray(cooc.counts.sum(axis=1)).ravel()
+    # PMI(i, j) = log(P(i, j) / (P(i) · P_α(j))) with context smoothing α = 0.75
+    # (Levy, Goldberg & Dagan 2015), which simplifies to log(C_ij · Z / (r_i · r_j^α)).
+    context = row_sum**0.75
+    z = float(context.sum())
+    pmi = np.log(counts.data * z / (row_sum[counts.row] * context[counts.col])) - np.log(shift)
+    keep = pmi > 0
+    ppmi = sp.csr_matrix(
+        (pmi[keep].astype(np.float32), (counts.row[keep], counts.col[keep])), shape=(n, n)
+    )
+    k = int(min(dim, max(1, n - 1)))
+    u, s, _ = randomized_svd(ppmi, n_components=k, n_iter=4, random_state=seed)
+    vectors = (u * np.sqrt(s)).astype(np.float32)
+    if k < dim:
+        vectors = np.hstack([vectors, np.zeros((n, dim - k), np.float32)])
+    mask &= np.linalg.norm(vectors, axis=1) > 1e-9
+    return vectors, mask

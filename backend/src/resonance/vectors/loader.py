@@ -1,0 +1,126 @@
+"""Fill a `Catalogue` from the database (one snapshot per index build)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from resonance.vectors import repository
+from resonance.vectors.catalogue import Catalogue
+
+# Spotify features that go into the `spotify` block (key and mode are categorical,
+# time signature nearly constant, loudness covered by our own dynamics).
+SPOTIFY_BLOCK = (
+    "danceability",
+    "energy",
+    "speechiness",
+    "acousticness",
+    "instrumentalness",
+    "liveness",
+    "valence",
+    "tempo",
+)
+# Spotify values shown in explanations and usable as targets, under names that do not
+# collide with Resonance's own descriptors (our "energy" is not Spotify's).
+SPOTIFY_DESCRIPTORS = {
+    "valence": "valence",
+    "danceability": "danceability",
+    "energy": "spotify_energy",
+}
+
+
+def audio_schema() -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """(descriptor version, raw feature names, human-readable descriptor names)."""
+    from resonance.audio import descriptors
+
+    return (
+        int(descriptors.DESCRIPTOR_VERSION),
+        tuple(descriptors.FEATURE_NAMES),
+        tuple(descriptors.HUMAN_DESCRIPTORS),
+    )
+
+
+async def load_catalogue(session: AsyncSession) -> Catalogue:
+    version, feature_names, human = audio_schema()
+    tracks = await repository.snapshot_tracks(session)
+    n = len(tracks)
+    row_of = {t: i for i, (t, _, _, _) in enumerate(tracks)}
+    track_ids = np.asarray([t for t, _, _, _ in tracks], np.int64)
+    album_ids = np.asarray([a if a is not None else -1 for _, a, _, _ in tracks], np.int64)
+    artist_ids = np.asarray([ar if ar is not None else -1 for _, _, _, ar in tracks], np.int64)
+    explicit = np.asarray([e for _, _, e, _ in tracks], bool)
+
+    audio = np.zeros((n, len(feature_names)), np.float32)
+    audio_mask = np.zeros(n, bool)
+    descriptors: dict[str, np.ndarray] = {
+        name: np.full(n, np.nan) for name in (*human, "tempo_bpm")
+    }
+    for track_id, blob, summary in await repository.snapshot_audio(session, version):
+        row = row_of.get(track_id)
+        values = np.frombuffer(blob, dtype="<f4")
+        if row is None or len(values) != len(feature_names) or not np.isfinite(values).all():
+            continue
+        audio[row] = values
+        audio_mask[row] = True
+        for name in descriptors:
+            value = _number(summary.get(name))
+            if value is not None:
+                descriptors[name][row] = value
+
+    spotify = np.zeros((n, len(SPOTIFY_BLOCK)), np.float32)
+    spotify_mask = np.zeros(n, bool)
+    for name in SPOTIFY_DESCRIPTORS.values():
+        descriptors[name] = np.full(n, np.nan)
+    for features in await repository.snapshot_spotify_features(session):
+        row = row_of.get(features.track_id)
+        raw = [getattr(features, name) for name in SPOTIFY_BLOCK]
+        if row is None or any(v is None for v in raw):
+            continue
+        values = np.asarray(raw, np.float32)
+        spotify[row] = np.asarray(values, np.float32)
+        spotify_mask[row] = True
+        for source, target in SPOTIFY_DESCRIPTORS.items():
+            descriptors[target][row] = float(getattr(features, source))
+    descriptors = {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
+
+    genres: list[set[str]] = [set() for _ in range(n)]
+    for track_id, genre in await repository.snapshot_track_genres(session):
+        if (row := row_of.get(track_id)) is not None:
+            genres[row].add(genre)
+    by_artist: dict[int, set[str]] = defaultdict(set)
+    for artist_id, genre in await repository.snapshot_artist_genres(session):
+        by_artist[artist_id].add(genre)
+
+    lists: dict[Any, list[int]] = defaultdict(list)
+    for playlist_id, track_id in await repository.snapshot_playlists(session):
+        lists[("playlist", playlist_id)].append(row_of[track_id])
+    for user_id, kind, track_id in await repository.snapshot_libraries(session):
+        lists[("library", user_id, kind)].append(row_of[track_id])
+    playlists = [
+        np.asarray(sorted(set(rows)), np.int64) for rows in lists.values() if len(rows) > 1
+    ]
+
+    return Catalogue(
+        track_ids=track_ids,
+        artist_ids=artist_ids,
+        album_ids=album_ids,
+        audio=audio,
+        audio_mask=audio_mask,
+        spotify=spotify,
+        spotify_mask=spotify_mask,
+        genres=[sorted(g) for g in genres],
+        playlists=playlists,
+        artist_genres=[sorted(g) for g in by_artist.values()],
+        descriptors=descriptors,
+        explicit=explicit,
+    )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None

@@ -1,0 +1,159 @@
+"""POST /v1/recommendations and friends, through the real app on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from resonance.api.app import create_app
+from resonance.db.engine import create_engine, create_sessionmaker
+from resonance.settings import Settings
+from tests.recommend.seed_catalogue import seed_catalogue
+
+TOKEN = "recommend-test-token-123456"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def seeded(sqlite_url: str) -> tuple[dict[int, int], np.ndarray]:
+    async def run() -> tuple[dict[int, int], np.ndarray]:
+        engine = create_engine(sqlite_url)
+        try:
+            return await seed_catalogue(create_sessionmaker(engine), 400)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+@pytest.fixture
+def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path, database_url=sqlite_url, service_token=TOKEN)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_empty_catalogue_is_409_with_what_to_do(client: TestClient) -> None:
+    response = client.get("/v1/map", headers=AUTH)
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "ingest a playlist" in response.json()["detail"]
+
+
+def test_recommendations_with_explanations(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    row_to_id, family = seeded
+    seeds = [row_to_id[int(r)] for r in np.flatnonzero(family == 2)[:4]]
+    response = client.post("/v1/recommendations", json={"track_ids": seeds, "n": 12}, headers=AUTH)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["index_version"] == 1
+    assert [s["id"] for s in body["seeds"]] == seeds
+    assert len(body["items"]) == 12
+    id_to_row = {v: k for k, v in row_to_id.items()}
+    assert np.mean([family[id_to_row[i["track"]["id"]]] == 2 for i in body["items"]]) >= 0.8
+    for item in body["items"]:
+        assert sum(item["explanation"]["shares"].values()) == pytest.approx(item["score"], abs=1e-4)
+        assert item["track"]["name"] and item["track"]["artists"]
+        assert item["explanation"]["sentences"]
+    assert not {i["track"]["id"] for i in body["items"]} & set(seeds)
+
+    spotify = client.post(
+        "/v1/recommendations",
+        json={
+            "spotify_track_ids": ["sp00003"],
+            "n": 5,
+            "diversity": 0.0,
+            "genre_mode": "focus",
+            "targets": [{"name": "tempo_bpm", "value": 120, "strength": 0.5}],
+        },
+        headers=AUTH,
+    )
+    assert spotify.status_code == 200, spotify.text
+    assert "targets" in spotify.json()["items"][0]["explanation"]["shares"]
+
+
+def test_playlist_seeds_and_exclusion(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    response = client.post(
+        "/v1/recommendations", json={"playlist_id": "pl0", "n": 10}, headers=AUTH
+    )
+    assert response.status_code == 200, response.text
+    seeds = {s["id"] for s in response.json()["seeds"]}
+    assert seeds
+    assert not seeds & {i["track"]["id"] for i in response.json()["items"]}
+
+
+def test_unknown_seeds_name_them(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    response = client.post(
+        "/v1/recommendations",
+        json={"track_ids": [999999], "spotify_track_ids": ["nope"], "playlist_id": "never-seen"},
+        headers=AUTH,
+    )
+    assert response.status_code == 404
+    body = response.json()
+    assert body["missing"] == [
+        "track 999999",
+        "spotify track nope",
+        "playlist never-seen (not ingested)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"track_ids": [1], "n": 0},
+        {"track_ids": [1], "n": 101},
+        {"track_ids": [1], "diversity": 1.5},
+        {"track_ids": [1], "genre_mode": "sideways"},
+        {"track_ids": [1], "max_per_artist": 0},
+        {"n": 5},
+        {"track_ids": [1], "unexpected": True},
+        {"track_ids": [1], "targets": [{"name": "energy", "value": 0.5, "strength": 3}]},
+    ],
+)
+def test_bad_options_are_422(client: TestClient, payload: dict[str, object]) -> None:
+    response = client.post("/v1/recommendations", json=payload, headers=AUTH)
+    assert response.status_code == 422
+    assert response.json()["errors"]
+
+
+def test_unknown_target_is_422(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    row_to_id, _ = seeded
+    response = client.post(
+        "/v1/recommendations",
+        json={"track_ids": [row_to_id[0]], "targets": [{"name": "sparkle", "value": 1}]},
+        headers=AUTH,
+    )
+    assert response.status_code == 422
+    assert "sparkle" in response.json()["detail"]
+
+
+def test_similar_track_details_and_map(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    row_to_id, _ = seeded
+    track_id = row_to_id[7]
+    similar = client.get(f"/v1/tracks/{track_id}/similar?n=6", headers=AUTH)
+    assert similar.status_code == 200, similar.text
+    assert len(similar.json()["items"]) == 6
+    details = client.get(f"/v1/tracks/{track_id}", headers=AUTH).json()
+    assert details["genres"] and "tempo_bpm" in details["descriptors"]
+    assert client.get("/v1/tracks/123456789", headers=AUTH).status_code == 404
+    the_map = client.get("/v1/map?limit=100", headers=AUTH).json()
+    assert the_map["total"] == 400
+    assert len(the_map["points"]) == 100
+    assert the_map["genres"]
+    health = client.get("/v1/health").json()
+    assert health["index"]["version"] == 1 and health["index"]["loaded_version"] == 1

@@ -1,0 +1,154 @@
+"""Index and recommendation performance on synthetic catalogues.
+
+For each size: build time, index memory, recall@10 of the index against exact
+search, and in-process `recommend(n=20)` latency on one core. With `--http`,
+also requests/s and latency of `POST /v1/recommendations` against a real API
+server (see bench/http_load.py).
+
+    python bench/recommend.py                       # 10k and 100k
+    python bench/recommend.py --sizes 10000,100000,1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+
+import faiss
+import numpy as np
+
+from resonance.recommend import Recommender, RecommendOptions, Seeds
+from resonance.vectors.build import VectorConfig
+from resonance.vectors.index import IndexConfig
+from resonance.vectors.synthetic import synthetic_catalogue
+
+AUDIO_DIM = 64  # about the size of the DSP descriptor vector
+
+
+def catalogue_for(n: int, seed: int = 0):  # type: ignore[no-untyped-def]
+    # Playlists ~ what a user base's libraries look like: n/20 lists of ~20 tracks.
+    return synthetic_catalogue(
+        n,
+        audio_dim=AUDIO_DIM,
+        n_playlists=max(50, n // 20),
+        playlist_len=20,
+        seed=seed,
+        audio_coverage=0.8,
+        spotify_coverage=0.3,
+    )
+
+
+def recall_at_10(
+    model: Recommender, queries: np.ndarray, candidates: int = 200
+) -> tuple[float, float]:
+    """(index recall@10, retrieval recall@10) against exact search.
+
+    The first asks the index for 10; the second is how the recommender uses it: the
+    index proposes `candidates` (K ≫ n) and exact inner products re-rank them.
+    """
+    if model.index.kind == "flat":
+        return 1.0, 1.0
+    exact = faiss.IndexFlatIP(model.vectors.dim)
+    exact.add(model.vectors.vectors)
+    _, truth = exact.search(queries, 10)
+    _, found = model.index.search(queries, 10)
+    raw = float(np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)]))
+    _, pool = model.index.search(queries, candidates)
+    hits = []
+    for q, t, rows in zip(queries, truth, pool, strict=True):
+        rows = rows[rows >= 0]
+        top = rows[np.argsort(-(model.vectors.vectors[rows] @ q), kind="stable")[:10]]
+        hits.append(len(set(t) & set(top)) / 10)
+    return raw, float(np.mean(hits))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--threshold", type=int, default=50_000, help="exact below, HNSW above")
+    parser.add_argument("--ef-search", type=int, default=128)
+    parser.add_argument("--http", action="store_true", help="also load a real server with wrk")
+    parser.add_argument("--http-seconds", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        faiss.omp_set_num_threads(2)
+        t0 = time.perf_counter()
+        catalogue, family = catalogue_for(n)
+        t_data = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        model = Recommender.fit(
+            catalogue,
+            VectorConfig(),
+            IndexConfig(exact_threshold=args.threshold, ef_search=args.ef_search),
+        )
+        t_build = time.perf_counter() - t0
+        rng = np.random.default_rng(1)
+        query_rows = rng.choice(n, size=min(args.queries, n), replace=False)
+        recall, retrieval_recall = recall_at_10(model, model.vectors.vectors[query_rows])
+
+        faiss.omp_set_num_threads(1)  # latency on one core
+        seed_sets = []
+        for r in query_rows:
+            same = np.flatnonzero(family == family[r])
+            seed_sets.append(
+                Seeds(track_ids=tuple(int(t) + 1 for t in rng.choice(same, size=5, replace=False)))
+            )
+        options = RecommendOptions()
+        for seeds in seed_sets[:20]:
+            model.recommend(seeds, n=20, options=options)  # warm-up
+        latencies = []
+        for seeds in seed_sets:
+            t0 = time.perf_counter()
+            model.recommend(seeds, n=20, options=options)
+            latencies.append((time.perf_counter() - t0) * 1000)
+        lat = np.asarray(latencies)
+        http = {"rps": float("nan"), "p50_ms": float("nan"), "p99_ms": float("nan"), "errors": 0.0}
+        if args.http:
+            from http_load import run_http
+
+            http = run_http(model, family, duration=args.http_seconds, connections=args.connections)
+        rows.append(
+            {
+                "tracks": n,
+                "index": model.index.kind,
+                "dim": model.vectors.dim,
+                "data s": t_data,
+                "build s": t_build,
+                "index MB": model.index.memory_bytes() / 2**20,
+                "recall@10": recall,
+                "K=200 rec@10": retrieval_recall,
+                "p50 ms": np.percentile(lat, 50),
+                "p99 ms": np.percentile(lat, 99),
+                "peak RSS MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "HTTP req/s": http["rps"],
+                "HTTP p50 ms": http["p50_ms"],
+                "HTTP p99 ms": http["p99_ms"],
+                "non-2xx": http["errors"],
+            }
+        )
+        print(f"done {n}", file=sys.stderr, flush=True)
+
+    columns = list(rows[0])
+    print(" ".join(f"{c:>11}" for c in columns))
+    for row in rows:
+        cells = []
+        for c in columns:
+            value = row[c]
+            if isinstance(value, float):
+                cells.append(f"{value:>11.3f}" if "rec" in c else f"{value:>11.1f}")
+            else:
+                cells.append(f"{value!s:>11}")
+        print(" ".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
