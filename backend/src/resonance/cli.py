@@ -12,10 +12,12 @@ app.add_typer(db_app, name="db")
 
 
 def _register_features() -> None:
+    from resonance.jobs.cli import app as jobs_app
     from resonance.recommend.cli import recommend_command
     from resonance.vectors.cli import app as index_app
 
     app.add_typer(index_app, name="index")
+    app.add_typer(jobs_app, name="jobs")
     app.command("recommend")(recommend_command)
 
 
@@ -78,6 +80,23 @@ def serve(
         log_config=None,
         access_log=False,
     )
+
+
+@app.command()
+def worker(
+    check: bool = typer.Option(False, "--check", help="Exit 0 if the queue is reachable."),
+) -> None:
+    """Run an arq worker executing jobs from the Redis queue (needs RESONANCE_REDIS_URL)."""
+    from resonance.jobs import worker as job_worker
+
+    settings = get_settings()
+    if check:
+        raise typer.Exit(0 if job_worker.check(settings) else 1)
+    if not settings.redis_url:
+        typer.echo("resonance worker needs RESONANCE_REDIS_URL (jobs run in-process without it)")
+        raise typer.Exit(2)
+    _configure_logging()
+    job_worker.run_worker(settings)
 
 
 def _safe_url(url: str) -> str:

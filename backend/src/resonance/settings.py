@@ -77,6 +77,17 @@ class Settings(BaseSettings):
     download_max_bytes: int = 5_000_000
     download_timeout: float = 20.0
 
+    # --- jobs --------------------------------------------------------------
+    # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.
+    jobs_backend: Literal["auto", "inprocess", "arq"] = "auto"
+    jobs_queue_name: str = "resonance:jobs"
+    job_concurrency: int = 2  # in-process jobs at once, and jobs per arq worker
+    job_max_attempts: int = 5
+    job_retry_base_seconds: float = 2.0
+    job_lease_seconds: float = 30.0
+    # arq re-delivers a dead worker's job once this (plus 10 s) has passed.
+    worker_job_timeout: float = 3600.0
+
     # --- vectors, index, recommendations ----------------------------------
     weight_audio: float = 0.35
     weight_spotify: float = 0.15
@@ -111,6 +122,12 @@ class Settings(BaseSettings):
         if self.spotify_api_url:
             return self.spotify_api_url.rstrip("/")
         return f"{self.sandbox_url.rstrip('/')}/v1" if self.demo_mode else SPOTIFY_API_URL
+
+    @property
+    def uses_arq(self) -> bool:
+        if self.jobs_backend == "auto":
+            return self.redis_url is not None
+        return self.jobs_backend == "arq"
 
     @property
     def index_dir(self) -> Path:

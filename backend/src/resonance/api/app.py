@@ -15,6 +15,7 @@ from resonance.api.deps import ServiceAuth
 from resonance.api.metrics import LatencyMiddleware
 from resonance.api.middleware import RequestIdMiddleware
 from resonance.api.problems import install_problem_handlers
+from resonance.jobs.service import Jobs
 from resonance.settings import Settings, get_settings
 from resonance.vectors.index import serve_single_threaded
 
@@ -40,6 +41,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         context = AppContext.from_settings(settings)
         app.state.context = context
+        jobs = Jobs(settings, context.sessionmaker, context.cache)
+        context.services["jobs"] = jobs
+        # In-process jobs die with the process: pick up what the last one left unfinished.
+        # With arq, workers do that on their own start.
+        await jobs.start(resume=not settings.uses_arq)
         serve_single_threaded()
         if settings.service_token is None:
             logger.warning(
@@ -48,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await jobs.close()
             await context.close()
 
     app = FastAPI(

@@ -112,3 +112,15 @@ async def count_jobs_by_state(session: AsyncSession) -> dict[str, int]:
 
     rows = await session.execute(select(Job.state, func.count()).group_by(Job.state))
     return {state: int(n) for state, n in rows.all()}
+
+
+async def list_unfinished_jobs(session: AsyncSession, limit: int = 1000) -> list[Job]:
+    """Jobs that still have work to do: queued, running (maybe orphaned) or waiting."""
+    return list(
+        await session.scalars(
+            select(Job)
+            .where(Job.state.not_in(TERMINAL_STATES))
+            .order_by(Job.created_at)
+            .limit(limit)
+        )
+    )

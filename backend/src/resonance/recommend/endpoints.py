@@ -6,6 +6,8 @@ from fastapi import APIRouter, Query
 
 from resonance.api.deps import ContextDep, SessionDep
 from resonance.api.problems import ProblemError
+from resonance.jobs.deps import JobsDep
+from resonance.jobs.schemas import JobOut
 from resonance.recommend import service
 from resonance.recommend.schemas import (
     MapResponse,
@@ -65,8 +67,12 @@ async def catalogue_map(
     return await service.catalogue_map(context, session, limit)
 
 
-@router.post("/index/rebuild", summary="Build a new index version now", status_code=202)
-async def rebuild_index(context: ContextDep) -> dict[str, int | None]:
-    version = await service.build_index_or_409(context)
-    await service.holder_of(context).refresh(context.sessionmaker)
-    return {"version": version or service.holder_of(context).loaded_version}
+@router.post(
+    "/index/rebuild",
+    summary="Rebuild the index as a job (joins a rebuild already under way)",
+    status_code=202,
+    response_model=JobOut,
+)
+async def rebuild_index(jobs: JobsDep) -> JobOut:
+    job, _ = await jobs.submit(kind="index", target="catalogue")
+    return JobOut.model_validate(job)
