@@ -55,18 +55,41 @@ def holder_of(context: AppContext) -> ModelHolder:
 
 
 async def current_model(context: AppContext, *, need: list[int] | None = None) -> Recommender:
-    """The serving model; rebuilt first when the catalogue has tracks it lacks (`need`)."""
+    """The serving model, covering every track in `need`.
+
+    With no model yet, build one now. Tracks ingested since the last build are
+    added to the held model incrementally (embedded with that build's
+    statistics), and a full rebuild is queued so they gain co-occurrence
+    evidence too.
+    """
     holder = holder_of(context)
     model = await holder.get(context.sessionmaker)
-    if model is None or (need and any(not model.has_track(t) for t in need)):
-        # The catalogue moved on since the last build (a fresh ingestion): build now.
-        result = await build_index_or_409(context)
-        if result is not None:
+    if model is None:
+        if await build_index_or_409(context) is not None:
             await holder.refresh(context.sessionmaker)
         model = holder.model
+    elif need and (missing := [t for t in need if not model.has_track(t)]):
+        await add_new_tracks(context, model, missing)
     if model is None or model.n_items == 0:
         raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet")
     return model
+
+
+async def add_new_tracks(context: AppContext, model: Recommender, track_ids: list[int]) -> int:
+    """Add catalogue tracks the model lacks, then queue a full rebuild; returns how many."""
+    from resonance.jobs.service import Jobs
+    from resonance.vectors.loader import load_catalogue
+
+    async with context.sessionmaker() as session:
+        catalogue = await load_catalogue(session)
+    wanted = set(track_ids)
+    rows = np.flatnonzero([int(t) in wanted for t in catalogue.track_ids])
+    # Runs on the event loop on purpose: requests read the model there, so none sees it half-added.
+    added = model.add_tracks(catalogue.subset(rows)) if rows.size else 0
+    jobs = context.services.get("jobs")
+    if added and isinstance(jobs, Jobs):
+        await jobs.submit(kind="index", target="catalogue")
+    return added
 
 
 async def build_index_or_409(context: AppContext) -> int | None:
