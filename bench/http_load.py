@@ -95,9 +95,10 @@ def run_http(
     family: np.ndarray,
     *,
     duration: int = 20,
-    connections: int = 16,
+    connections: tuple[int, ...] = (16,),
     workers: int = 2,
-) -> dict[str, float]:
+) -> list[dict[str, float]]:
+    """One server, one wrk run per number of concurrent connections."""
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (apt-get install wrk)")
     workdir = Path(tempfile.mkdtemp(prefix="resonance-http-"))
@@ -146,28 +147,31 @@ def run_http(
         stderr=(workdir / "server.log").open("wb"),
     )
     url = f"http://127.0.0.1:{port}"
+    results = []
     try:
         _wait_warm(url, bodies)
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{duration}s",
-                "--latency",
-                "-s",
-                str(script),
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        for count in connections:
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t1",
+                    f"-c{count}",
+                    f"-d{duration}s",
+                    "--latency",
+                    "-s",
+                    str(script),
+                    url,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            results.append({"connections": float(count), **_parse_wrk(out)})
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(workdir, ignore_errors=True)
-    return _parse_wrk(out)
+    return results
 
 
 def _wait_warm(url: str, bodies: list[str]) -> None:

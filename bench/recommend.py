@@ -74,10 +74,11 @@ def main() -> int:
     parser.add_argument("--ef-search", type=int, default=128)
     parser.add_argument("--http", action="store_true", help="also load a real server with wrk")
     parser.add_argument("--http-seconds", type=int, default=20)
-    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--connections", default="4,8,16", help="comma list of wrk clients")
     args = parser.parse_args()
 
     rows = []
+    http_rows: list[dict[str, float]] = []
     for n in [int(s) for s in args.sizes.split(",")]:
         faiss.omp_set_num_threads(2)
         t0 = time.perf_counter()
@@ -110,11 +111,12 @@ def main() -> int:
             model.recommend(seeds, n=20, options=options)
             latencies.append((time.perf_counter() - t0) * 1000)
         lat = np.asarray(latencies)
-        http = {"rps": float("nan"), "p50_ms": float("nan"), "p99_ms": float("nan"), "errors": 0.0}
         if args.http:
             from http_load import run_http
 
-            http = run_http(model, family, duration=args.http_seconds, connections=args.connections)
+            counts = tuple(int(c) for c in args.connections.split(","))
+            for result in run_http(model, family, duration=args.http_seconds, connections=counts):
+                http_rows.append({"tracks": float(n), **result})
         rows.append(
             {
                 "tracks": n,
@@ -128,26 +130,30 @@ def main() -> int:
                 "p50 ms": np.percentile(lat, 50),
                 "p99 ms": np.percentile(lat, 99),
                 "peak RSS MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                "HTTP req/s": http["rps"],
-                "HTTP p50 ms": http["p50_ms"],
-                "HTTP p99 ms": http["p99_ms"],
-                "non-2xx": http["errors"],
             }
         )
         print(f"done {n}", file=sys.stderr, flush=True)
 
+    print_table(rows)
+    if http_rows:
+        print("\nPOST /v1/recommendations (n=20): 2 uvicorn workers, wrk on the same 2 cores")
+        print_table(http_rows)
+    return 0
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
     columns = list(rows[0])
-    print(" ".join(f"{c:>11}" for c in columns))
+    print(" ".join(f"{c:>12}" for c in columns))
     for row in rows:
         cells = []
         for c in columns:
             value = row[c]
             if isinstance(value, float):
-                cells.append(f"{value:>11.3f}" if "rec" in c else f"{value:>11.1f}")
+                digits = 3 if "rec" in c else (0 if c in {"tracks", "connections"} else 1)
+                cells.append(f"{value:>12.{digits}f}")
             else:
-                cells.append(f"{value!s:>11}")
+                cells.append(f"{value!s:>12}")
         print(" ".join(cells))
-    return 0
 
 
 if __name__ == "__main__":
