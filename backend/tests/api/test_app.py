@@ -142,3 +142,17 @@ def test_metrics_label_routes_by_template(client: TestClient) -> None:
     assert "/v1/jobs/abc" not in body
     assert "resonance_index_items 0.0" in body
     assert 'resonance_jobs{state="running"} 0.0' in body
+
+
+def test_openapi_describes_every_route(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    assert client.get("/docs").status_code == 200
+    undocumented = [
+        f"{method.upper()} {path}"
+        for path, operations in spec["paths"].items()
+        for method, operation in operations.items()
+        if not operation.get("summary") or not operation.get("tags")
+    ]
+    assert undocumented == []
+    protected = spec["paths"]["/v1/recommendations"]["post"]
+    assert {"401", "422"} <= set(protected["responses"])

@@ -28,7 +28,15 @@ def protected_router() -> APIRouter:
     from resonance.jobs import endpoints as jobs
     from resonance.recommend import endpoints as recommend
 
-    router = APIRouter(dependencies=[ServiceAuth])
+    router = APIRouter(
+        dependencies=[ServiceAuth],
+        responses={
+            401: {
+                "description": "Missing or wrong service token (problem+json)",
+                "content": {"application/problem+json": {}},
+            }
+        },
+    )
     for feature in (catalog, jobs, recommend):
         router.include_router(feature.router)
     return router
