@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from resonance.api.deps import ContextDep, SessionDep
+from resonance.api.deps import CacheDep, ContextDep, SessionDep, SpotifyTokenDep
 from resonance.api.problems import ProblemError
+from resonance.ingest.deps import current_user
 from resonance.jobs.deps import JobsDep
 from resonance.jobs.schemas import JobOut
 from resonance.recommend import service
+from resonance.recommend.ingest_first import ingest_playlist_first
 from resonance.recommend.schemas import (
     MapResponse,
+    PendingResponse,
     RecommendRequest,
     RecommendResponse,
     SimilarResponse,
@@ -24,13 +27,33 @@ router = APIRouter(tags=["recommendations"])
 @router.post(
     "/recommendations",
     summary="Recommend tracks for seeds or a playlist, with explanations",
-    response_model=RecommendResponse,
-    responses={404: {"description": "Unknown seeds"}, 409: {"description": "Empty catalogue"}},
+    description="With `playlist_id` and the user's token (X-Spotify-Access-Token), a playlist"
+    " not yet ingested is read first; if that takes longer than `wait_seconds` the answer is"
+    " 202 with the job to poll. `exclude_library` needs the token too.",
+    response_model=RecommendResponse | PendingResponse,
+    responses={
+        202: {"description": "The playlist is still being read", "model": PendingResponse},
+        404: {"description": "Unknown seeds"},
+        409: {"description": "Empty catalogue"},
+    },
 )
 async def recommend(
-    body: RecommendRequest, context: ContextDep, session: SessionDep
-) -> RecommendResponse:
-    return await service.recommend(context, session, body, user_id=None)
+    body: RecommendRequest,
+    context: ContextDep,
+    session: SessionDep,
+    cache: CacheDep,
+    token: SpotifyTokenDep,
+    jobs: JobsDep,
+    response: Response,
+) -> RecommendResponse | PendingResponse:
+    user = await current_user(context, cache, token) if token else None
+    if body.playlist_id and user is not None:
+        pending = await ingest_playlist_first(context, jobs, body, user)
+        if pending is not None:
+            response.status_code = 202
+            response.headers["Location"] = f"/v1/jobs/{pending.job.id}"
+            return pending
+    return await service.recommend(context, session, body, user_id=user.id if user else None)
 
 
 @router.get(
