@@ -92,6 +92,11 @@ class Recommender:
     def has_track(self, track_id: int) -> bool:
         return track_id in self._row_of
 
+    def has_vector(self, track_id: int) -> bool:
+        """Whether the track is indexed with at least one block (something to compare)."""
+        row = self._row_of.get(track_id)
+        return row is not None and bool(self.vectors.masks[row].any())
+
     # --- queries --------------------------------------------------------------------
 
     def recommend(

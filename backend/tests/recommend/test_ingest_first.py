@@ -1,0 +1,104 @@
+"""POST /v1/recommendations naming a playlist Resonance has not read: ingest first, or 202."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from resonance.api.app import create_app
+from tests.spotify.fixtures import sandbox_settings
+from tests.spotify.sandbox_server import SandboxServer
+
+TOKEN = "recommend-test-token-123456"
+
+
+@pytest.fixture
+def client(sandbox: SandboxServer, sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = sandbox_settings(sandbox, tmp_path, database_url=sqlite_url, service_token=TOKEN)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def headers(sandbox: SandboxServer) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}", "X-Spotify-Access-Token": sandbox.token("demo")}
+
+
+def wait_done(client: TestClient, auth: dict[str, str], job_id: str) -> dict[str, object]:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        job: dict[str, object] = client.get(f"/v1/jobs/{job_id}", headers=auth).json()
+        if job["state"] not in {"queued", "running"}:
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_a_playlist_is_read_first_then_recommended_from(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    auth = headers(sandbox)
+    # Something to recommend from besides the seed playlist itself.
+    other = client.post(f"/v1/ingest/playlists/{sandbox.playlist_id('Long drives')}", headers=auth)
+    assert wait_done(client, auth, other.json()["id"])["state"] == "done"
+
+    playlist = sandbox.playlist_id("Jazz mix")
+    response = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": playlist, "n": 10, "wait_seconds": 30},
+        headers=auth,
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["status"] == "ok" and body["seeds"] and len(body["items"]) == 10
+    assert not {s["id"] for s in body["seeds"]} & {i["track"]["id"] for i in body["items"]}
+
+
+def test_a_slow_read_answers_202_with_the_job_to_poll(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    auth = headers(sandbox)
+    sandbox.switches(latency_ms=300)
+    playlist = sandbox.playlist_id("Pop mix")
+    first = client.post(
+        "/v1/recommendations", json={"playlist_id": playlist, "wait_seconds": 0}, headers=auth
+    )
+    assert first.status_code == 202, first.text
+    pending = first.json()
+    assert pending["status"] == "pending" and pending["job"]["kind"] == "playlist"
+    assert first.headers["location"] == f"/v1/jobs/{pending['job']['id']}"
+    # Asking again while it runs joins the same job.
+    again = client.post(
+        "/v1/recommendations", json={"playlist_id": playlist, "wait_seconds": 0}, headers=auth
+    )
+    assert again.status_code == 202 and again.json()["job"]["id"] == pending["job"]["id"]
+    sandbox.switches(latency_ms=0)
+    assert wait_done(client, auth, pending["job"]["id"])["state"] == "done"
+
+
+def test_without_a_token_an_unread_playlist_is_an_unknown_seed(client: TestClient) -> None:
+    response = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": "never-read"},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 404
+    assert response.json()["missing"] == ["playlist never-read (not ingested)"]
+
+
+def test_a_revoked_token_is_401_asking_to_sign_in_again(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    response = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": sandbox.playlist_id("Jazz mix")},
+        headers={
+            "Authorization": f"Bearer {TOKEN}",
+            "X-Spotify-Access-Token": "revoked-or-made-up",
+        },
+    )
+    assert response.status_code == 401
+    assert response.json()["type"].endswith("spotify-reauth")
