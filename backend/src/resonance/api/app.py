@@ -25,6 +25,7 @@ logger = logging.getLogger(__name__)
 def protected_router() -> APIRouter:
     """Every /v1 route except health: feature routers are included here."""
     from resonance.catalog import endpoints as catalog
+    from resonance.ingest import endpoints as ingest
     from resonance.jobs import endpoints as jobs
     from resonance.recommend import endpoints as recommend
 
@@ -37,7 +38,7 @@ def protected_router() -> APIRouter:
             }
         },
     )
-    for feature in (catalog, jobs, recommend):
+    for feature in (catalog, jobs, recommend, ingest):
         router.include_router(feature.router)
     return router
 

@@ -1,4 +1,8 @@
-"""Dialect-aware INSERT … ON CONFLICT, identical on SQLite and PostgreSQL."""
+"""Dialect-aware INSERT … ON CONFLICT, identical on SQLite and PostgreSQL.
+
+Rows go as executemany parameters, never baked into the statement, so each
+statement compiles once and is cached however many rows a call brings.
+"""
 
 from __future__ import annotations
 
@@ -45,17 +49,17 @@ async def upsert_returning(
     (an ISRC once learnt is not forgotten by a source that lacks it).
     """
     table = table_of(model)
+    stmt = insert_for(session, table)
+    excluded = stmt.excluded
+    values: dict[str, Any] = {col: excluded[col] for col in update}
+    for col in keep_existing:
+        values[col] = _coalesce(excluded[col], table.c[col])
+    stmt = stmt.on_conflict_do_update(index_elements=[key], set_=values).returning(
+        table.c[key], table.c.id
+    )
     ids: dict[Any, int] = {}
     for chunk in chunks(_dedupe(rows, key)):
-        stmt = insert_for(session, table).values(list(chunk))
-        excluded = stmt.excluded
-        values: dict[str, Any] = {col: excluded[col] for col in update}
-        for col in keep_existing:
-            values[col] = _coalesce(excluded[col], table.c[col])
-        stmt = stmt.on_conflict_do_update(index_elements=[key], set_=values).returning(
-            table.c[key], table.c.id
-        )
-        for row in (await session.execute(stmt)).all():
+        for row in (await session.execute(stmt, list(chunk))).all():
             ids[row[0]] = row[1]
     return ids
 
@@ -63,10 +67,9 @@ async def upsert_returning(
 async def insert_ignore(
     session: AsyncSession, model: type[Base], rows: Sequence[dict[str, Any]], *, keys: Sequence[str]
 ) -> None:
-    table = table_of(model)
+    stmt = insert_for(session, table_of(model)).on_conflict_do_nothing(index_elements=list(keys))
     for chunk in chunks(list(rows)):
-        stmt = insert_for(session, table).values(list(chunk))
-        await session.execute(stmt.on_conflict_do_nothing(index_elements=list(keys)))
+        await session.execute(stmt, list(chunk))
 
 
 async def upsert_many(
@@ -77,13 +80,13 @@ async def upsert_many(
     keys: Sequence[str],
     update: Sequence[str],
 ) -> None:
-    table = table_of(model)
-    for chunk in chunks(list(rows)):
-        stmt = insert_for(session, table).values(list(chunk))
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(keys), set_={col: stmt.excluded[col] for col in update}
-        )
-        await session.execute(stmt)
+    stmt = insert_for(session, table_of(model))
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={col: stmt.excluded[col] for col in update}
+    )
+    rows = _dedupe_on(rows, keys)
+    for chunk in chunks(rows):
+        await session.execute(stmt, list(chunk))
 
 
 def _coalesce(new: Any, old: Any) -> Any:
@@ -91,8 +94,12 @@ def _coalesce(new: Any, old: Any) -> Any:
 
 
 def _dedupe(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    return _dedupe_on(rows, [key])
+
+
+def _dedupe_on(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
     # ON CONFLICT cannot touch the same row twice in one statement; the last record wins.
-    by_key: dict[Any, dict[str, Any]] = {}
+    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        by_key[row[key]] = row
+        by_key[tuple(row[k] for k in keys)] = row
     return list(by_key.values())

@@ -1,0 +1,1 @@
+"""Ingestion: Spotify libraries and playlists, and Exportify CSV files, into the catalogue."""

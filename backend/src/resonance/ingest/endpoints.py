@@ -1,0 +1,119 @@
+"""Ingestion jobs, the user's library, stored playlists and saving a playlist to Spotify."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Response
+
+from resonance.api.deps import CacheDep, SessionDep, SettingsDep
+from resonance.api.problems import ProblemError
+from resonance.ingest import views
+from resonance.ingest.deps import SPOTIFY_ERRORS, CurrentUser, spotify_problem
+from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated, PlaylistOut
+from resonance.jobs.deps import JobsDep
+from resonance.jobs.schemas import JobOut
+from resonance.spotify.client import SpotifyClient
+
+router = APIRouter()
+_REAUTH: dict[int | str, dict[str, Any]] = {
+    401: {"description": "The Spotify token is missing, expired or revoked"}
+}
+
+
+@router.post(
+    "/ingest/library",
+    status_code=202,
+    response_model=JobOut,
+    tags=["ingest"],
+    summary="Ingest the user's Spotify library",
+    description="Saved, top and recently played tracks and the user's playlists (contents of"
+    " owned and collaborative ones). A request while one runs returns that job.",
+    responses=_REAUTH,
+)
+async def ingest_library(user: CurrentUser, jobs: JobsDep, response: Response) -> JobOut:
+    job, _ = await jobs.submit(
+        kind="library", target=user.spotify_id, user_id=user.id, secret=user.token
+    )
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobOut.model_validate(job)
+
+
+@router.post(
+    "/ingest/playlists/{playlist_id}",
+    status_code=202,
+    response_model=JobOut,
+    tags=["ingest"],
+    summary="Ingest one Spotify playlist",
+    description="Skipped when its snapshot_id is unchanged. Concurrent requests for the same"
+    " playlist share one job (same id).",
+    responses=_REAUTH,
+)
+async def ingest_playlist(
+    playlist_id: str,
+    user: CurrentUser,
+    jobs: JobsDep,
+    response: Response,
+    force: bool = Query(False, description="Re-read the entries even if unchanged"),
+) -> JobOut:
+    job, _ = await jobs.submit(
+        kind="playlist",
+        target=playlist_id,
+        user_id=user.id,
+        params={"force": force} if force else None,
+        secret=user.token,
+    )
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobOut.model_validate(job)
+
+
+@router.get(
+    "/me/library",
+    response_model=LibraryOut,
+    tags=["library"],
+    summary="The user's playlists, saved tracks and top tracks (as ingested)",
+    responses=_REAUTH,
+)
+async def my_library(
+    user: CurrentUser,
+    session: SessionDep,
+    limit: int = Query(500, ge=1, le=10_000, description="At most this many saved/top tracks"),
+) -> LibraryOut:
+    return await views.library_view(session, user.id, user.spotify_id, limit=limit)
+
+
+@router.get(
+    "/playlists/{playlist_id}",
+    response_model=PlaylistOut,
+    tags=["library"],
+    summary="An ingested playlist with its tracks",
+    responses={404: {"description": "The playlist was never ingested"}},
+)
+async def get_playlist(playlist_id: str, session: SessionDep) -> PlaylistOut:
+    found = await views.playlist_view(session, playlist_id)
+    if found is None:
+        raise ProblemError(404, f"Playlist {playlist_id!r} has not been ingested.")
+    return found
+
+
+@router.post(
+    "/playlists",
+    status_code=201,
+    response_model=PlaylistCreated,
+    tags=["library"],
+    summary="Save tracks as a new playlist in the user's Spotify account",
+    responses=_REAUTH,
+)
+async def create_playlist(
+    body: PlaylistCreate, user: CurrentUser, settings: SettingsDep, cache: CacheDep
+) -> PlaylistCreated:
+    try:
+        async with SpotifyClient(settings, user.token, cache=cache) as client:
+            created = await client.create_playlist(
+                body.name, description=body.description, public=body.public
+            )
+            await client.add_items(created["id"], [f"spotify:track:{t}" for t in body.track_ids])
+    except SPOTIFY_ERRORS as error:
+        raise spotify_problem(error) from None
+    url = (created.get("external_urls") or {}).get("spotify") or created.get("href", "")
+    return PlaylistCreated(id=created["id"], url=str(url), name=str(created.get("name", body.name)))

@@ -1,0 +1,94 @@
+"""Job handlers: "library" (target: the user's Spotify id) and "playlist" (target: its id)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from resonance.catalog.models import User
+from resonance.db.base import utcnow
+from resonance.ingest import repository
+from resonance.ingest.library import ingest_library
+from resonance.ingest.service import SpotifyIngest, UserRef
+from resonance.jobs.registry import get_handler, job_handler
+from resonance.jobs.runtime import JobRun
+from resonance.spotify.client import SpotifyClient
+from resonance.spotify.errors import ReauthorizationRequired
+
+logger = logging.getLogger(__name__)
+
+
+async def _client(run: JobRun) -> SpotifyClient:
+    token = await run.secret()
+    if token is None:
+        # The token lives in the cache only (never the DB) and it has gone: ask for a new sign-in.
+        raise ReauthorizationRequired(
+            "The Spotify access token for this job is gone; sign in again."
+        )
+    return SpotifyClient(run.settings, token, cache=run.cache)
+
+
+async def _remember_mode(run: JobRun, client: SpotifyClient, user: UserRef) -> None:
+    mode = await client.mode()
+    if mode is None:
+        return
+    async with run.sessionmaker() as session, session.begin():
+        stored = await session.get(User, user.id)
+        if stored is not None and stored.quota_mode != mode:
+            stored.quota_mode = mode
+
+
+async def _hand_off(run: JobRun, ingest: SpotifyIngest) -> None:
+    """Queue the audio stage for tracks still pending (its handler comes from the audio issue)."""
+    async with run.sessionmaker() as session:
+        pending = await repository.pending_audio_count(session)
+    ingest.counters["audio_pending"] = pending
+    # Params {"audio": false} leave the hand-off to a later `resonance audio analyse`.
+    if pending and run.params.get("audio", True) and get_handler("audio") is not None:
+        await run.submit("audio")
+        ingest.counters["audio_job_submitted"] = 1
+
+
+@job_handler("library")
+async def library_job(run: JobRun) -> dict[str, Any]:
+    """Saved, top and recently played tracks and owned/collaborative playlists of a user."""
+    async with await _client(run) as client:
+        ingest = SpotifyIngest(
+            client, run.sessionmaker, progress=run.progress, checkpoint=run.checkpoint
+        )
+        try:
+            user = await ingest.resolve_user(run.user_id)
+            await ingest_library(ingest, user)
+            await _remember_mode(run, client, user)
+            async with run.sessionmaker() as session, session.begin():
+                stored = await session.get(User, user.id)
+                if stored is not None:
+                    stored.library_synced_at = utcnow()
+            await _hand_off(run, ingest)
+        finally:
+            await ingest.aclose()
+        ingest.counters["spotify_requests"] = client.requests
+        return dict(ingest.counters)
+
+
+@job_handler("playlist")
+async def playlist_job(run: JobRun) -> dict[str, Any]:
+    """One playlist's metadata and entries (skipped when its snapshot_id is unchanged)."""
+    assert run.target, "a playlist job targets a playlist id"
+    async with await _client(run) as client:
+        ingest = SpotifyIngest(
+            client, run.sessionmaker, progress=run.progress, checkpoint=run.checkpoint
+        )
+        try:
+            user = await ingest.resolve_user(run.user_id)
+            force = bool(run.params.get("force"))
+            outcome = await ingest.playlist(user, run.target, force=force)
+            if outcome == "ingested":
+                await ingest.enrich()
+            await _remember_mode(run, client, user)
+            await _hand_off(run, ingest)
+        finally:
+            await ingest.aclose()
+        ingest.counters["spotify_requests"] = client.requests
+        await ingest.save(stage=outcome)
+        return dict(ingest.counters)

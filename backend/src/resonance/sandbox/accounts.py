@@ -1,0 +1,152 @@
+"""The accounts service: consent page, authorization codes and the token endpoint."""
+
+from __future__ import annotations
+
+import html
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from resonance.sandbox.runtime import Sandbox, sandbox_of
+from resonance.spotify.pkce import challenge_for, is_valid_verifier
+
+router = APIRouter(include_in_schema=False)
+CODE_TTL = 600.0
+
+
+def _token_error(error: str, description: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": error, "error_description": description}, status_code=status)
+
+
+def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
+        "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto}"
+        "button{font-size:1rem;padding:.5rem 1.5rem;margin-right:1rem}</style></head>"
+        f"<body><h1>{title}</h1>{body}</body></html>",
+        status_code=status,
+    )
+
+
+def _check_client(sandbox: Sandbox, params: dict[str, str]) -> str | None:
+    if params.get("client_id") not in sandbox.client_ids:
+        return "INVALID_CLIENT: Invalid client"
+    if params.get("response_type") != "code":
+        return "unsupported_response_type"
+    if params.get("redirect_uri") not in sandbox.redirect_uris:
+        return "INVALID_CLIENT: Invalid redirect URI"
+    if params.get("code_challenge_method") != "S256" or not params.get("code_challenge"):
+        return "invalid_request: code_challenge with method S256 is required"
+    return None
+
+
+@router.get("/authorize")
+async def authorize(request: Request) -> Response:
+    """The consent page: pick a demo user, then Approve or Deny."""
+    sandbox = sandbox_of(request)
+    params = dict(request.query_params)
+    problem = _check_client(sandbox, params)
+    if problem:  # like Spotify: an error page, never a redirect to an unverified URI
+        return _page("Sandbox authorisation error", f"<p>{html.escape(problem)}</p>", 400)
+    hidden = "".join(
+        f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
+        for k, v in params.items()
+        if k != "user"
+    )
+    chosen = params.get("user", sandbox.default_user)
+    options = "".join(
+        f"<option value='{u}'{' selected' if u == chosen else ''}>"
+        f"{html.escape(user.display_name)} ({u})</option>"
+        for u, user in sandbox.world.users.items()
+    )
+    scopes = "".join(f"<li>{html.escape(s)}</li>" for s in params.get("scope", "").split())
+    body = (
+        "<p>The Resonance sandbox asks to:</p>"
+        f"<ul>{scopes}</ul><form method='post' action='/authorize'>{hidden}"
+        f"<p><label>Sign in as <select name='user' id='user'>{options}</select></label></p>"
+        "<button type='submit' name='decision' value='approve' id='approve'>Approve</button>"
+        "<button type='submit' name='decision' value='deny' id='deny'>Deny</button>"
+        "</form>"
+    )
+    return _page("Connect to Resonance (sandbox)", body)
+
+
+@router.post("/authorize")
+async def decide(request: Request) -> Response:
+    sandbox = sandbox_of(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    problem = _check_client(sandbox, form)
+    if problem:
+        return _page("Sandbox authorisation error", f"<p>{html.escape(problem)}</p>", 400)
+    redirect = form["redirect_uri"]
+    answer: dict[str, str] = {}
+    if form.get("decision") != "approve":
+        answer["error"] = "access_denied"
+    else:
+        user = form.get("user") or sandbox.default_user
+        if user not in sandbox.world.users:
+            return _page("Sandbox authorisation error", "<p>Unknown user</p>", 400)
+        code = secrets.token_urlsafe(32)
+        sandbox.auth.codes[code] = sandbox.grant_for(user, form, time.time() + CODE_TTL)
+        answer["code"] = code
+    if form.get("state"):
+        answer["state"] = form["state"]
+    separator = "&" if "?" in redirect else "?"
+    return RedirectResponse(f"{redirect}{separator}{urlencode(answer)}", status_code=303)
+
+
+@router.post("/api/token")
+async def token(request: Request) -> JSONResponse:
+    """authorization_code (with the PKCE verifier) and refresh_token grants."""
+    sandbox = sandbox_of(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    if form.get("client_id") not in sandbox.client_ids:
+        return _token_error("invalid_client", "Invalid client", 400)
+    grant_type = form.get("grant_type")
+    if grant_type == "authorization_code":
+        return _exchange(sandbox, form)
+    if grant_type == "refresh_token":
+        return _refresh(sandbox, form)
+    return _token_error("unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
+
+
+def _exchange(sandbox: Sandbox, form: dict[str, str]) -> JSONResponse:
+    grant = sandbox.auth.codes.get(form.get("code", ""))
+    if grant is None or grant.used or grant.expires_at < time.time():
+        if grant is not None and grant.used:
+            # A replayed code revokes what it issued, as OAuth 2.0 recommends.
+            sandbox.auth.revoke_user(grant.user_id, access=False)
+        return _token_error("invalid_grant", "Invalid authorization code")
+    grant.used = True
+    if grant.client_id != form.get("client_id"):
+        return _token_error("invalid_grant", "Invalid authorization code")
+    if grant.redirect_uri != form.get("redirect_uri"):
+        return _token_error("invalid_grant", "Invalid redirect URI")
+    verifier = form.get("code_verifier", "")
+    if not is_valid_verifier(verifier) or challenge_for(verifier) != grant.challenge:
+        return _token_error("invalid_grant", "code_verifier was incorrect")
+    body = sandbox.auth.issue(
+        grant.user_id, grant.client_id, grant.scope, sandbox.switches.access_token_ttl, time.time()
+    )
+    return JSONResponse(body)
+
+
+def _refresh(sandbox: Sandbox, form: dict[str, str]) -> JSONResponse:
+    old = sandbox.auth.refresh.get(form.get("refresh_token", ""))
+    if old is None or old.revoked:
+        return _token_error("invalid_grant", "Invalid refresh token")
+    if old.used:
+        return _token_error("invalid_grant", "Refresh token already used")
+    if old.expires_at < time.time():
+        return _token_error("invalid_grant", "Refresh token expired")
+    if old.client_id != form.get("client_id"):
+        return _token_error("invalid_grant", "Invalid refresh token")
+    old.used = True  # rotation: every refresh returns a new refresh token
+    body: dict[str, Any] = sandbox.auth.issue(
+        old.user_id, old.client_id, old.scope, sandbox.switches.access_token_ttl, old.consented_at
+    )
+    return JSONResponse(body)

@@ -1,0 +1,89 @@
+"""The sandbox's process-wide object: world, shapes, switches, grants and counters."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from resonance.sandbox.shapes import Shapes
+from resonance.sandbox.state import AccessGrant, AuthStore, Grant, Stats, Switches
+from resonance.sandbox.world import DEMO_USER, World, build_world
+
+DEFAULT_CLIENT_ID = "resonance-sandbox"
+
+Renderer = Callable[[str, str], bytes]
+
+
+def load_synth() -> Renderer | None:
+    """The audio issue's demo synthesiser, when installed; previews are absent otherwise."""
+    try:
+        module = importlib.import_module("resonance.audio.synth")
+    except ImportError:
+        return None
+    render = getattr(module, "render_preview", None)
+    return render if callable(render) else None
+
+
+@dataclass
+class Sandbox:
+    base_url: str
+    world: World
+    client_ids: set[str]
+    redirect_uris: set[str]
+    switches: Switches = field(default_factory=Switches)
+    auth: AuthStore = field(default_factory=AuthStore)
+    stats: Stats = field(default_factory=Stats)
+    default_user: str = DEMO_USER
+    render: Renderer | None = None
+    dirty: bool = False  # the world took writes; a reset rebuilds it
+
+    @classmethod
+    def create(
+        cls,
+        base_url: str,
+        *,
+        seed: int,
+        client_ids: set[str],
+        redirect_uris: set[str],
+        switches: Switches | None = None,
+    ) -> Sandbox:
+        render = load_synth()
+        return cls(
+            base_url=base_url.rstrip("/"),
+            world=build_world(seed),
+            client_ids=client_ids,
+            redirect_uris=redirect_uris,
+            switches=switches or Switches(),
+            render=render,
+        )
+
+    @property
+    def shapes(self) -> Shapes:
+        return Shapes(self.world, self.base_url, previews=self.render is not None)
+
+    def grant_for(self, user_id: str, form: dict[str, str], expires_at: float) -> Grant:
+        return Grant(
+            user_id=user_id,
+            client_id=form["client_id"],
+            redirect_uri=form["redirect_uri"],
+            challenge=form["code_challenge"],
+            scope=form.get("scope", ""),
+            expires_at=expires_at,
+        )
+
+    def access_grant(self, token: str) -> tuple[AccessGrant | None, str]:
+        grant = self.auth.access.get(token)
+        if grant is None:
+            return None, "Invalid access token"
+        if grant.expires_at < time.time():
+            return None, "The access token expired"
+        return grant, ""
+
+
+def sandbox_of(request: Request) -> Sandbox:
+    sandbox: Sandbox = request.app.state.sandbox
+    return sandbox

@@ -1,0 +1,301 @@
+"""The demo world: users, artists in eight genres, albums, tracks, playlists and libraries.
+
+Everything derives from one seed, so two sandboxes with the same seed serve
+byte-identical catalogues; generation takes well under a second.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+
+GENRES = ("ambient", "classical", "folk", "hip hop", "house", "jazz", "metal", "pop")
+SUB_GENRES = {
+    "ambient": ("drone", "dark ambient"),
+    "classical": ("baroque", "contemporary classical"),
+    "folk": ("indie folk", "chamber folk"),
+    "hip hop": ("boom bap", "jazz rap"),
+    "house": ("deep house", "tech house"),
+    "jazz": ("bebop", "cool jazz"),
+    "metal": ("doom metal", "thrash metal"),
+    "pop": ("dream pop", "synth pop"),
+}
+ARTISTS_PER_GENRE = 40
+ALBUMS_PER_ARTIST = 3
+TRACKS_PER_ALBUM = 7
+DEFAULT_SEED = 7
+DEMO_USER = "demo"
+BENCH_USER = "bench"
+BENCH_PLAYLIST_SIZE = 1000
+BENCH_LIBRARY_SIZE = 5000
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+_ID_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_ADJECTIVES = _words(
+    "amber blue silent velvet golden hollow northern paper quiet scarlet static wild "
+    "electric distant lunar iron glass crimson faded bright copper pale restless "
+    "secret slow solar tidal violet winter young"
+)
+_NOUNS = _words(
+    "harbour engines orchard signal rivers lanterns echo meadow circuit choir dunes "
+    "tides parade ghosts horizon atlas arcade pilots forest machines satellites "
+    "garden cathedral motel canyon station mirrors wolves comets islands"
+)
+_TITLE_WORDS = _words(
+    "night light morning heart city rain fire dream road sea stars home shadow gold "
+    "river storm summer window silver echoes signal winter paper moon dance ocean "
+    "smoke glass bloom wire"
+)
+# Feature templates per genre: (energy, danceability, valence, acousticness, tempo).
+_FEATURES = {
+    "ambient": (0.15, 0.2, 0.3, 0.8, 80.0),
+    "classical": (0.25, 0.25, 0.35, 0.95, 100.0),
+    "folk": (0.35, 0.45, 0.5, 0.8, 105.0),
+    "hip hop": (0.65, 0.8, 0.55, 0.15, 92.0),
+    "house": (0.8, 0.85, 0.65, 0.05, 124.0),
+    "jazz": (0.4, 0.55, 0.55, 0.7, 120.0),
+    "metal": (0.95, 0.35, 0.3, 0.02, 150.0),
+    "pop": (0.7, 0.7, 0.7, 0.2, 116.0),
+}
+
+
+@dataclass(slots=True)
+class Artist:
+    id: str
+    name: str
+    genres: list[str]
+
+
+@dataclass(slots=True)
+class Album:
+    id: str
+    name: str
+    artist_id: str
+    release_date: str
+    genre: str
+    track_ids: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Track:
+    id: str
+    name: str
+    album_id: str
+    artist_ids: list[str]
+    duration_ms: int
+    explicit: bool
+    isrc: str
+    track_number: int
+    genre: str
+    features: dict[str, float | int]
+
+
+@dataclass(slots=True)
+class Playlist:
+    id: str
+    name: str
+    owner: str
+    description: str
+    collaborative: bool = False
+    public: bool = True
+    collaborators: set[str] = field(default_factory=set)
+    followers: set[str] = field(default_factory=set)
+    track_ids: list[str] = field(default_factory=list)
+    added_at: list[str] = field(default_factory=list)
+    version: int = 1
+
+    @property
+    def snapshot_id(self) -> str:
+        return hashlib.sha1(f"{self.id}:{self.version}".encode()).hexdigest()[:32]  # noqa: S324
+
+    def can_read_items(self, user_id: str) -> bool:
+        return user_id == self.owner or (self.collaborative and user_id in self.collaborators)
+
+
+@dataclass(slots=True)
+class User:
+    id: str
+    display_name: str
+    account_id: str
+    genres: tuple[str, ...]
+    saved: list[tuple[str, str]] = field(default_factory=list)  # (track id, added_at)
+    top: list[str] = field(default_factory=list)
+    recent: list[tuple[str, str]] = field(default_factory=list)  # (track id, played_at)
+
+
+@dataclass
+class World:
+    seed: int
+    artists: dict[str, Artist]
+    albums: dict[str, Album]
+    tracks: dict[str, Track]
+    users: dict[str, User]
+    playlists: dict[str, Playlist]
+    tracks_by_genre: dict[str, list[str]]
+    by_isrc: dict[str, str]
+
+    def user_playlists(self, user_id: str) -> list[Playlist]:
+        return [
+            p
+            for p in self.playlists.values()
+            if p.owner == user_id or user_id in p.collaborators or user_id in p.followers
+        ]
+
+
+def _sid(rng: random.Random) -> str:
+    return "".join(rng.choices(_ID_ALPHABET, k=22))
+
+
+def _stamp(rng: random.Random, year: int = 2025) -> str:
+    return (
+        f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        f"T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}Z"
+    )
+
+
+def _features(rng: random.Random, genre: str) -> dict[str, float | int]:
+    energy, dance, valence, acoustic, tempo = _FEATURES[genre]
+
+    def jitter(value: float, spread: float = 0.12) -> float:
+        return round(min(1.0, max(0.0, value + rng.uniform(-spread, spread))), 3)
+
+    return {
+        "danceability": jitter(dance),
+        "energy": jitter(energy),
+        "key": rng.randint(0, 11),
+        "loudness": round(-30 + 25 * energy + rng.uniform(-3, 3), 2),
+        "mode": rng.randint(0, 1),
+        "speechiness": jitter(0.3 if genre == "hip hop" else 0.05, 0.04),
+        "acousticness": jitter(acoustic),
+        "instrumentalness": jitter(0.1 if genre in ("pop", "hip hop", "folk") else 0.7),
+        "liveness": jitter(0.15, 0.1),
+        "valence": jitter(valence),
+        "tempo": round(tempo + rng.uniform(-8, 8), 3),
+        "time_signature": 3 if genre == "classical" and rng.random() < 0.3 else 4,
+    }
+
+
+def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album], dict[str, Track]]:
+    artists: dict[str, Artist] = {}
+    albums: dict[str, Album] = {}
+    tracks: dict[str, Track] = {}
+    names = [f"The {a.title()} {n.title()}" for a in _ADJECTIVES for n in _NOUNS]
+    rng.shuffle(names)
+    serial = 0
+    for g_index, genre in enumerate(GENRES):
+        genre_artists: list[Artist] = []
+        for a_index in range(ARTISTS_PER_GENRE):
+            name = names[g_index * ARTISTS_PER_GENRE + a_index]
+            if a_index % 3 == 0:
+                name = name.removeprefix("The ")
+            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
+            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
+            artists[artist.id] = artist
+            genre_artists.append(artist)
+        for artist in genre_artists:
+            for _ in range(ALBUMS_PER_ARTIST):
+                year = rng.randint(1995, 2025)
+                title = " ".join(rng.sample(_TITLE_WORDS, 2)).title()
+                album = Album(
+                    id=_sid(rng),
+                    name=title,
+                    artist_id=artist.id,
+                    release_date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                    genre=genre,
+                )
+                albums[album.id] = album
+                for number in range(1, TRACKS_PER_ALBUM + 1):
+                    serial += 1
+                    artist_ids = [artist.id]
+                    if rng.random() < 0.1:  # a featured artist from the same genre
+                        guest = rng.choice(genre_artists)
+                        if guest.id != artist.id:
+                            artist_ids.append(guest.id)
+                    track = Track(
+                        id=_sid(rng),
+                        name=" ".join(rng.sample(_TITLE_WORDS, rng.randint(1, 3))).title(),
+                        album_id=album.id,
+                        artist_ids=artist_ids,
+                        duration_ms=rng.randint(120_000, 420_000),
+                        explicit=genre == "hip hop" and rng.random() < 0.4,
+                        isrc=f"QZRES{year % 100:02d}{serial:05d}",
+                        track_number=number,
+                        genre=genre,
+                        features=_features(rng, genre),
+                    )
+                    tracks[track.id] = track
+                    album.track_ids.append(track.id)
+    return artists, albums, tracks
+
+
+_USERS = (
+    ("demo", "Demo Listener", ("house", "pop", "jazz"), 230),
+    ("alice", "Alice", ("folk", "classical", "ambient"), 120),
+    ("bob", "Bob", ("jazz", "hip hop"), 80),
+    ("carol", "Carol", ("metal", "ambient"), 40),
+    (BENCH_USER, "Benchmark", GENRES, BENCH_LIBRARY_SIZE),
+)
+
+
+def _pick(
+    rng: random.Random, by_genre: dict[str, list[str]], genres: tuple[str, ...], n: int
+) -> list[str]:
+    pool = [t for g in genres for t in by_genre[g]]
+    if n >= len(pool):
+        pool = [t for ts in by_genre.values() for t in ts]
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def build_world(seed: int = DEFAULT_SEED) -> World:
+    """Generate the whole world from `seed` (deterministic)."""
+    rng = random.Random(seed)
+    artists, albums, tracks = _catalogue(rng)
+    by_genre: dict[str, list[str]] = {g: [] for g in GENRES}
+    for track in tracks.values():
+        by_genre[track.genre].append(track.id)
+    users: dict[str, User] = {}
+    for user_id, display, genres, saved in _USERS:
+        account = hashlib.sha256(f"{seed}:{user_id}".encode()).hexdigest()[:20]
+        user = User(id=user_id, display_name=display, account_id=account, genres=genres)
+        picks = _pick(rng, by_genre, genres, saved)
+        user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
+        user.top = _pick(rng, by_genre, genres, 50)
+        user.recent = sorted(
+            ((t, _stamp(rng, 2026)) for t in _pick(rng, by_genre, genres, 50)),
+            key=lambda x: x[1],
+            reverse=True,
+        )
+        users[user_id] = user
+    playlists: dict[str, Playlist] = {}
+
+    def playlist(owner: str, name: str, genres: tuple[str, ...], size: int, **kw: object) -> None:
+        p = Playlist(id=_sid(rng), name=name, owner=owner, description=f"{name} ({owner})")
+        for key, value in kw.items():
+            setattr(p, key, value)
+        p.track_ids = _pick(rng, by_genre, genres, size)
+        p.added_at = [_stamp(rng) for _ in p.track_ids]
+        playlists[p.id] = p
+
+    for genre in GENRES:
+        playlist("demo", f"{genre.title()} mix", (genre,), 40)
+    playlist("demo", "Long drives", ("house", "pop", "jazz", "folk"), 230)
+    playlist(
+        "alice",
+        "Friday night (shared)",
+        ("pop", "house"),
+        60,
+        collaborative=True,
+        public=False,
+        collaborators={"demo", "bob"},
+    )
+    playlist("bob", "Bob's jazz picks", ("jazz",), 80, followers={"demo", "alice"})
+    playlist("alice", "Quiet mornings", ("ambient", "classical", "folk"), 70)
+    playlist("carol", "Heavy", ("metal",), 50, followers={"demo"})
+    playlist(BENCH_USER, "Benchmark 1000", GENRES, BENCH_PLAYLIST_SIZE)
+    by_isrc = {t.isrc: t.id for t in tracks.values()}
+    return World(seed, artists, albums, tracks, users, playlists, by_genre, by_isrc)

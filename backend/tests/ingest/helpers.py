@@ -1,0 +1,30 @@
+"""A job service wired to the sandbox and a migrated database, for ingestion tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from resonance.catalog import repository as catalog
+from resonance.catalog.models import LibraryItem, SpotifyAudioFeatures, TrackArtist, UserPlaylist
+from resonance.jobs.models import Job
+from resonance.jobs.service import Jobs
+
+
+async def row_counts(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
+    async with sessionmaker() as session:
+        counts = await catalog.catalogue_counts(session)
+        for model in (LibraryItem, SpotifyAudioFeatures, TrackArtist, UserPlaylist):
+            counts[model.__tablename__] = int(
+                await session.scalar(select(func.count()).select_from(model)) or 0
+            )
+    return counts
+
+
+async def run_job(
+    jobs: Jobs, kind: str, target: str | None, token: str | None, **params: Any
+) -> Job:
+    job, _ = await jobs.submit(kind=kind, target=target, params=params or None, secret=token)
+    return await jobs.run_now(job.id)

@@ -1,0 +1,103 @@
+"""`resonance ingest playlist` and `resonance import exportify` as real commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.ingest.test_exportify import FULL_HEADER, full_row, write
+from tests.spotify.sandbox_server import SandboxServer
+
+
+def resonance(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "resonance.cli", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_ingest_a_playlist_and_import_a_csv_from_the_command_line(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = {
+        "RESONANCE_DATA_DIR": str(tmp_path),
+        "RESONANCE_SPOTIFY_API_URL": sandbox.api,
+        "RESONANCE_SPOTIFY_ACCOUNTS_URL": sandbox.base,
+        "RESONANCE_LOG_FORMAT": "text",
+    }
+    playlist_id = sandbox.playlist_id("Pop mix")
+    first = resonance(["ingest", "playlist", playlist_id, "--sandbox-user", "demo"], env)
+    assert first.returncode == 0, first.stderr
+    assert "done" in first.stderr and "entries_written" in first.stderr
+    again = resonance(["ingest", "playlist", playlist_id, "--sandbox-user", "demo"], env)
+    assert "playlists_unchanged" in again.stderr
+    rows = [full_row(n) for n in range(3)]
+    rows[1][0] = "garbage"
+    csv_path = write(tmp_path / "mine.csv", FULL_HEADER, rows)
+    imported = resonance(["import", "exportify", str(csv_path)], env)
+    assert imported.returncode == 0, imported.stderr
+    assert "2 tracks imported" in imported.stderr
+    assert "line 3:" in imported.stderr
+
+
+def test_a_killed_ingestion_process_resumes_from_its_checkpoint(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = {
+        "RESONANCE_DATA_DIR": str(tmp_path),
+        "RESONANCE_SPOTIFY_API_URL": sandbox.api,
+        "RESONANCE_SPOTIFY_ACCOUNTS_URL": sandbox.base,
+        "RESONANCE_LOG_FORMAT": "text",
+    }
+    playlist_id = sandbox.playlist_id("Long drives")
+    key = f"playlist:{playlist_id}"
+    sandbox.switches(latency_ms=300)
+    args = [sys.executable, "-m", "resonance.cli", "ingest", "playlist", playlist_id]
+    proc = subprocess.Popen(
+        [*args, "--sandbox-user", "demo"],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    database = tmp_path / "resonance.db"
+    offset = 0
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and offset < 100:
+            time.sleep(0.1)
+            offset = _checkpoint(database, key)
+    finally:
+        proc.kill()  # SIGKILL: no cleanup, the job row stays "running"
+        proc.wait()
+    assert 100 <= offset < 230
+    sandbox.switches(latency_ms=0)
+    before = sandbox.stats()["by_route"].get("/v1/playlists/{playlist_id}/items", 0)
+    resumed = resonance(["ingest", "playlist", playlist_id, "--sandbox-user", "demo"], env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resuming unfinished job" in resumed.stderr
+    pages = sandbox.stats()["by_route"]["/v1/playlists/{playlist_id}/items"] - before
+    assert pages == -(-(230 - offset) // 50)  # only the pages after the checkpoint
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from playlist_entries").fetchone() == (230,)
+        states = db.execute("select state from jobs where kind = 'playlist'").fetchall()
+    assert states == [("done",)]
+
+
+def _checkpoint(database: Path, key: str) -> int:
+    if not database.exists():
+        return 0
+    try:
+        with sqlite3.connect(database, timeout=1) as db:
+            row = db.execute("select checkpoint from jobs where kind = 'playlist'").fetchone()
+    except sqlite3.Error:
+        return 0
+    return int(json.loads(row[0]).get(key, 0)) if row and row[0] else 0

@@ -1,0 +1,136 @@
+"""The ingestion and library endpoints through the real app, with the sandbox as Spotify."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+
+from resonance.api.app import create_app
+from tests.spotify.fixtures import sandbox_settings
+from tests.spotify.sandbox_server import SandboxServer
+
+SERVICE_TOKEN = "test-service-token-123"
+
+
+@pytest.fixture
+async def api(
+    sandbox: SandboxServer, tmp_path: Path, sqlite_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    settings = sandbox_settings(
+        sandbox, tmp_path, database_url=sqlite_url, service_token=SERVICE_TOKEN
+    )
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://test",
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        ) as client:
+            yield client
+
+
+async def wait_done(api: httpx.AsyncClient, job_id: str, seconds: float = 60) -> dict[str, Any]:
+    for _ in range(int(seconds / 0.1)):
+        job: dict[str, Any] = (await api.get(f"/v1/jobs/{job_id}")).json()
+        if job["state"] in ("done", "failed", "needs_reauth", "quota_exceeded"):
+            return job
+        await asyncio.sleep(0.1)
+    raise TimeoutError(job_id)
+
+
+async def test_ingest_a_playlist_then_read_it(
+    api: httpx.AsyncClient, sandbox: SandboxServer
+) -> None:
+    headers = {"X-Spotify-Access-Token": sandbox.token("demo")}
+    playlist_id = sandbox.playlist_id("Jazz mix")
+    missing = await api.get(f"/v1/playlists/{playlist_id}")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    sandbox.switches(latency_ms=30)
+    first, second = await asyncio.gather(
+        api.post(f"/v1/ingest/playlists/{playlist_id}", headers=headers),
+        api.post(f"/v1/ingest/playlists/{playlist_id}", headers=headers),
+    )
+    assert first.status_code == second.status_code == 202
+    assert first.json()["id"] == second.json()["id"]
+    job = await wait_done(api, first.json()["id"])
+    assert job["state"] == "done", job
+    body = (await api.get(f"/v1/playlists/{playlist_id}")).json()
+    assert body["name"] == "Jazz mix" and len(body["tracks"]) == 40
+    track = body["tracks"][0]
+    assert track["artists"] and track["audio_status"] == "pending"
+    assert track["image_url"].endswith(".svg?size=640")
+
+
+async def test_library_job_and_library_view(api: httpx.AsyncClient, sandbox: SandboxServer) -> None:
+    headers = {"X-Spotify-Access-Token": sandbox.token("demo")}
+    accepted = await api.post("/v1/ingest/library", headers=headers)
+    assert accepted.status_code == 202
+    assert accepted.headers["location"] == f"/v1/jobs/{accepted.json()['id']}"
+    job = await wait_done(api, accepted.json()["id"], seconds=120)
+    assert job["state"] == "done", job
+    library = (await api.get("/v1/me/library", headers=headers)).json()
+    assert len(library["saved_tracks"]) == 230 and len(library["top_tracks"]) == 50
+    by_name = {p["name"]: p for p in library["playlists"]}
+    assert by_name["Long drives"]["owned"] is True
+    assert by_name["Long drives"]["ingested_snapshot_id"]
+    assert by_name["Friday night (shared)"]["collaborative"] is True
+    assert by_name["Bob's jazz picks"]["contents_available"] is False
+    assert by_name["Bob's jazz picks"]["owner_name"] == "Bob"
+
+
+async def test_save_a_playlist_back_to_spotify(
+    api: httpx.AsyncClient, sandbox: SandboxServer
+) -> None:
+    token = sandbox.token("demo")
+    async with httpx.AsyncClient() as spotify:
+        response = await spotify.get(
+            f"{sandbox.api}/me/tracks",
+            params={"limit": 50},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    saved = response.json()["items"]
+    track_ids = [i["track"]["id"] for i in saved] * 3  # 150 → two add requests
+    created = await api.post(
+        "/v1/playlists",
+        json={"name": "Resonance picks", "track_ids": track_ids},
+        headers={"X-Spotify-Access-Token": token},
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["name"] == "Resonance picks"
+    assert sandbox.stats()["playlists"][created.json()["id"]]["tracks"] == 150
+
+
+async def test_missing_or_revoked_spotify_tokens_are_problems(
+    api: httpx.AsyncClient, sandbox: SandboxServer
+) -> None:
+    missing = await api.post("/v1/ingest/library")
+    assert missing.status_code == 401
+    assert missing.json()["type"] == "/problems/spotify-reauth"
+    token = sandbox.token("carol")
+    sandbox.admin("revoke", {"user": "carol"})
+    revoked = await api.get("/v1/me/library", headers={"X-Spotify-Access-Token": token})
+    assert revoked.status_code == 401
+    assert token not in revoked.text
+    unauthorised = await api.get("/v1/me/library", headers={"Authorization": "Bearer nope"})
+    assert unauthorised.status_code == 401
+
+
+async def test_the_endpoints_are_described_in_openapi(api: httpx.AsyncClient) -> None:
+    paths = (await api.get("/openapi.json")).json()["paths"]
+    for path in (
+        "/v1/ingest/library",
+        "/v1/ingest/playlists/{playlist_id}",
+        "/v1/me/library",
+        "/v1/playlists/{playlist_id}",
+        "/v1/playlists",
+    ):
+        operations = paths[path]
+        assert all(op.get("summary") and op.get("tags") for op in operations.values()), path

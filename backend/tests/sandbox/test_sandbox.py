@@ -1,0 +1,160 @@
+"""The sandbox server: its world, Spotify's JSON shapes, switches, media and writes."""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import pytest
+
+from resonance.sandbox.world import GENRES, build_world
+from tests.sandbox import openapi
+from tests.spotify.sandbox_server import SandboxServer
+
+pytestmark = pytest.mark.skipif(not openapi.available(), reason="Spotify OpenAPI file missing")
+
+
+def test_the_world_is_deterministic_fast_and_has_eight_genres() -> None:
+    started = time.perf_counter()
+    world = build_world(7)
+    assert time.perf_counter() - started < 1.0
+    again = build_world(7)
+    assert list(world.tracks) == list(again.tracks)
+    assert list(build_world(8).tracks) != list(world.tracks)
+    assert {a.genres[0] for a in world.artists.values()} == set(GENRES)
+    assert len(world.artists) >= 300
+    assert 2000 <= len(world.tracks) <= 10_000
+    assert all(len(t.isrc) == 12 for t in world.tracks.values())
+    assert len({t.isrc for t in world.tracks.values()}) == len(world.tracks)
+    sizes = sorted(len(p.track_ids) for p in world.playlists.values())
+    assert sizes[-1] == 1000
+    assert len(world.users["bench"].saved) == 5000
+    kinds = {(p.collaborative, bool(p.followers)) for p in world.playlists.values()}
+    assert (True, False) in kinds and (False, True) in kinds
+
+
+def get(server: SandboxServer, path: str, token: str, **params: object) -> httpx.Response:
+    return httpx.get(
+        f"{server.api}{path}", params=params, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+def test_responses_validate_against_spotifys_openapi(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    owned = sandbox.playlist_id("Long drives")
+    followed = sandbox.playlist_id("Bob's jazz picks")
+    checks = {
+        "/me": "responses/OnePrivateUser",
+        "/me/playlists": "responses/PagedPlaylists",
+        f"/playlists/{owned}": "responses/OnePlaylist",
+        f"/playlists/{followed}": "responses/OnePlaylist",
+        f"/playlists/{owned}/items": "responses/PagingPlaylistTrackObject",
+        "/me/tracks": "responses/PagingSavedTrackObject",
+        "/me/top/tracks": "responses/PagingTrackObject",
+        "/me/player/recently-played": "responses/CursorPagedPlayHistory",
+    }
+    bodies = {}
+    for path, ref in checks.items():
+        response = get(sandbox, path, token, limit=50)
+        assert response.status_code == 200, path
+        openapi.validate(response.json(), ref)
+        bodies[path] = response.json()
+    track = bodies["/me/tracks"]["items"][0]["track"]
+    assert track["external_ids"]["isrc"]
+    artist_id = track["artists"][0]["id"]
+    artist = get(sandbox, f"/artists/{artist_id}", token).json()
+    openapi.validate(artist, "responses/OneArtist")
+    assert artist["genres"][0] in GENRES
+    openapi.validate(get(sandbox, f"/tracks/{track['id']}", token).json(), "responses/OneTrack")
+    album = get(sandbox, f"/albums/{track['album']['id']}", token).json()
+    # The file still lists label and popularity as required; February 2026 removed both.
+    openapi.validate(album | {"label": "", "popularity": 0}, "responses/OneAlbum")
+    openapi.validate(
+        get(sandbox, "/search", token, q="night", type="track").json(), "responses/SearchItems"
+    )
+    # Followed playlists: metadata only, contents 403 (February 2026).
+    assert bodies[f"/playlists/{followed}"]["items"]["items"] == []
+    denied = get(sandbox, f"/playlists/{followed}/items", token)
+    assert denied.status_code == 403
+    openapi.validate(denied.json()["error"], "schemas/ErrorObject")
+
+
+def test_extended_mode_serves_batches_and_audio_features(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    saved = get(sandbox, "/me/tracks", token, limit=50).json()["items"]
+    ids = ",".join(i["track"]["id"] for i in saved)
+    artist_ids = ",".join({i["track"]["artists"][0]["id"] for i in saved})
+    assert get(sandbox, "/audio-features", token, ids=ids).status_code == 403
+    assert get(sandbox, "/tracks", token, ids=ids).status_code == 403
+    sandbox.switches(mode="extended")
+    features = get(sandbox, "/audio-features", token, ids=ids)
+    openapi.validate(features.json(), "responses/ManyAudioFeatures")
+    openapi.validate(get(sandbox, "/tracks", token, ids=ids).json(), "responses/ManyTracks")
+    openapi.validate(
+        get(sandbox, "/artists", token, ids=artist_ids).json(), "responses/ManyArtists"
+    )
+
+
+def test_switches_inject_failures_and_errors_use_spotifys_shape(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    sandbox.switches(rate_limit_count=1, retry_after=7)
+    limited = get(sandbox, "/me", token)
+    assert (limited.status_code, limited.headers["retry-after"]) == (429, "7")
+    assert get(sandbox, "/me", token).status_code == 200
+    sandbox.switches(quota_exceeded=True)
+    quota = get(sandbox, "/me", token)
+    assert quota.json()["error"]["reason"] == "QUOTA_EXCEEDED"
+    sandbox.switches(quota_exceeded=False, server_errors=1, fail_after=1)
+    assert get(sandbox, "/me", token).status_code == 200
+    assert get(sandbox, "/me", token).status_code == 503
+    sandbox.switches(latency_ms=200)
+    started = time.perf_counter()
+    get(sandbox, "/me", token)
+    assert time.perf_counter() - started >= 0.2
+    assert get(sandbox, "/me", "not-a-token").status_code == 401
+    assert get(sandbox, "/me/tracks", token, limit=51).status_code == 400
+    with pytest.raises(httpx.HTTPStatusError):
+        sandbox.switches(no_such_switch=1)
+
+
+def test_covers_previews_and_the_isrc_provider(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    track = get(sandbox, "/me/tracks", token, limit=1).json()["items"][0]["track"]
+    cover = httpx.get(track["album"]["images"][0]["url"])
+    assert cover.status_code == 200
+    assert cover.headers["content-type"].startswith("image/svg+xml")
+    has_synth = sandbox.stats()["previews"]
+    preview = httpx.get(f"{sandbox.base}/previews/{track['id']}")
+    provider = httpx.get(f"{sandbox.base}/provider/track/isrc:{track['external_ids']['isrc']}")
+    assert provider.status_code == 200
+    assert provider.json()["id"] == track["id"]
+    if has_synth:
+        assert track["preview_url"] == f"{sandbox.base}/previews/{track['id']}"
+        assert preview.status_code == 200 and len(preview.content) > 1000
+        assert httpx.get(f"{sandbox.base}/previews/{track['id']}").content == preview.content
+    else:
+        assert track["preview_url"] is None
+        assert preview.status_code == 404
+        assert provider.json()["preview"] is None
+    assert httpx.get(f"{sandbox.base}/provider/track/isrc:XX0000000000").status_code == 404
+
+
+def test_playlist_writes_are_owner_only_and_bounded(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    headers = {"Authorization": f"Bearer {token}"}
+    created = httpx.post(f"{sandbox.api}/me/playlists", json={"name": "New"}, headers=headers)
+    assert created.status_code == 201
+    openapi.validate(created.json(), "responses/OnePlaylist")
+    saved = get(sandbox, "/me/tracks", token, limit=50).json()["items"]
+    uris = [i["track"]["uri"] for i in saved]
+    url = f"{sandbox.api}/playlists/{created.json()['id']}/items"
+    added = httpx.post(url, json={"uris": uris}, headers=headers)
+    assert added.status_code == 201
+    openapi.validate(added.json(), "responses/PlaylistSnapshotId")
+    too_many = httpx.post(url, json={"uris": uris * 3}, headers=headers)
+    assert too_many.status_code == 400
+    followed = sandbox.playlist_id("Bob's jazz picks")
+    denied = httpx.post(
+        f"{sandbox.api}/playlists/{followed}/items", json={"uris": uris[:1]}, headers=headers
+    )
+    assert denied.status_code == 403
