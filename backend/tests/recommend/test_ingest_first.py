@@ -102,3 +102,23 @@ def test_a_revoked_token_is_401_asking_to_sign_in_again(
     )
     assert response.status_code == 401
     assert response.json()["type"].endswith("spotify-reauth")
+
+
+def test_exclude_library_keeps_the_users_saved_tracks_out(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    auth = headers(sandbox)
+    library_job = client.post("/v1/ingest/library", headers=auth).json()
+    assert wait_done(client, auth, library_job["id"])["state"] == "done"
+    library = client.get("/v1/me/library", headers=auth).json()
+    saved = {t["id"] for t in library["saved_tracks"]}
+    assert saved
+    body = {"playlist_id": sandbox.playlist_id("Jazz mix"), "n": 50, "exclude_library": True}
+    response = client.post("/v1/recommendations", json=body, headers=auth)
+    assert response.status_code == 200, response.text
+    items = {i["track"]["spotify_id"] for i in response.json()["items"]}
+    assert items and not items & saved
+    # Without the flag, saved tracks are fair game (so the test above can fail).
+    body["exclude_library"] = False
+    unfiltered = client.post("/v1/recommendations", json=body, headers=auth).json()
+    assert {i["track"]["spotify_id"] for i in unfiltered["items"]} & saved
