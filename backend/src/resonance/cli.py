@@ -12,13 +12,21 @@ app.add_typer(db_app, name="db")
 
 
 def _register_features() -> None:
+    from resonance.audio.cli import audio_app, library_app
+    from resonance.ingest.cli import import_app, ingest_app
     from resonance.jobs.cli import app as jobs_app
     from resonance.recommend.cli import recommend_command
+    from resonance.sandbox.cli import sandbox_command
     from resonance.vectors.cli import app as index_app
 
+    app.command("sandbox")(sandbox_command)
+    app.add_typer(ingest_app, name="ingest")
+    app.add_typer(import_app, name="import")
+    app.add_typer(library_app, name="library")
+    app.add_typer(audio_app, name="audio")
     app.add_typer(index_app, name="index")
-    app.add_typer(jobs_app, name="jobs")
     app.command("recommend")(recommend_command)
+    app.add_typer(jobs_app, name="jobs")
 
 
 _register_features()

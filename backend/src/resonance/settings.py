@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     )
     download_max_bytes: int = 5_000_000
     download_timeout: float = 20.0
+    # Local files join catalogue tracks by normalised artist + title when durations differ by
+    # at most this many seconds (ISRC matches need no tolerance).
+    library_match_tolerance_seconds: float = 3.0
 
     # --- jobs --------------------------------------------------------------
     # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.

@@ -1,0 +1,1 @@
+"""Audio stage: decoding, DSP descriptors, audio sources, local library, demo synthesiser."""

@@ -1,0 +1,79 @@
+"""The ``audio`` job: analyse every track that needs descriptors."""
+
+from __future__ import annotations
+
+import atexit
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from resonance.audio.service import analyse_tracks
+from resonance.audio.workers import make_pool, worker_count
+from resonance.jobs.errors import TransientJobError
+from resonance.jobs.registry import job_handler
+from resonance.jobs.runtime import JobRun
+
+# One warmed pool per job-runner process, reused by every audio job: warming a
+# worker (importing librosa, compiling its numba kernels) takes seconds.
+_pool: Executor | None = None
+MAX_PASSES = 5
+
+
+def shared_pool(workers: int) -> Executor:
+    global _pool
+    if _pool is None:
+        _pool = make_pool(workers)
+        atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
+    return _pool
+
+
+def reset_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+    _pool = None
+
+
+@job_handler("audio")
+async def analyse_pending(run: JobRun) -> dict[str, Any] | None:
+    """Params: ``track_ids`` (optional list) restricts the run to those tracks.
+
+    Idempotent: analysed tracks of the current descriptor version are never picked
+    again, and each batch commits, so a retried or resumed job continues where the
+    last attempt stopped. Transient download failures leave tracks pending and make
+    the job retry (``TransientJobError``) after finishing everything else.
+    """
+    track_ids = run.params.get("track_ids")
+
+    async def progress(done: int, total: int, stage: str) -> None:
+        await run.progress(done=done, total=total, stage=stage)
+
+    await run.progress(stage="finding audio")
+    totals: dict[str, int] = {"total": 0, "analysed": 0, "failed": 0, "no_audio": 0}
+    report = None
+    # Ingestion that finishes while this job runs joins it rather than queueing another,
+    # so keep going until a pass finds nothing new (bounded, in case of a busy stream).
+    for _ in range(MAX_PASSES):
+        try:
+            report = await analyse_tracks(
+                run.sessionmaker,
+                run.settings,
+                track_ids=[int(t) for t in track_ids] if track_ids else None,
+                progress=progress,
+                pool=shared_pool(worker_count(run.settings.audio_workers)),
+            )
+        except BrokenProcessPool as exc:
+            # A worker died (killed for memory, or a decoder crashed): start a fresh pool
+            # next attempt; finished batches are committed, so the retry continues.
+            reset_pool()
+            raise TransientJobError("an audio worker process died; retrying") from exc
+        for key in totals:
+            totals[key] += getattr(report, key)
+        if track_ids or report.total == 0 or report.retry_later:
+            break
+    if totals["analysed"]:
+        # New descriptors only reach recommendations through a new index version.
+        await run.submit("index", target="catalogue")
+    if report is not None and report.retry_later:
+        raise TransientJobError(f"{report.retry_later} downloads failed transiently; retrying")
+    return {**(report.as_dict() if report else {}), **totals}

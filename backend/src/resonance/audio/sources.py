@@ -1,0 +1,117 @@
+"""Where a catalogue track's audio comes from: local file → Spotify preview → provider.
+
+The first link that yields a file wins. A link that fails for good (404, refused
+host, not audio) is noted and the chain moves on; a transient failure (timeout, 5xx)
+is raised so the job retries later instead of marking the track ``no_audio``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from resonance.audio.download import DownloadError, check_url, download
+from resonance.settings import Settings
+
+SourceKind = Literal["local", "preview", "provider"]
+
+
+@dataclass(frozen=True, slots=True)
+class TrackAudioRef:
+    """What the chain needs to know about a track (no ORM object, so it crosses processes)."""
+
+    id: int
+    local_path: str | None = None
+    preview_url: str | None = None
+    isrc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    kind: SourceKind
+    path: Path
+
+
+@dataclass(slots=True)
+class Search:
+    found: Located | None = None
+    tried: list[str] = field(default_factory=list)  # why each earlier link gave nothing
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.tried) if self.tried else "no local file, preview or provider"
+
+
+async def locate(
+    track: TrackAudioRef, settings: Settings, client: httpx.AsyncClient | None = None
+) -> Search:
+    """Run the source chain for one track. Raises ``DownloadError`` only when transient."""
+    search = Search()
+    if track.local_path:
+        path = Path(track.local_path)
+        # A stat on a local disk: not worth a thread hop.
+        if path.is_file():  # noqa: ASYNC240
+            search.found = Located("local", path)
+            return search
+        search.tried.append(f"local file missing: {path.name}")
+    if track.preview_url:
+        try:
+            found = await download(track.preview_url, f"{track.id}-preview", settings, client)
+            search.found = Located("preview", found)
+            return search
+        except DownloadError as exc:
+            if exc.transient:
+                raise
+            search.tried.append(f"preview: {exc.reason}")
+    if settings.preview_provider_url and track.isrc:
+        try:
+            url = await provider_preview_url(track.isrc, settings, client)
+            if url:
+                found = await download(url, f"{track.id}-provider", settings, client)
+                search.found = Located("provider", found)
+                return search
+            search.tried.append("provider: no preview for this ISRC")
+        except DownloadError as exc:
+            if exc.transient:
+                raise
+            search.tried.append(f"provider: {exc.reason}")
+    return search
+
+
+async def provider_preview_url(
+    isrc: str, settings: Settings, client: httpx.AsyncClient | None = None
+) -> str | None:
+    """Deezer-style ``GET {provider}/track/isrc:{ISRC}`` → ``{"preview": url}``.
+
+    The provider's own host is trusted because the operator configured it, but it
+    still may not resolve to a private address unless it is the sandbox.
+    """
+    base = (settings.preview_provider_url or "").rstrip("/")
+    url = f"{base}/track/isrc:{quote(isrc.upper(), safe='')}"
+    host = urlsplit(base).hostname or ""
+    await check_url(url, settings, extra_hosts=(host,))
+    own = client is None
+    client = client or httpx.AsyncClient(timeout=settings.download_timeout)
+    try:
+        response = await client.get(url, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        raise DownloadError(f"provider unreachable: {type(exc).__name__}", transient=True) from exc
+    finally:
+        if own:
+            await client.aclose()
+    if response.status_code >= 500 or response.status_code == 429:
+        raise DownloadError(f"provider answered {response.status_code}", transient=True)
+    if response.status_code == 404:
+        return None
+    if response.status_code != 200:
+        raise DownloadError(f"provider answered {response.status_code}")
+    try:
+        body = response.json()
+    except ValueError as exc:
+        raise DownloadError("provider answered with invalid JSON") from exc
+    preview = body.get("preview") if isinstance(body, dict) else None
+    return preview if isinstance(preview, str) and preview else None
