@@ -40,11 +40,27 @@ def warm() -> None:
     """
     from threadpoolctl import threadpool_limits
 
+    _exit_with_parent()
     threadpool_limits(limits=1)
     from resonance.audio.descriptors import extract
 
     rng = np.random.default_rng(0)
     extract((0.1 * rng.standard_normal(22050 * 4)).astype(np.float32), 22050)
+
+
+def _exit_with_parent() -> None:
+    """A worker outlives a SIGKILLed parent (blocked on its queue): leave when it goes."""
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
 def analyse_file(path: str, sr: int, excerpt_seconds: float) -> Outcome:
