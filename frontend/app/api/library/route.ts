@@ -1,0 +1,8 @@
+import { proxy } from "@/lib/proxy";
+import { Library } from "@/lib/schemas";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  return proxy({ path: "/v1/me/library", schema: Library });
+}

@@ -1,0 +1,10 @@
+import { proxy, validate } from "@/lib/proxy";
+import { PlaylistDetail, SpotifyId } from "@/lib/schemas";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const id = validate(SpotifyId, (await ctx.params).id);
+  if (!id.ok) return id.res;
+  return proxy({ path: `/v1/playlists/${id.data}`, schema: PlaylistDetail });
+}

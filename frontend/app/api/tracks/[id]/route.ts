@@ -1,0 +1,10 @@
+import { proxy, validate } from "@/lib/proxy";
+import { Track, TrackId } from "@/lib/schemas";
+
+export const dynamic = "force-dynamic";
+
+export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
+  const id = validate(TrackId, (await ctx.params).id);
+  if (!id.ok) return id.res;
+  return proxy({ path: `/v1/tracks/${id.data}`, schema: Track });
+}

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import { MapView } from "@/components/map/MapView";
+import { requireSession } from "@/lib/guard";
+
+export const metadata: Metadata = { title: "Map" };
+
+function ids(value: string | undefined): number[] {
+  return (value ?? "")
+    .split(",")
+    .map(Number)
+    .filter((n) => Number.isInteger(n) && n > 0)
+    .slice(0, 500);
+}
+
+export default async function MapPage({ searchParams }: { searchParams: Promise<{ seeds?: string; recs?: string }> }) {
+  const params = await searchParams;
+  await requireSession("/map");
+  return <MapView seeds={ids(params.seeds)} recs={ids(params.recs)} />;
+}

@@ -1,0 +1,20 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { PlaylistView } from "@/components/playlist/PlaylistView";
+import { requireSession } from "@/lib/guard";
+import { SpotifyId } from "@/lib/schemas";
+
+export const metadata: Metadata = { title: "Playlist" };
+
+export default async function PlaylistPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ name?: string }>;
+}) {
+  const [{ id }, { name }] = await Promise.all([params, searchParams]);
+  if (!SpotifyId.safeParse(id).success) notFound();
+  await requireSession(`/playlist/${id}`);
+  return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} />;
+}

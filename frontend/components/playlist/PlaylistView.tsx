@@ -1,0 +1,145 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useState } from "react";
+import { JobProgress } from "@/components/playlist/JobProgress";
+import { SoundProgress } from "@/components/playlist/SoundProgress";
+import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
+import { api, ApiError, useApi } from "@/lib/client";
+import { artistNames, audioStatusText } from "@/lib/format";
+import type { Job, PlaylistDetail } from "@/lib/schemas";
+import lib from "@/components/library/Library.module.css";
+import styles from "./Playlist.module.css";
+
+export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: string }) {
+  const [nonce, setNonce] = useState(0);
+  const playlist = useApi<PlaylistDetail>(`/api/playlists/${id}`, nonce);
+  const [job, setJob] = useState<Job | null>(null);
+  const [finished, setFinished] = useState<Job | null>(null);
+  const [startError, setStartError] = useState<string | null>(null);
+  const [starting, setStarting] = useState(false);
+
+  const refresh = useCallback(() => setNonce((n) => n + 1), []);
+  const analyse = async () => {
+    setStarting(true);
+    setStartError(null);
+    setFinished(null);
+    try {
+      const { data } = await api<Job>(`/api/ingest/playlists/${id}`, { method: "POST" });
+      setJob(data);
+    } catch (err) {
+      setStartError(err instanceof ApiError ? err.detail : "Could not start the analysis.");
+    } finally {
+      setStarting(false);
+    }
+  };
+  const onFinished = useCallback((j: Job) => {
+    // Reading the playlist hands the audio analysis to a job of its own: follow it when named.
+    const next = j.counters.audio_job_id;
+    if (j.state === "done" && typeof next === "string" && next !== j.id) {
+      setJob({ id: next, kind: "audio", state: "queued", stage: "audio", progress_done: 0, counters: {} });
+      setNonce((n) => n + 1);
+      return;
+    }
+    setFinished(j);
+    if (j.state === "done") setNonce((n) => n + 1);
+  }, []);
+
+  if (playlist.state === "loading") return <Loading label="Loading the playlist" rows={6} />;
+  // 404: never read from Spotify yet — the page still offers to analyse it.
+  const notIngested = playlist.state === "error" && playlist.error.status === 404;
+  if (playlist.state === "error" && !notIngested)
+    return (
+      <ErrorState
+        title={playlist.error.title}
+        detail={playlist.error.detail}
+        action={
+          <Link className="button secondary" href="/library">
+            Back to your library
+          </Link>
+        }
+      />
+    );
+  const p: PlaylistDetail =
+    playlist.state === "ready"
+      ? playlist.data
+      : {
+          id,
+          name: fallbackName,
+          collaborative: false,
+          contents_available: true,
+          image_url: null,
+          tracks: [],
+          ingested: false,
+        };
+  const analysed = finished?.state === "done" || (p.ingested && !job);
+  return (
+    <div>
+      <div className={styles.head}>
+        {p.image_url ? <img src={p.image_url} alt="" width={120} height={120} className={styles.cover} /> : null}
+        <div>
+          <p className="muted small">Playlist{p.owner_name ? ` · by ${p.owner_name}` : ""}</p>
+          <h1>{p.name}</h1>
+          {p.description ? <p className="muted">{p.description}</p> : null}
+          {p.tracks.length ? <p className="muted small">{p.tracks.length} tracks</p> : null}
+        </div>
+      </div>
+
+      <section className={`card ${styles.panel}`} aria-labelledby="analyse-heading">
+        <h2 id="analyse-heading">Analyse and recommend</h2>
+        <p className="muted">
+          Resonance reads the tracks, measures their sound and places them among everything it knows. Then it can
+          recommend.
+        </p>
+        {job && !finished ? <JobProgress key={job.id} initial={job} onFinished={onFinished} /> : null}
+        {finished && finished.state !== "done" ? <JobProgress initial={finished} onFinished={() => {}} /> : null}
+        {startError ? <p role="alert" className={styles.error}>{startError}</p> : null}
+        <div className={styles.actions}>
+          {analysed ? (
+            <Link className="button" href={`/recommendations?playlist=${id}&title=${encodeURIComponent(p.name)}`} data-testid="get-recommendations">
+              Get recommendations
+            </Link>
+          ) : null}
+          <button
+            className={`button${analysed ? " secondary" : ""}`}
+            onClick={analyse}
+            disabled={starting || (job !== null && finished === null)}
+            data-testid="analyse"
+          >
+            {analysed ? "Analyse again" : job && !finished ? "Analysing…" : "Analyse"}
+          </button>
+        </div>
+        {finished?.state === "done" ? (
+          <>
+            <p className="small" role="status" data-testid="analysis-done">
+              Playlist read{finished.progress_total ? `: ${finished.progress_done} of ${finished.progress_total} steps` : ""}.
+            </p>
+            <SoundProgress id={id} onComplete={refresh} />
+          </>
+        ) : null}
+      </section>
+
+      <h2 className={styles.sub}>Tracks</h2>
+      {p.tracks.length ? (
+        <ol className={lib.list} aria-label="Tracks in this playlist">
+          {p.tracks.map((t, i) => (
+            <li key={`${t.spotify_id ?? ""}-${i}`}>
+              <div className={lib.row}>
+                <span className={styles.num}>{i + 1}</span>
+                <div className={lib.meta}>
+                  <span className={lib.title}>{t.name}</span>
+                  <span className="muted small">{artistNames(t.artists)}</span>
+                </div>
+                <span className="chip small">{audioStatusText(t.audio_status)}</span>
+              </div>
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <EmptyState title={notIngested ? "Not read yet" : "This playlist is empty"}>
+          {notIngested ? "Analyse it to read its tracks from Spotify." : null}
+        </EmptyState>
+      )}
+    </div>
+  );
+}

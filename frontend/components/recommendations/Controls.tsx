@@ -1,0 +1,120 @@
+"use client";
+
+import { useId } from "react";
+import styles from "./Recommendations.module.css";
+
+export type TargetName = "energy" | "brightness" | "percussiveness" | "tempo_bpm";
+export interface ControlsState {
+  n: number;
+  diversity: number;
+  genre_mode: "focus" | "blend" | "explore";
+  targets: Partial<Record<TargetName, number>>;
+}
+
+export const TARGETS: ReadonlyArray<{ name: TargetName; label: string; min: number; max: number; step: number; initial: number; unit?: string }> = [
+  { name: "energy", label: "Energy", min: 0, max: 1, step: 0.05, initial: 0.6 },
+  { name: "brightness", label: "Brightness", min: 0, max: 1, step: 0.05, initial: 0.5 },
+  { name: "percussiveness", label: "Percussiveness", min: 0, max: 1, step: 0.05, initial: 0.5 },
+  { name: "tempo_bpm", label: "Tempo", min: 60, max: 200, step: 1, initial: 120, unit: "BPM" },
+];
+
+const MODES = [
+  { value: "focus", label: "Focus", hint: "Stay close to your genres" },
+  { value: "blend", label: "Blend", hint: "Let sound and genre mix" },
+  { value: "explore", label: "Explore", hint: "Similar sound, other genres" },
+] as const;
+
+export function Controls({ value, onChange }: { value: ControlsState; onChange: (next: ControlsState) => void }) {
+  const id = useId();
+  return (
+    <form className={`card ${styles.controls}`} aria-label="Tune the recommendations" onSubmit={(e) => e.preventDefault()}>
+      <div className={styles.control}>
+        <label htmlFor={`${id}-n`}>Results</label>
+        <select
+          id={`${id}-n`}
+          value={value.n}
+          onChange={(e) => onChange({ ...value, n: Number(e.target.value) })}
+          data-testid="count"
+        >
+          {[10, 20, 30, 50].map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className={styles.control}>
+        <label htmlFor={`${id}-div`}>
+          Diversity <output className="muted">{Math.round(value.diversity * 100)}%</output>
+        </label>
+        <input
+          id={`${id}-div`}
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={value.diversity}
+          onChange={(e) => onChange({ ...value, diversity: Number(e.target.value) })}
+          data-testid="diversity"
+          aria-valuetext={`${Math.round(value.diversity * 100)} percent`}
+        />
+      </div>
+      <fieldset className={styles.control}>
+        <legend>Genres</legend>
+        <div className={styles.segmented}>
+          {MODES.map((m) => (
+            <label key={m.value} title={m.hint}>
+              <input
+                type="radio"
+                name={`${id}-mode`}
+                value={m.value}
+                checked={value.genre_mode === m.value}
+                onChange={() => onChange({ ...value, genre_mode: m.value })}
+                data-testid={`mode-${m.value}`}
+              />
+              <span>{m.label}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <details className={styles.targets}>
+        <summary>Targets</summary>
+        {TARGETS.map((t) => {
+          const on = value.targets[t.name] !== undefined;
+          const current = value.targets[t.name] ?? t.initial;
+          return (
+            <div key={t.name} className={styles.target}>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={on}
+                  onChange={(e) => {
+                    const targets = { ...value.targets };
+                    if (e.target.checked) targets[t.name] = t.initial;
+                    else delete targets[t.name];
+                    onChange({ ...value, targets });
+                  }}
+                  data-testid={`target-${t.name}-on`}
+                />{" "}
+                {t.label}
+              </label>
+              <input
+                type="range"
+                min={t.min}
+                max={t.max}
+                step={t.step}
+                value={current}
+                disabled={!on}
+                aria-label={`${t.label} target`}
+                aria-valuetext={t.unit ? `${current} ${t.unit}` : `${Math.round(current * 100)} percent`}
+                onChange={(e) => onChange({ ...value, targets: { ...value.targets, [t.name]: Number(e.target.value) } })}
+                data-testid={`target-${t.name}`}
+              />
+              <output className="muted small">{t.unit ? `${current} ${t.unit}` : `${Math.round(current * 100)}%`}</output>
+            </div>
+          );
+        })}
+      </details>
+    </form>
+  );
+}

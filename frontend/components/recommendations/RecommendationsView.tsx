@@ -1,0 +1,219 @@
+"use client";
+
+import Link from "next/link";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { Controls, type ControlsState, type TargetName } from "@/components/recommendations/Controls";
+import { RecommendationCard } from "@/components/recommendations/RecommendationCard";
+import { SavePlaylist } from "@/components/recommendations/SavePlaylist";
+import { JobProgress } from "@/components/playlist/JobProgress";
+import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
+import { api, ApiError } from "@/lib/client";
+import type { Job, Recommendation, RecommendResult } from "@/lib/schemas";
+import styles from "./Recommendations.module.css";
+
+type Ok = Extract<RecommendResult, { status: "ok" }>;
+
+export interface Seeds {
+  playlistId?: string;
+  trackIds?: number[];
+}
+
+function body(seeds: Seeds, c: ControlsState, waitSeconds?: number) {
+  return {
+    ...(seeds.playlistId ? { playlist_id: seeds.playlistId } : {}),
+    ...(seeds.trackIds?.length ? { track_ids: seeds.trackIds } : {}),
+    n: c.n,
+    diversity: c.diversity,
+    genre_mode: c.genre_mode,
+    targets: (Object.entries(c.targets) as [TargetName, number][]).map(([name, value]) => ({ name, value, strength: 0.6 })),
+    ...(waitSeconds !== undefined ? { wait_seconds: waitSeconds } : {}),
+  };
+}
+
+export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: string }) {
+  const [controls, setControls] = useState<ControlsState>({ n: 20, diversity: 0.2, genre_mode: "blend", targets: {} });
+  const [result, setResult] = useState<Ok | null>(null);
+  const [version, setVersion] = useState(0);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [pending, setPending] = useState<Job | null>(null);
+  const [playing, setPlaying] = useState<number | null>(null);
+  const audio = useRef<HTMLAudioElement | null>(null);
+  const inflight = useRef<AbortController | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const seedsKey = JSON.stringify(seeds);
+
+  const retries = useRef(0);
+  const runRef = useRef<(c: ControlsState, waitSeconds?: number) => void>(() => {});
+  const settle = useCallback((ctrl: AbortController, outcome: { data: RecommendResult } | { error: unknown }, retry: () => void) => {
+    if (ctrl.signal.aborted) return;
+    // 409 while the catalogue's index is still being built: ask again a few times before giving up.
+    if ("error" in outcome && outcome.error instanceof ApiError && outcome.error.status === 409 && retries.current < 5) {
+      retries.current += 1;
+      setTimeout(() => {
+        if (!ctrl.signal.aborted) retry();
+      }, 3000);
+      return;
+    }
+    retries.current = 0;
+    if ("data" in outcome) {
+      if (outcome.data.status === "pending") {
+        setPending(outcome.data.job);
+      } else {
+        setPending(null);
+        setResult(outcome.data);
+        setVersion((v) => v + 1);
+      }
+      setError(null);
+    } else {
+      const err = outcome.error;
+      setError(err instanceof ApiError ? err : new ApiError(0, "Something went wrong", "Try again in a moment."));
+    }
+    if (inflight.current === ctrl) setLoading(false);
+  }, []);
+
+  const run = useCallback(
+    (c: ControlsState, waitSeconds?: number) => {
+      inflight.current?.abort();
+      const ctrl = new AbortController();
+      inflight.current = ctrl;
+      api<RecommendResult>("/api/recommend", {
+        method: "POST",
+        json: body(JSON.parse(seedsKey) as Seeds, c, waitSeconds),
+        signal: ctrl.signal,
+      }).then(
+        ({ data }) => settle(ctrl, { data }, again),
+        (error: unknown) => {
+          if ((error as Error).name !== "AbortError") settle(ctrl, { error }, again);
+        },
+      );
+      function again() {
+        runRef.current(c, waitSeconds);
+      }
+    },
+    [seedsKey, settle],
+  );
+
+  useEffect(() => {
+    runRef.current = run;
+  }, [run]);
+
+  useEffect(() => {
+    run({ n: 20, diversity: 0.2, genre_mode: "blend", targets: {} });
+    return () => inflight.current?.abort();
+  }, [run]);
+
+  const onControls = (next: ControlsState) => {
+    setControls(next);
+    clearTimeout(timer.current);
+    // Sliders fire on every step: wait for a short pause before asking again.
+    timer.current = setTimeout(() => {
+      setLoading(true);
+      run(next);
+    }, 80);
+  };
+
+  const onJobDone = useCallback(
+    (job: Job) => {
+      if (job.state === "done") {
+        setLoading(true);
+        run(controls, 10);
+      }
+      else setPending(job);
+    },
+    [run, controls],
+  );
+
+  const onPlay = useCallback((rec: Recommendation) => {
+    const el = audio.current;
+    if (!el || !rec.track.preview_url) return;
+    setPlaying((current) => {
+      if (current === rec.track.id) {
+        el.pause();
+        return null;
+      }
+      el.src = rec.track.preview_url!;
+      void el.play().catch(() => setPlaying(null));
+      return rec.track.id;
+    });
+  }, []);
+
+  const items = result?.items ?? [];
+  const mapHref = result
+    ? `/map?seeds=${result.seeds.map((s) => s.id).slice(0, 200).join(",")}&recs=${items.map((i) => i.track.id).join(",")}`
+    : "/map";
+
+  return (
+    <div>
+      <div className="page-head">
+        <div>
+          <p className="muted small">Recommendations</p>
+          <h1>{title}</h1>
+          {result ? (
+            <p className="muted small" data-testid="seed-summary">
+              From {result.seeds.length} seed track{result.seeds.length === 1 ? "" : "s"}
+              {result.seeds.length ? ` like ${result.seeds.slice(0, 2).map((s) => s.name).join(" and ")}` : ""} ·{" "}
+              {Math.round(result.took_ms)} ms
+            </p>
+          ) : null}
+        </div>
+        <Link className="button secondary small" href={mapHref}>
+          See them on the map
+        </Link>
+      </div>
+
+      <div className={styles.layout}>
+        <aside className={styles.side}>
+          <Controls value={controls} onChange={onControls} />
+          {result && items.length ? (
+            <SavePlaylist trackIds={items.flatMap((i) => (i.track.spotify_id ? [i.track.spotify_id] : []))} defaultName={`Resonance · ${title}`} />
+          ) : null}
+        </aside>
+        <section aria-label="Results" aria-busy={loading} className={styles.results}>
+          {pending ? (
+            <div className={`card ${styles.pending}`}>
+              <p>Analysing the playlist before recommending…</p>
+              <JobProgress initial={pending} onFinished={onJobDone} />
+            </div>
+          ) : null}
+          {error ? (
+            <ErrorState
+              title={error.title}
+              detail={error.detail}
+              action={
+                <button
+                  className="button secondary"
+                  onClick={() => {
+                    setLoading(true);
+                    run(controls);
+                  }}
+                >
+                  Try again
+                </button>
+              }
+            />
+          ) : null}
+          {!result && loading && !pending ? <Loading label="Finding recommendations" rows={6} /> : null}
+          {result && !items.length ? (
+            <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>
+          ) : null}
+          {items.length ? (
+            <ol
+              className={`${styles.list}${loading ? ` ${styles.stale}` : ""}`}
+              data-testid="rec-list"
+              data-version={version}
+            >
+              {items.map((rec, i) => (
+                <RecommendationCard key={rec.track.id} rec={rec} playing={playing === rec.track.id} onPlay={onPlay} eager={i < 4} />
+              ))}
+            </ol>
+          ) : null}
+          <span className="visually-hidden" aria-live="polite">
+            {loading ? "Updating recommendations" : result ? `${items.length} recommendations` : ""}
+          </span>
+        </section>
+      </div>
+      <audio ref={audio} onEnded={() => setPlaying(null)} preload="none" />
+    </div>
+  );
+}

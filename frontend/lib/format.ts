@@ -1,0 +1,67 @@
+import type { Job } from "@/lib/schemas";
+
+export function artistNames(artists: ReadonlyArray<string | { name: string }>): string {
+  return artists.map((a) => (typeof a === "string" ? a : a.name)).join(", ");
+}
+
+/** Scores are sums of block similarities plus playlist evidence: not bounded by 1, so shown as figures. */
+export function scoreText(x: number): string {
+  return x >= 10 ? x.toFixed(0) : x.toFixed(2);
+}
+
+export function percent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+export const BLOCK_LABELS: Record<string, string> = {
+  audio: "Sound",
+  spotify: "Spotify features",
+  genre: "Genre",
+  cooc: "Listened together",
+  playlists: "Shared playlists",
+  targets: "Your targets",
+};
+
+export function blockLabel(block: string): string {
+  return BLOCK_LABELS[block] ?? block.replace(/_/g, " ");
+}
+
+export const JOB_STATE_TEXT: Record<Job["state"], string> = {
+  queued: "Waiting to start…",
+  running: "Analysing…",
+  done: "Analysis complete",
+  failed: "Analysis failed",
+  waiting_rate_limit: "Spotify asked us to slow down; resuming shortly…",
+  quota_exceeded: "Spotify's quota for this app is used up. Try again later.",
+  needs_reauth: "Spotify needs you to sign in again.",
+};
+
+export function audioStatusText(status: string | null | undefined): string {
+  switch (status) {
+    case "done":
+    case "analysed":
+    case "ok":
+      return "Analysed";
+    case "pending":
+    case "queued":
+      return "Waiting for analysis";
+    case "no_audio":
+    case "unavailable":
+      return "No audio available";
+    case "failed":
+      return "Analysis failed";
+    case null:
+    case undefined:
+    case "":
+    case "unknown":
+      return "Not analysed yet";
+    default:
+      return status.replace(/_/g, " ");
+  }
+}
+
+/** Stable, well-separated colours for genres (golden-angle hues). */
+export function genreColour(index: number): string {
+  const hue = Math.round((index * 137.508) % 360);
+  return `hsl(${hue} 62% 52%)`;
+}

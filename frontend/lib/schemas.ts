@@ -1,0 +1,218 @@
+/**
+ * The shapes crossing our boundaries, as zod schemas: what the browser may send to our
+ * route handlers, and what the backend answers (mirrors backend/src/resonance/*\/schemas.py).
+ * Safe to import from client components (types only there).
+ */
+import { z } from "zod";
+
+const spotifyId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, "not a Spotify id");
+export const SpotifyId = spotifyId;
+
+// ---------- backend responses ----------
+
+export const Artist = z.object({ id: z.number(), name: z.string(), spotify_id: z.string().nullish() });
+
+export const Track = z.object({
+  id: z.number(),
+  spotify_id: z.string().nullish(),
+  name: z.string(),
+  artists: z.array(Artist).default([]),
+  album: z.string().nullish(),
+  image_url: z.string().nullish(),
+  duration_ms: z.number().nullish(),
+  explicit: z.boolean().default(false),
+  preview_url: z.string().nullish(),
+  genres: z.array(z.string()).default([]),
+  descriptors: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).default({}),
+  audio_status: z.string().default("unknown"),
+});
+export type Track = z.infer<typeof Track>;
+
+export const Comparison = z.object({ name: z.string(), value: z.number(), seeds: z.number(), text: z.string() });
+export type Comparison = z.infer<typeof Comparison>;
+
+export const Explanation = z.object({
+  shares: z.record(z.string(), z.number()).default({}),
+  imputed_blocks: z.array(z.string()).default([]),
+  closest: z.array(Comparison).default([]),
+  farthest: z.array(Comparison).default([]),
+  shared_genres: z.array(z.string()).default([]),
+  related_genres: z
+    .array(z.object({ genre: z.string(), seed_genre: z.string(), similarity: z.number() }))
+    .default([]),
+  seeds_in_common_playlists: z.number().default(0),
+  common_playlists: z.number().default(0),
+  diversity_note: z.string().nullish(),
+  genre_similarity: z.number().nullish(),
+  sentences: z.array(z.string()).default([]),
+});
+export type Explanation = z.infer<typeof Explanation>;
+
+export const Recommendation = z.object({ rank: z.number(), score: z.number(), track: Track, explanation: Explanation });
+export type Recommendation = z.infer<typeof Recommendation>;
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  target: z.string().nullish(),
+  state: z.enum(["queued", "running", "done", "failed", "waiting_rate_limit", "quota_exceeded", "needs_reauth"]),
+  stage: z.string().nullish(),
+  progress_done: z.number().default(0),
+  progress_total: z.number().nullish(),
+  counters: z.record(z.string(), z.unknown()).default({}),
+  error: z.string().nullish(),
+  resume_at: z.string().nullish(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const RecommendResult = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("ok"),
+    index_version: z.number(),
+    seeds: z.array(Track).default([]),
+    items: z.array(Recommendation),
+    took_ms: z.number().default(0),
+  }),
+  z.object({ status: z.literal("pending"), job: Job, detail: z.string().default("") }),
+]);
+export type RecommendResult = z.infer<typeof RecommendResult>;
+
+export const SimilarResult = z.object({ index_version: z.number(), track: Track, items: z.array(Recommendation) });
+export type SimilarResult = z.infer<typeof SimilarResult>;
+
+export const MapResult = z.object({
+  index_version: z.number(),
+  total: z.number(),
+  points: z.array(z.object({ id: z.number(), x: z.number(), y: z.number(), genre: z.string().nullish(), name: z.string() })),
+  genres: z.array(z.string()).default([]),
+});
+export type MapResult = z.infer<typeof MapResult>;
+
+const imageUrl = z
+  .union([z.string(), z.null()])
+  .optional()
+  .transform((v) => v ?? null);
+
+/** A playlist in the library (backend ingest/schemas.py PlaylistSummary). */
+export const LibraryPlaylist = z
+  .object({
+    id: z.string().nullish(),
+    name: z.string(),
+    owner_name: z.string().nullish(),
+    collaborative: z.boolean().default(false),
+    owned: z.boolean().default(false),
+    relation: z.string().nullish(),
+    contents_available: z.boolean().default(true),
+    track_count: z.number().nullish(),
+    image_url: imageUrl,
+    ingested_snapshot_id: z.string().nullish(),
+    analysed_track_count: z.number().default(0),
+  })
+  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
+export type LibraryPlaylist = z.output<typeof LibraryPlaylist>;
+
+/** A track in the library or a playlist (TrackSummary: `id` is the Spotify id there). */
+export const LibraryTrack = z
+  .object({
+    id: z.union([z.string(), z.number()]).nullish(),
+    title: z.string().optional(),
+    name: z.string().optional(),
+    artists: z.array(z.union([z.string(), z.object({ name: z.string() }).loose()])).default([]),
+    album: z.union([z.string(), z.object({ name: z.string() }).loose()]).nullish(),
+    image_url: imageUrl,
+    duration_ms: z.number().nullish(),
+    audio_status: z.string().nullish(),
+    preview_url: z.string().nullish(),
+  })
+  .transform((t) => ({
+    spotify_id: typeof t.id === "string" ? t.id : null,
+    name: t.title ?? t.name ?? "Untitled",
+    artists: t.artists.map((a) => (typeof a === "string" ? a : a.name)),
+    album: typeof t.album === "string" ? t.album : (t.album?.name ?? null),
+    image_url: t.image_url,
+    duration_ms: t.duration_ms ?? null,
+    audio_status: t.audio_status ?? null,
+    preview_url: t.preview_url ?? null,
+  }));
+export type LibraryTrack = z.output<typeof LibraryTrack>;
+
+export const Library = z.object({
+  playlists: z.array(LibraryPlaylist).default([]),
+  saved_tracks: z.array(LibraryTrack).default([]),
+  top_tracks: z.array(LibraryTrack).default([]),
+});
+export type Library = z.output<typeof Library>;
+
+/** An ingested playlist with its tracks (PlaylistOut). */
+export const PlaylistDetail = z
+  .object({
+    id: z.string().nullish(),
+    name: z.string(),
+    description: z.string().nullish(),
+    owner_name: z.string().nullish(),
+    collaborative: z.boolean().default(false),
+    contents_available: z.boolean().default(true),
+    image_url: imageUrl,
+    snapshot_id: z.string().nullish(),
+    ingested_snapshot_id: z.string().nullish(),
+    tracks: z.array(LibraryTrack).default([]),
+  })
+  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
+export type PlaylistDetail = z.output<typeof PlaylistDetail>;
+
+export const SavedPlaylist = z.object({ id: z.string(), url: z.string().nullish(), name: z.string() }).loose();
+export type SavedPlaylist = z.infer<typeof SavedPlaylist>;
+
+export const Problem = z
+  .object({
+    type: z.string().optional(),
+    title: z.string().optional(),
+    status: z.number().optional(),
+    detail: z.string().optional(),
+    code: z.string().optional(),
+  })
+  .loose();
+export type Problem = z.infer<typeof Problem>;
+
+// ---------- browser → our route handlers ----------
+
+export const TrackId = z.coerce.number().int().positive();
+export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a job id");
+
+export const TARGET_NAMES = ["energy", "brightness", "percussiveness", "tempo_bpm"] as const;
+
+export const RecommendInput = z
+  .object({
+    playlist_id: spotifyId.optional(),
+    track_ids: z.array(z.number().int().positive()).max(500).optional(),
+    spotify_track_ids: z.array(spotifyId).max(500).optional(),
+    n: z.number().int().min(1).max(100).default(20),
+    diversity: z.number().min(0).max(1).default(0.2),
+    genre_mode: z.enum(["focus", "blend", "explore"]).default("blend"),
+    targets: z
+      .array(
+        z.object({
+          name: z.enum(TARGET_NAMES),
+          value: z.number().min(0).max(300),
+          strength: z.number().min(0).max(1).default(0.5),
+        }),
+      )
+      .max(10)
+      .default([]),
+    wait_seconds: z.number().min(0).max(30).optional(),
+  })
+  .strict()
+  .refine((v) => v.playlist_id || v.track_ids?.length || v.spotify_track_ids?.length, {
+    message: "Pick a playlist or some tracks to start from.",
+  });
+export type RecommendInput = z.input<typeof RecommendInput>;
+
+export const SavePlaylistInput = z
+  .object({
+    name: z.string().trim().min(1, "Give the playlist a name.").max(100),
+    description: z.string().max(300).optional(),
+    /** Spotify track ids, in order. */
+    track_ids: z.array(spotifyId).min(1, "There is nothing to save.").max(100),
+  })
+  .strict();
+export type SavePlaylistInput = z.infer<typeof SavePlaylistInput>;

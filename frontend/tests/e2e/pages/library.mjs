@@ -1,0 +1,61 @@
+// Page objects for the library and a playlist (analysis with progress).
+export class LibraryPage {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+  }
+  async goto() {
+    await this.page.goto(`${this.baseUrl}/library`);
+  }
+  async waitForPlaylists() {
+    // The first visit reads the library from Spotify (a job with progress) before listing it.
+    await this.page.getByTestId("playlist-row").first().waitFor({ timeout: 180_000 });
+    return this.page.getByTestId("playlist-row").count();
+  }
+  async playlists() {
+    return this.page.getByTestId("playlist-row").evaluateAll((rows) =>
+      rows.map((r) => ({ id: r.dataset.playlistId, readable: r.dataset.readable === "true", text: r.innerText })),
+    );
+  }
+  async openTab(name) {
+    await this.page.getByRole("tab", { name }).click();
+  }
+  async open(playlistId) {
+    await this.page.locator(`[data-playlist-id="${playlistId}"] a`).click();
+    await this.page.waitForURL(new RegExp(`/playlist/${playlistId}`));
+    return new PlaylistPage(this.page);
+  }
+}
+
+export class PlaylistPage {
+  constructor(page) {
+    this.page = page;
+  }
+  async analyse() {
+    await this.page.getByTestId("analyse").click();
+  }
+  /** Waits for the analysis to finish and returns every progress state seen on the way. */
+  async waitForAnalysis(timeoutMs = 240_000) {
+    const seen = new Set();
+    const counts = new Set();
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const progress = this.page.getByTestId("job-progress");
+      if (await progress.count()) {
+        const state = await progress.first().getAttribute("data-state");
+        seen.add(state);
+        const c = this.page.getByTestId("job-counts");
+        if (await c.count()) counts.add(await c.first().innerText());
+      }
+      if (await this.page.getByTestId("analysis-done").count()) return { states: [...seen, "done"], counts: [...counts] };
+      const failed = [...seen].find((s) => ["failed", "quota_exceeded", "needs_reauth"].includes(s));
+      if (failed) throw new Error(`analysis ended in ${failed}: ${await this.page.getByTestId("job-progress").innerText()}`);
+      await this.page.waitForTimeout(150);
+    }
+    throw new Error(`analysis did not finish in ${timeoutMs} ms (states: ${[...seen]})`);
+  }
+  async getRecommendations() {
+    await this.page.getByTestId("get-recommendations").click();
+    await this.page.waitForURL(/\/recommendations\?/);
+  }
+}
