@@ -28,7 +28,7 @@ SPOTIFY_ERRORS = (
     RateLimitedError,
     SpotifyServerError,
 )
-TOKEN_USER_TTL = 300.0  # seconds a token → user mapping is trusted without asking /me again
+TOKEN_USER_TTL = 60.0  # seconds a token → user mapping is trusted without asking /me again
 
 
 @dataclass(frozen=True, slots=True)

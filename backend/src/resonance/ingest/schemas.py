@@ -21,6 +21,7 @@ class PlaylistSummary(BaseModel):
 
 class TrackSummary(BaseModel):
     id: str | None = Field(description="Spotify id")
+    track_id: int = Field(description="Resonance id (for /v1/tracks/{id})")
     title: str
     artists: list[str]
     album: str | None

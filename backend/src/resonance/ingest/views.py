@@ -15,6 +15,7 @@ from resonance.ingest.schemas import LibraryOut, PlaylistOut, PlaylistSummary, T
 def track_summary(track: Track) -> TrackSummary:
     return TrackSummary(
         id=track.spotify_id,
+        track_id=track.id,
         title=track.name,
         artists=[link.artist.name for link in track.artist_links],
         album=track.album.name if track.album else None,

@@ -65,16 +65,17 @@ async def current_model(context: AppContext, *, need: list[int] | None = None) -
     holder = holder_of(context)
     model = await holder.get(context.sessionmaker)
     if model is None:
-        if await build_index_or_409(context) is not None:
-            await holder.refresh(context.sessionmaker)
+        # Built here or by another process that held the lock: either way, load it.
+        await build_index_or_409(context)
+        await holder.refresh(context.sessionmaker)
         model = holder.model
     elif need and (missing := [t for t in need if not model.has_track(t)]):
         await add_new_tracks(context, model, missing)
         if not any(model.has_vector(t) for t in need):
             # Nothing the held build knows describes these seeds (new genres, no audio yet,
             # no co-occurrence): only a full build can place them, so build now.
-            if await build_index_or_409(context) is not None:
-                await holder.refresh(context.sessionmaker)
+            await build_index_or_409(context)
+            await holder.refresh(context.sessionmaker)
             model = holder.model
     if model is None or model.n_items == 0:
         raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import html
 from typing import Any
@@ -69,7 +70,8 @@ async def preview(request: Request, track_id: str) -> Response:
     data = _rendered.get(track_id)
     if data is None:
         # Rendering costs CPU; keep recent ones so repeated fetches are cheap and identical.
-        data = sandbox.render(track_id, track.genre)
+        # Off the event loop: /api/token and the Web API must not wait behind synthesis.
+        data = await asyncio.to_thread(sandbox.render, track_id, track.genre)
         if len(_rendered) >= 256:
             _rendered.pop(next(iter(_rendered)))
         _rendered[track_id] = data
