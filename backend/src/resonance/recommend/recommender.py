@@ -139,11 +139,14 @@ class Recommender:
             self, candidates, seed_rows, query, query_mask, options, n, evidence
         )
         picks = diversify(self, scored, n, options)
+        # What every explanation compares against, computed once rather than per item.
+        seed_genres = sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]})
+        seed_lists = self.vectors.cooc.playlists_of(seed_rows)
         return [
             Recommendation(
                 track_id=int(self.catalogue.track_ids[scored.rows[i]]),
                 score=float(scored.total[i]),
-                explanation=self._explain(scored, i, seed_rows, note),
+                explanation=self._explain(scored, i, seed_rows, note, seed_genres, seed_lists),
                 rank=rank,
             )
             for rank, (i, note) in enumerate(picks, start=1)
@@ -226,18 +229,23 @@ class Recommender:
     # --- explanations -------------------------------------------------------------------
 
     def _explain(
-        self, scored: Scored, i: int, seed_rows: IntArray, note: str | None
+        self,
+        scored: Scored,
+        i: int,
+        seed_rows: IntArray,
+        note: str | None,
+        seed_genres: list[str],
+        seed_lists: IntArray,
     ) -> Explanation:
         row = int(scored.rows[i])
         shares = {name: float(scored.components[name][i]) for name in scored.components}
         imputed = [b for b, flag in zip(BLOCK_NAMES, scored.imputed[i], strict=True) if flag]
         closest, farthest = compare_descriptors(self.catalogue.descriptors, row, seed_rows)
         item_genres = self.catalogue.genres[row]
-        seed_genres = sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]})
         shared, related = genre_overlap(
             item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
         )
-        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, seed_rows)
+        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, seed_rows, seed_lists)
         genre_sim = scored.genre_similarity[i]
         return Explanation(
             shares=shares,

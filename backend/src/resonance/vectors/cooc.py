@@ -80,24 +80,35 @@ class Cooccurrence:
         scores = summed / np.sqrt(np.maximum(self.degree[rows], 1.0)) / len(seeds)
         return rows.astype(np.int64), scores.astype(np.float32)
 
-    def shared_playlists(self, item: int, seed_rows: IntArray) -> tuple[int, int]:
-        """(seeds co-occurring with item, playlists holding the item and at least one seed)."""
+    def playlists_of(self, rows: IntArray) -> IntArray:
+        """Sorted ids of the playlists holding any of `rows`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return np.empty(0, np.int64)
+        starts, ends = self.membership.indptr[rows], self.membership.indptr[rows + 1]
+        lists = [self.membership.indices[a:b] for a, b in zip(starts, ends, strict=True)]
+        return np.unique(np.concatenate(lists)).astype(np.int64)
+
+    def shared_playlists(
+        self, item: int, seed_rows: IntArray, seed_lists: IntArray | None = None
+    ) -> tuple[int, int]:
+        """(seeds co-occurring with item, playlists holding the item and at least one seed).
+
+        `seed_lists` (from `playlists_of(seed_rows)`) saves recomputing it per item.
+        """
+        if not len(seed_rows):
+            return 0, 0
         item_lists = self.membership.indices[
             self.membership.indptr[item] : self.membership.indptr[item + 1]
         ]
-        if not len(item_lists) or not len(seed_rows):
+        if seed_lists is None:
+            seed_lists = self.playlists_of(seed_rows)
+        shared = np.intersect1d(item_lists, seed_lists, assume_unique=True)
+        if not len(shared):
             return 0, 0
-        seeds_with = 0
-        shared: set[int] = set()
-        item_set = set(item_lists.tolist())
-        for seed in seed_rows:
-            seed_lists = self.membership.indices[
-                self.membership.indptr[seed] : self.membership.indptr[seed + 1]
-            ]
-            common = item_set.intersection(seed_lists.tolist())
-            if common:
-                seeds_with += 1
-                shared |= common
+        # Seeds co-occurring with the item are exactly its non-zero co-occurrence partners.
+        partners = self.counts.indices[self.counts.indptr[item] : self.counts.indptr[item + 1]]
+        seeds_with = int(np.isin(partners, seed_rows).sum())
         return seeds_with, len(shared)
 
 
