@@ -19,13 +19,16 @@ def diversify(
     """Pick n of the scored candidates (indices into `scored`), with a note when variety
     rather than score decided a pick.
 
-    Each step takes argmax (1 − λ)·score − λ·(max similarity to earlier picks), where
-    similarity is the inner product of full vectors (the same weighted block cosines).
+    Each step takes argmax (1 − λ)·relevance − λ·(max similarity to earlier picks), where
+    similarity is the inner product of full vectors (the same weighted block cosines) and
+    relevance is the score rescaled to [0, 1] over the pool: scores range from hundredths
+    (content only) to about 3 (strong playlist evidence), and without the rescaling the
+    same λ would mean "ignore relevance" for one request and "ignore variety" for another.
     """
     lam = options.diversity
     pool = min(len(scored.rows), max(5 * n, 100) if lam > 0 else len(scored.rows))
     rows = scored.rows[:pool]
-    rel = scored.total[:pool]
+    rel = _unit_range(scored.total[:pool])
     vectors = model.vectors.vectors[rows]
     artists = model.catalogue.artist_ids[rows]
     albums = model.catalogue.album_ids[rows]
@@ -61,6 +64,13 @@ def diversify(
         if lam > 0:
             max_sim = np.maximum(max_sim, vectors @ vectors[pick])
     return picks
+
+
+def _unit_range(values: np.ndarray) -> np.ndarray:
+    low, high = float(values.min()), float(values.max())
+    if high - low <= 1e-12:
+        return np.ones_like(values)
+    return (values - low) / (high - low)
 
 
 def _under_cap(ids: np.ndarray, counts: dict[int, int], cap: int | None) -> np.ndarray:
