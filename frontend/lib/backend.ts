@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { config } from "@/lib/config";
 import { friendlyError, UNEXPECTED_SHAPE, UNREACHABLE, type FriendlyError } from "@/lib/errors";
 import { Problem } from "@/lib/schemas";
+import { jsonOrNull } from "./json";
 
 export type BackendResult<T> =
   | { ok: true; status: number; data: T }
@@ -50,12 +51,7 @@ export async function callBackend<T>(req: BackendRequest<T>, doFetch: typeof fet
   } catch {
     return { ok: false, error: UNREACHABLE, spotifyRejected: false };
   }
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
+  const body = await jsonOrNull(res);
   if (!res.ok) {
     if ((res.status === 401 || res.status === 403) && !isSpotifyRejection(res.status, body)) {
       // Our service token was refused: a deployment problem, not the user's.

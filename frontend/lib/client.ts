@@ -1,6 +1,7 @@
 "use client";
 /** Browser-side calls to our own route handlers (never to the backend or Spotify directly). */
 import { useEffect, useState } from "react";
+import { jsonOrNull } from "./json";
 
 export class ApiError extends Error {
   constructor(
@@ -30,12 +31,7 @@ export async function api<T>(path: string, init?: RequestInit & { json?: unknown
     if ((err as Error).name === "AbortError") throw err;
     throw new ApiError(0, "You seem to be offline", "Check your connection and try again.");
   }
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
+  const body = await jsonOrNull(res);
   if (!res.ok) {
     const p = (body ?? {}) as { title?: string; detail?: string; code?: string };
     if (res.status === 401 && p.code === "reauth") {

@@ -3,6 +3,7 @@
  * Pure over `fetch` so that unit tests can drive it without a server.
  */
 import { z } from "zod";
+import { jsonOrNull } from "../json";
 
 export const TokenResponse = z.object({
   access_token: z.string().min(1),
@@ -69,12 +70,7 @@ async function tokenRequest(client: TokenClient, form: Record<string, string>) {
   } catch (err) {
     throw new AccountsUnavailable(`accounts service unreachable: ${(err as Error).message}`);
   }
-  let body: unknown = null;
-  try {
-    body = await res.json();
-  } catch {
-    body = null;
-  }
+  const body = await jsonOrNull(res);
   if (!res.ok) {
     const error = z.object({ error: z.string() }).safeParse(body);
     if (res.status === 400 && error.success && error.data.error === "invalid_grant") {

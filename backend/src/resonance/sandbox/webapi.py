@@ -208,36 +208,37 @@ async def album(request: Request, album_id: str, user_id: UserId) -> dict[str, A
     return shapes.simple_album(found) | extra
 
 
+def _batch(
+    request: Request, key: str, table: dict[str, Any], limit: int, shape: Any
+) -> dict[str, Any]:
+    """An extended-quota batch read: `{key: [object or null, …]}` in the order of `ids`."""
+    require_extended(request)
+    found = [table.get(i) for i in ids_arg(request, limit)]
+    return {key: [shape(item) if item else None for item in found]}
+
+
 @router.get("/tracks")
 async def many_tracks(request: Request, user_id: UserId) -> dict[str, Any]:
-    require_extended(request)
     shapes = _shapes(request)
-    found = [shapes.world.tracks.get(i) for i in ids_arg(request, 50)]
-    return {"tracks": [shapes.track(t) if t else None for t in found]}
+    return _batch(request, "tracks", shapes.world.tracks, 50, shapes.track)
 
 
 @router.get("/artists")
 async def many_artists(request: Request, user_id: UserId) -> dict[str, Any]:
-    require_extended(request)
     shapes = _shapes(request)
-    found = [shapes.world.artists.get(i) for i in ids_arg(request, 50)]
-    return {"artists": [shapes.artist(a) if a else None for a in found]}
+    return _batch(request, "artists", shapes.world.artists, 50, shapes.artist)
 
 
 @router.get("/albums")
 async def many_albums(request: Request, user_id: UserId) -> dict[str, Any]:
-    require_extended(request)
     shapes = _shapes(request)
-    found = [shapes.world.albums.get(i) for i in ids_arg(request, 20)]
-    return {"albums": [shapes.simple_album(a) if a else None for a in found]}
+    return _batch(request, "albums", shapes.world.albums, 20, shapes.simple_album)
 
 
 @router.get("/audio-features")
 async def audio_features(request: Request, user_id: UserId) -> dict[str, Any]:
-    require_extended(request)
     shapes = _shapes(request)
-    found = [shapes.world.tracks.get(i) for i in ids_arg(request, 100)]
-    return {"audio_features": [shapes.audio_features(t) if t else None for t in found]}
+    return _batch(request, "audio_features", shapes.world.tracks, 100, shapes.audio_features)
 
 
 @router.get("/audio-features/{track_id}")
