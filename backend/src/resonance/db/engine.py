@@ -40,6 +40,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # 64 MB of SQLite's own page cache per connection: hot catalogue pages stay in the
+        # process even where the OS page cache is small or reclaimed eagerly (VMs).
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
 

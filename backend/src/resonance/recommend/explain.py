@@ -69,25 +69,36 @@ class Explanation:
         return out
 
 
+def seed_means(
+    descriptors: dict[str, NDArray[np.float64]], seed_rows: NDArray[np.int64]
+) -> dict[str, float]:
+    """Each descriptor's mean over the seeds that have it (computed once per request)."""
+    seeds = np.asarray(seed_rows, dtype=np.int64)
+    means: dict[str, float] = {}
+    if not len(seeds):
+        return means
+    for name, values in descriptors.items():
+        seed_values = values[seeds]
+        seed_values = seed_values[~np.isnan(seed_values)]
+        if len(seed_values):
+            means[name] = float(seed_values.mean())
+    return means
+
+
 def compare_descriptors(
     descriptors: dict[str, NDArray[np.float64]],
     row: int,
-    seed_rows: NDArray[np.int64],
+    means: dict[str, float],
     *,
     closest: int = 2,
     farthest: int = 1,
 ) -> tuple[list[DescriptorComparison], list[DescriptorComparison]]:
+    """The item's descriptors nearest to and farthest from the seeds' means."""
     comparisons: list[DescriptorComparison] = []
-    seeds = np.asarray(seed_rows, dtype=np.int64)
-    for name, values in descriptors.items():
-        value = float(values[row])
-        if math.isnan(value) or not len(seeds):
+    for name, seed_mean in means.items():
+        value = float(descriptors[name][row])
+        if math.isnan(value):
             continue
-        seed_values = values[seeds]
-        seed_values = seed_values[~np.isnan(seed_values)]
-        if not len(seed_values):
-            continue
-        seed_mean = float(seed_values.mean())
         scale = RANGES.get(name, 1.0)
         comparisons.append(
             DescriptorComparison(name, value, seed_mean, abs(value - seed_mean) / scale)

@@ -37,12 +37,12 @@ def diversify(
     artist_count: dict[int, int] = {}
     album_count: dict[int, int] = {}
     max_sim = np.full(pool, -np.inf)
-    taken = np.zeros(pool, bool)
+    # Taken, or by an artist/album at its cap: grown as picks fill the caps.
+    blocked = np.zeros(pool, bool)
     picks: list[tuple[int, str | None]] = []
 
     while len(picks) < n:
-        eligible = ~taken & _under_cap(artists, artist_count, artist_cap)
-        eligible &= _under_cap(albums, album_count, album_cap)
+        eligible = ~blocked
         if not eligible.any():
             break
         penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
@@ -58,9 +58,9 @@ def diversify(
                 f"{penalty[pick]:.2f} vs {penalty[best_by_score]:.2f}"
             )
         picks.append((pick, note))
-        taken[pick] = True
-        _count(artist_count, int(artists[pick]))
-        _count(album_count, int(albums[pick]))
+        blocked[pick] = True
+        _block_at_cap(blocked, artists, artist_count, int(artists[pick]), artist_cap)
+        _block_at_cap(blocked, albums, album_count, int(albums[pick]), album_cap)
         if lam > 0:
             max_sim = np.maximum(max_sim, vectors @ vectors[pick])
     return picks
@@ -73,13 +73,11 @@ def _unit_range(values: np.ndarray) -> np.ndarray:
     return (values - low) / (high - low)
 
 
-def _under_cap(ids: np.ndarray, counts: dict[int, int], cap: int | None) -> np.ndarray:
-    if cap is None or not counts:
-        return np.ones(len(ids), bool)
-    full = [k for k, v in counts.items() if v >= cap and k >= 0]
-    return ~np.isin(ids, full) if full else np.ones(len(ids), bool)
-
-
-def _count(counts: dict[int, int], key: int) -> None:
-    if key >= 0:
-        counts[key] = counts.get(key, 0) + 1
+def _block_at_cap(
+    blocked: np.ndarray, ids: np.ndarray, counts: dict[int, int], key: int, cap: int | None
+) -> None:
+    if key < 0:  # unknown artist/album: never capped
+        return
+    counts[key] = counts.get(key, 0) + 1
+    if cap is not None and counts[key] >= cap:
+        blocked |= ids == key

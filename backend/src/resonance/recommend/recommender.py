@@ -8,7 +8,12 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-from resonance.recommend.explain import Explanation, compare_descriptors, genre_overlap
+from resonance.recommend.explain import (
+    Explanation,
+    compare_descriptors,
+    genre_overlap,
+    seed_means,
+)
 from resonance.recommend.mmr import diversify
 from resonance.recommend.options import RecommendOptions, Seeds
 from resonance.recommend.scoring import Scored, score_candidates
@@ -34,6 +39,15 @@ class UnknownSeedsError(LookupError):
 
 class EmptyCatalogueError(RuntimeError):
     """The recommender was asked for items before anything was indexed."""
+
+
+@dataclass(frozen=True)
+class SeedContext:
+    """What every explanation compares against, computed once per request."""
+
+    genres: list[str]
+    masks: tuple[NDArray[np.bool_], NDArray[np.bool_]]
+    means: dict[str, float]
 
 
 @dataclass
@@ -140,13 +154,16 @@ class Recommender:
         )
         picks = diversify(self, scored, n, options)
         # What every explanation compares against, computed once rather than per item.
-        seed_genres = sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]})
-        seed_lists = self.vectors.cooc.playlists_of(seed_rows)
+        context = SeedContext(
+            genres=sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]}),
+            masks=self.vectors.cooc.seed_masks(seed_rows),
+            means=seed_means(self.catalogue.descriptors, seed_rows),
+        )
         return [
             Recommendation(
                 track_id=int(self.catalogue.track_ids[scored.rows[i]]),
                 score=float(scored.total[i]),
-                explanation=self._explain(scored, i, seed_rows, note, seed_genres, seed_lists),
+                explanation=self._explain(scored, i, note, context),
                 rank=rank,
             )
             for rank, (i, note) in enumerate(picks, start=1)
@@ -229,23 +246,18 @@ class Recommender:
     # --- explanations -------------------------------------------------------------------
 
     def _explain(
-        self,
-        scored: Scored,
-        i: int,
-        seed_rows: IntArray,
-        note: str | None,
-        seed_genres: list[str],
-        seed_lists: IntArray,
+        self, scored: Scored, i: int, note: str | None, context: SeedContext
     ) -> Explanation:
         row = int(scored.rows[i])
         shares = {name: float(scored.components[name][i]) for name in scored.components}
         imputed = [b for b, flag in zip(BLOCK_NAMES, scored.imputed[i], strict=True) if flag]
-        closest, farthest = compare_descriptors(self.catalogue.descriptors, row, seed_rows)
+        closest, farthest = compare_descriptors(self.catalogue.descriptors, row, context.means)
+        seed_genres = context.genres
         item_genres = self.catalogue.genres[row]
         shared, related = genre_overlap(
             item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
         )
-        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, seed_rows, seed_lists)
+        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, context.masks)
         genre_sim = scored.genre_similarity[i]
         return Explanation(
             shares=shares,

@@ -80,36 +80,35 @@ class Cooccurrence:
         scores = summed / np.sqrt(np.maximum(self.degree[rows], 1.0)) / len(seeds)
         return rows.astype(np.int64), scores.astype(np.float32)
 
-    def playlists_of(self, rows: IntArray) -> IntArray:
-        """Sorted ids of the playlists holding any of `rows`."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if not len(rows):
-            return np.empty(0, np.int64)
-        starts, ends = self.membership.indptr[rows], self.membership.indptr[rows + 1]
-        lists = [self.membership.indices[a:b] for a, b in zip(starts, ends, strict=True)]
-        return np.unique(np.concatenate(lists)).astype(np.int64)
+    def seed_masks(self, seed_rows: IntArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+        """(is-a-seed per item, holds-a-seed per playlist), for `shared_playlists`."""
+        seeds = np.asarray(seed_rows, dtype=np.int64)
+        is_seed = np.zeros(self.counts.shape[0], bool)
+        is_seed[seeds] = True
+        holds_seed = np.zeros(self.membership.shape[0], bool)
+        if len(seeds):
+            starts, ends = self.membership.indptr[seeds], self.membership.indptr[seeds + 1]
+            for a, b in zip(starts, ends, strict=True):
+                holds_seed[self.membership.indices[a:b]] = True
+        return is_seed, holds_seed
 
     def shared_playlists(
-        self, item: int, seed_rows: IntArray, seed_lists: IntArray | None = None
+        self, item: int, masks: tuple[NDArray[np.bool_], NDArray[np.bool_]]
     ) -> tuple[int, int]:
         """(seeds co-occurring with item, playlists holding the item and at least one seed).
 
-        `seed_lists` (from `playlists_of(seed_rows)`) saves recomputing it per item.
+        `masks` comes from `seed_masks(seed_rows)`, computed once per request.
         """
-        if not len(seed_rows):
-            return 0, 0
+        is_seed, holds_seed = masks
         item_lists = self.membership.indices[
             self.membership.indptr[item] : self.membership.indptr[item + 1]
         ]
-        if seed_lists is None:
-            seed_lists = self.playlists_of(seed_rows)
-        shared = np.intersect1d(item_lists, seed_lists, assume_unique=True)
-        if not len(shared):
+        shared = int(holds_seed[item_lists].sum())
+        if not shared:
             return 0, 0
         # Seeds co-occurring with the item are exactly its non-zero co-occurrence partners.
         partners = self.counts.indices[self.counts.indptr[item] : self.counts.indptr[item + 1]]
-        seeds_with = int(np.isin(partners, seed_rows).sum())
-        return seeds_with, len(shared)
+        return int(is_seed[partners].sum()), shared
 
 
 def ppmi_embedding(
