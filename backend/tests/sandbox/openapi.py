@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,15 @@ from typing import Any
 import jsonschema
 import yaml
 
-SPEC = Path(__file__).resolve().parents[4] / "shared" / "reference" / "spotify-web-api-openapi.yml"
+_NAME = Path("reference") / "spotify-web-api-openapi.yml"
+# Spotify's definition lives beside the repository (../shared), not in it; a clone
+# elsewhere (CI's) finds it through the variable or the workspace's usual place.
+_CANDIDATES = [
+    Path(os.environ.get("RESONANCE_SPOTIFY_OPENAPI", "/nonexistent")),
+    Path(__file__).resolve().parents[4] / "shared" / _NAME,
+    Path("/work/shared") / _NAME,
+]
+SPEC = next((p for p in _CANDIDATES if p.is_file()), _CANDIDATES[1])
 
 
 def _convert(node: Any) -> Any:
