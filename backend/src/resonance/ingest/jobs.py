@@ -45,9 +45,10 @@ async def _hand_off(run: JobRun, ingest: SpotifyIngest) -> None:
     ingest.counters["audio_pending"] = pending
     # Params {"audio": false} leave the hand-off to a later `resonance audio analyse`.
     if pending and run.params.get("audio", True) and get_handler("audio") is not None:
-        audio_job = await run.submit("audio")
+        # One audio job serves every pending track in the catalogue, so the UI follows a
+        # playlist's analysis through its tracks' statuses rather than through this job.
+        await run.submit("audio")
         ingest.counters["audio_job_submitted"] = 1
-        await run.progress(counters={"audio_job_id": audio_job})
     # Index what was read now, so the first recommendation does not wait for a build;
     # the audio job queues another once descriptors exist.
     if run.params.get("index", True) and get_handler("index") is not None:
