@@ -25,15 +25,20 @@ def resonance(args: list[str], env: dict[str, str]) -> subprocess.CompletedProce
     )
 
 
-def test_ingest_a_playlist_and_import_a_csv_from_the_command_line(
-    sandbox: SandboxServer, tmp_path: Path
-) -> None:
-    env = {
+def cli_env(sandbox: SandboxServer, tmp_path: Path) -> dict[str, str]:
+    """Settings for a `resonance` process pointed at the sandbox and a fresh data dir."""
+    return {
         "RESONANCE_DATA_DIR": str(tmp_path),
         "RESONANCE_SPOTIFY_API_URL": sandbox.api,
         "RESONANCE_SPOTIFY_ACCOUNTS_URL": sandbox.base,
         "RESONANCE_LOG_FORMAT": "text",
     }
+
+
+def test_ingest_a_playlist_and_import_a_csv_from_the_command_line(
+    sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    env = cli_env(sandbox, tmp_path)
     playlist_id = sandbox.playlist_id("Pop mix")
     first = resonance(["ingest", "playlist", playlist_id, "--sandbox-user", "demo"], env)
     assert first.returncode == 0, first.stderr
@@ -52,12 +57,7 @@ def test_ingest_a_playlist_and_import_a_csv_from_the_command_line(
 def test_a_killed_ingestion_process_resumes_from_its_checkpoint(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    env = {
-        "RESONANCE_DATA_DIR": str(tmp_path),
-        "RESONANCE_SPOTIFY_API_URL": sandbox.api,
-        "RESONANCE_SPOTIFY_ACCOUNTS_URL": sandbox.base,
-        "RESONANCE_LOG_FORMAT": "text",
-    }
+    env = cli_env(sandbox, tmp_path)
     playlist_id = sandbox.playlist_id("Long drives")
     key = f"playlist:{playlist_id}"
     sandbox.switches(latency_ms=300)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +31,16 @@ from resonance.db.base import utcnow
 from resonance.db.upsert import insert_ignore, upsert_many, upsert_returning
 
 # --- users -------------------------------------------------------------------
+
+
+async def upsert_spotify_user(session: AsyncSession, me: Mapping[str, Any]) -> User:
+    """The user behind a Spotify `/me` answer (linked by `account_id`, else the user id)."""
+    return await upsert_user(
+        session,
+        account_id=str(me.get("account_id") or me["id"]),
+        spotify_user_id=me.get("id"),
+        display_name=me.get("display_name"),
+    )
 
 
 async def upsert_user(

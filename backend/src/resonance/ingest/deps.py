@@ -91,12 +91,7 @@ async def current_user(
     except SPOTIFY_ERRORS as error:
         raise spotify_problem(error) from None
     async with context.sessionmaker() as session, session.begin():
-        user = await catalog.upsert_user(
-            session,
-            account_id=str(me.get("account_id") or me["id"]),
-            spotify_user_id=me.get("id"),
-            display_name=me.get("display_name"),
-        )
+        user = await catalog.upsert_spotify_user(session, me)
     info = CurrentUserInfo(user.id, user.spotify_user_id, user.display_name, token)
     payload = {"id": info.id, "spotify_id": info.spotify_id, "display_name": info.display_name}
     await cache.set(key, json.dumps(payload).encode(), ttl=TOKEN_USER_TTL)

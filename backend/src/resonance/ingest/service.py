@@ -80,12 +80,7 @@ class SpotifyIngest:
                 return UserRef(user.id, user.spotify_user_id)
         me = await self.client.me()
         async with self.sessionmaker() as session, session.begin():
-            user = await catalog.upsert_user(
-                session,
-                account_id=str(me.get("account_id") or me["id"]),
-                spotify_user_id=me.get("id"),
-                display_name=me.get("display_name"),
-            )
+            user = await catalog.upsert_spotify_user(session, me)
         return UserRef(user.id, user.spotify_user_id)
 
     # --- tracks --------------------------------------------------------------
