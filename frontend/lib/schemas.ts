@@ -115,6 +115,8 @@ export type LibraryPlaylist = z.output<typeof LibraryPlaylist>;
 export const LibraryTrack = z
   .object({
     id: z.union([z.string(), z.number()]).nullish(),
+    /** Resonance's id, once the track is in the catalogue (links to /track/[id]). */
+    track_id: z.number().int().positive().nullish(),
     title: z.string().optional(),
     name: z.string().optional(),
     artists: z.array(z.union([z.string(), z.object({ name: z.string() }).loose()])).default([]),
@@ -126,6 +128,7 @@ export const LibraryTrack = z
   })
   .transform((t) => ({
     spotify_id: typeof t.id === "string" ? t.id : null,
+    track_id: t.track_id ?? null,
     name: t.title ?? t.name ?? "Untitled",
     artists: t.artists.map((a) => (typeof a === "string" ? a : a.name)),
     album: typeof t.album === "string" ? t.album : (t.album?.name ?? null),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 from resonance.api.app import create_app
 from resonance.catalog.models import AudioDescriptors
 from resonance.db.engine import create_engine, create_sessionmaker
+from resonance.recommend.schemas import RecommendResponse, SimilarResponse
 from resonance.settings import Settings
 from tests.recommend.seed_catalogue import seed_catalogue
 
@@ -53,6 +55,10 @@ def test_recommendations_with_explanations(
     seeds = [row_to_id[int(r)] for r in np.flatnonzero(family == 2)[:4]]
     response = client.post("/v1/recommendations", json={"track_ids": seeds, "n": 12}, headers=AUTH)
     assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    # The body is assembled by hand around cached cards: it must be what the API documents.
+    documented = RecommendResponse.model_validate_json(response.content)
+    assert documented.model_dump(mode="json") == response.json()
     body = response.json()
     assert body["index_version"] == 1
     assert [s["id"] for s in body["seeds"]] == seeds
@@ -156,6 +162,7 @@ def test_similar_track_details_and_map(
     track_id = row_to_id[7]
     similar = client.get(f"/v1/tracks/{track_id}/similar?n=6", headers=AUTH)
     assert similar.status_code == 200, similar.text
+    assert SimilarResponse.model_validate_json(similar.content).track.id == track_id
     assert len(similar.json()["items"]) == 6
     details = client.get(f"/v1/tracks/{track_id}", headers=AUTH).json()
     assert details["genres"] and "tempo_bpm" in details["descriptors"]
@@ -220,3 +227,16 @@ def test_tracks_ingested_after_a_build_are_added_and_a_rebuild_follows(
             break
         asyncio.run(asyncio.sleep(0.1))
     assert health["index"]["version"] == 2
+
+
+def test_a_restarted_server_loads_the_index_before_the_first_request(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray], sqlite_url: str, tmp_path: Path
+) -> None:
+    row_to_id, _ = seeded
+    assert client.post("/v1/recommendations", json={"track_ids": [row_to_id[0]]}, headers=AUTH)
+    settings = Settings(data_dir=tmp_path, database_url=sqlite_url, service_token=TOKEN)
+    with TestClient(create_app(settings)) as restarted:
+        deadline = time.monotonic() + 30
+        while restarted.get("/v1/health").json()["index"]["loaded_version"] != 1:
+            assert time.monotonic() < deadline, "the index was not preloaded"
+            time.sleep(0.05)

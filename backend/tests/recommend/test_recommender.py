@@ -49,8 +49,8 @@ def test_results_keep_to_the_seed_family_and_explain_why(
     assert precision >= 0.9
     top = items[0].explanation
     assert top.shared_genres or top.related_genres
-    assert top.closest and top.closest[0].text()
-    assert any("BPM" in c.text() or "energy" in c.text() for c in top.closest + top.farthest)
+    assert top.closest and top.closest[0].text
+    assert any("BPM" in c.text or "energy" in c.text for c in top.closest + top.farthest)
 
 
 def intra_list_diversity(model: Recommender, track_ids: list[int]) -> float:

@@ -27,12 +27,15 @@ def test_the_world_is_deterministic_fast_and_has_eight_genres() -> None:
     assert list(build_world(8).tracks) != list(world.tracks)
     assert {a.genres[0] for a in world.artists.values()} == set(GENRES)
     assert len(world.artists) >= 300
-    assert 2000 <= len(world.tracks) <= 10_000
+    assert 10_000 <= len(world.tracks) <= 12_000  # enough for the web app's 10k-track run
     assert all(len(t.isrc) == 12 for t in world.tracks.values())
     assert len({t.isrc for t in world.tracks.values()}) == len(world.tracks)
     sizes = sorted(len(p.track_ids) for p in world.playlists.values())
     assert sizes[-1] == 1000
     assert len(world.users["bench"].saved) == 5000
+    crate = world.users["crate"]
+    assert len({t for t, _ in crate.saved}) == 10_000
+    assert all(t in world.tracks for t, _ in crate.saved)
     kinds = {(p.collaborative, bool(p.followers)) for p in world.playlists.values()}
     assert (True, False) in kinds and (False, True) in kinds
 

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { api, ApiError, useApi } from "@/lib/client";
@@ -66,7 +67,7 @@ function TrackRow({ t }: { t: LibraryTrack }) {
     <li data-testid="track-row" className={styles.row}>
       <Cover url={t.image_url} label={t.name} />
       <div className={styles.meta}>
-        <span className={styles.title}>{t.name}</span>
+        <TrackTitle t={t} />
         <span className="muted small">{[artistNames(t.artists), t.album].filter(Boolean).join(" · ")}</span>
       </div>
       <span className="chip small">{audioStatusText(t.audio_status)}</span>

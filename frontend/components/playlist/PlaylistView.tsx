@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useState } from "react";
+import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { SoundProgress } from "@/components/playlist/SoundProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
@@ -127,7 +128,7 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
               <div className={lib.row}>
                 <span className={styles.num}>{i + 1}</span>
                 <div className={lib.meta}>
-                  <span className={lib.title}>{t.name}</span>
+                  <TrackTitle t={t} />
                   <span className="muted small">{artistNames(t.artists)}</span>
                 </div>
                 <span className="chip small">{audioStatusText(t.audio_status)}</span>

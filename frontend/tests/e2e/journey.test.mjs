@@ -136,6 +136,11 @@ test("the library lists playlists with their status", async (t) => {
   playlistId = readable[0].id;
   await library.openTab("Saved tracks");
   await page.getByRole("tabpanel").waitFor();
+  // A saved track links to its page in Resonance.
+  const name = await library.openFirstTrack();
+  await page.getByRole("heading", { level: 1, name }).waitFor();
+  await library.goto();
+  await library.waitForPlaylists();
   await library.openTab("Playlists");
   await assertNoTokenInPage();
   passed.add("library");

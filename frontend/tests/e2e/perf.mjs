@@ -1,5 +1,5 @@
 // Performance figures (printed, not asserted) on the largest catalogue the sandbox offers:
-// signs in as the sandbox's "bench" user (5,000 saved tracks, a 1,000-track playlist),
+// signs in as the sandbox's "crate" user (10,000 saved tracks, a 1,000-track playlist),
 // then times the recommendations page and control changes. Run: npm run test:perf
 import { after, before, test } from "node:test";
 import { launchBrowser, startStack } from "./harness.mjs";
@@ -28,11 +28,11 @@ after(async () => {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-test("recommendations page on the bench catalogue", { timeout: 900_000 }, async () => {
+test("recommendations page on a 10,000-track catalogue", { timeout: 900_000 }, async () => {
   const landing = new LandingPage(page, stack.webUrl);
   await landing.goto();
   const consent = await landing.startSignIn();
-  await consent.approve(stack.webUrl, "bench");
+  await consent.approve(stack.webUrl, "crate");
   const library = new LibraryPage(page, stack.webUrl);
   let t = Date.now();
   await page.getByTestId("playlist-row").first().waitFor({ timeout: 600_000 });

@@ -194,12 +194,13 @@ describe("backend shapes", () => {
         { id: "p1", name: "Mine", owner_name: "Demo", collaborative: false, owned: true, relation: "owned", contents_available: true, track_count: 12, image_url: null, ingested_snapshot_id: "s1", analysed_track_count: 10 },
         { id: null, name: "Imported", owner_name: null, collaborative: false, owned: false, relation: "followed", contents_available: false, track_count: null, image_url: null, ingested_snapshot_id: null, analysed_track_count: 0 },
       ],
-      saved_tracks: [{ id: "t1", title: "Song", artists: ["A", "B"], album: "LP", image_url: null, duration_ms: 1000, audio_status: "analysed", preview_url: null }],
-      top_tracks: [],
+      saved_tracks: [{ id: "t1", track_id: 42, title: "Song", artists: ["A", "B"], album: "LP", image_url: null, duration_ms: 1000, audio_status: "analysed", preview_url: null }],
+      top_tracks: [{ id: "t2", title: "Not yet read", artists: [] }],
     });
     expect(lib.playlists[0]!.ingested).toBe(true);
     expect(lib.playlists[1]!.ingested).toBe(false);
-    expect(lib.saved_tracks[0]).toMatchObject({ spotify_id: "t1", name: "Song", artists: ["A", "B"], album: "LP" });
+    expect(lib.saved_tracks[0]).toMatchObject({ spotify_id: "t1", track_id: 42, name: "Song", artists: ["A", "B"], album: "LP" });
+    expect(lib.top_tracks[0]!.track_id).toBeNull(); // no track page to link to yet
   });
   it("refuses a save with Resonance ids instead of Spotify ids", () => {
     expect(validate(S.SavePlaylistInput, { name: "Mix", track_ids: [1, 2] }).ok).toBe(false);

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +18,7 @@ from resonance.api.metrics import LatencyMiddleware
 from resonance.api.middleware import RequestIdMiddleware
 from resonance.api.problems import install_problem_handlers
 from resonance.jobs.service import Jobs
+from resonance.recommend.service import holder_of
 from resonance.settings import Settings, get_settings
 from resonance.vectors.index import serve_single_threaded
 
@@ -56,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # With arq, workers do that on their own start.
         await jobs.start(resume=not settings.uses_arq)
         serve_single_threaded()
+        # Load the serving index now rather than on the first request, which would wait
+        # for it (about 10 s at a million tracks). Requests meanwhile wait on the same load.
+        preload = asyncio.create_task(holder_of(context).preload(context.sessionmaker))
         if settings.service_token is None:
             logger.warning(
                 "RECOMMENDER_SERVICE_TOKEN is not set: every /v1 route except health answers 401"
@@ -63,6 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            # Settled before the engine closes under it.
+            preload.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await preload
             await jobs.close()
             await context.close()
 

@@ -1,4 +1,8 @@
-"""Annotated dependencies: context, settings, a committed session per request, service auth."""
+"""Annotated dependencies: context, settings, a committed session per request, service auth.
+
+They are all `async def` although none awaits: FastAPI runs a plain `def` dependency
+in its thread pool, one hop per dependency per request.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from resonance.cache import Cache
 from resonance.settings import Settings
 
 
-def get_context(request: Request) -> AppContext:
+async def get_context(request: Request) -> AppContext:
     context: AppContext = request.app.state.context
     return context
 
@@ -23,14 +27,14 @@ def get_context(request: Request) -> AppContext:
 ContextDep = Annotated[AppContext, Depends(get_context)]
 
 
-def get_app_settings(context: ContextDep) -> Settings:
+async def get_app_settings(context: ContextDep) -> Settings:
     return context.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 
 
-def get_cache(context: ContextDep) -> Cache:
+async def get_cache(context: ContextDep) -> Cache:
     return context.cache
 
 
@@ -53,7 +57,7 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="resonance"'}
 
 
-def require_service_token(request: Request, settings: SettingsDep) -> None:
+async def require_service_token(request: Request, settings: SettingsDep) -> None:
     """Only the Next.js server (holder of RECOMMENDER_SERVICE_TOKEN) may call /v1."""
     expected = settings.service_token.get_secret_value() if settings.service_token else ""
     header = request.headers.get("authorization", "")
@@ -75,7 +79,7 @@ def require_service_token(request: Request, settings: SettingsDep) -> None:
 ServiceAuth = Depends(require_service_token)
 
 
-def spotify_access_token(request: Request) -> str | None:
+async def spotify_access_token(request: Request) -> str | None:
     """The user's Spotify access token, forwarded by the Next.js proxy."""
     token = request.headers.get("x-spotify-access-token", "").strip()
     return token or None

@@ -10,7 +10,7 @@ from resonance.api.deps import ContextDep
 from resonance.jobs.service import Jobs
 
 
-def get_jobs(context: ContextDep) -> Jobs:
+async def get_jobs(context: ContextDep) -> Jobs:
     jobs = context.services.get("jobs")
     assert isinstance(jobs, Jobs), "the job service starts with the app"
     return jobs

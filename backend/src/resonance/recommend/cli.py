@@ -30,7 +30,7 @@ def recommend_command(
     from resonance.api.context import AppContext
     from resonance.api.problems import ProblemError
     from resonance.recommend import service
-    from resonance.recommend.schemas import RecommendRequest
+    from resonance.recommend.schemas import RecommendRequest, RecommendResponse
 
     ids = [int(t) for t in track if t.isdigit()]
     spotify_ids = [t.removeprefix("spotify:track:") for t in track if not t.isdigit()]
@@ -51,7 +51,8 @@ def recommend_command(
         context = AppContext.from_settings(get_settings())
         try:
             async with context.sessionmaker() as session:
-                response = await service.recommend(context, session, request, user_id=None)
+                body = await service.recommend(context, session, request, user_id=None)
+            response = RecommendResponse.model_validate_json(body)
         finally:
             await context.close()
         table = Table("#", "score", "track", "why", show_lines=True)

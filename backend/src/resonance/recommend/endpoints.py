@@ -45,7 +45,7 @@ async def recommend(
     token: SpotifyTokenDep,
     jobs: JobsDep,
     response: Response,
-) -> RecommendResponse | PendingResponse:
+) -> Response | PendingResponse:
     user = await current_user(context, cache, token) if token else None
     if body.playlist_id and user is not None:
         pending = await ingest_playlist_first(context, jobs, body, user)
@@ -53,7 +53,8 @@ async def recommend(
             response.status_code = 202
             response.headers["Location"] = f"/v1/jobs/{pending.job.id}"
             return pending
-    return await service.recommend(context, session, body, user_id=user.id if user else None)
+    payload = await service.recommend(context, session, body, user_id=user.id if user else None)
+    return Response(payload, media_type="application/json")
 
 
 @router.get(
@@ -73,10 +74,9 @@ async def get_track(track_id: int, session: SessionDep) -> TrackOut:
 )
 async def similar_tracks(
     track_id: int, context: ContextDep, session: SessionDep, n: int = Query(10, ge=1, le=100)
-) -> SimilarResponse:
-    version, items = await service.similar(context, session, track_id, n)
-    card = (await track_cards(session, [track_id]))[track_id]
-    return SimilarResponse(index_version=version, track=card, items=items)
+) -> Response:
+    payload = await service.similar(context, session, track_id, n)
+    return Response(payload, media_type="application/json")
 
 
 @router.get(

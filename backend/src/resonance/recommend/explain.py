@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,6 +20,7 @@ class DescriptorComparison:
     seeds: float
     difference: float  # on the descriptor's comparison scale, 0 = identical
 
+    @cached_property
     def text(self) -> str:
         if self.name in ("tempo_bpm", "tempo"):
             return f"{self.value:.0f} BPM vs seeds' {self.seeds:.0f}"
@@ -47,9 +48,9 @@ class Explanation:
     def sentences(self) -> list[str]:
         out: list[str] = []
         if self.closest:
-            out.append("Sounds alike: " + ", ".join(c.text() for c in self.closest))
+            out.append("Sounds alike: " + ", ".join(c.text for c in self.closest))
         if self.farthest:
-            out.append("Differs most in " + ", ".join(c.text() for c in self.farthest))
+            out.append("Differs most in " + ", ".join(c.text for c in self.farthest))
         if self.shared_genres:
             out.append("Shared genres: " + ", ".join(self.shared_genres))
         elif self.related_genres:
@@ -87,26 +88,39 @@ def seed_means(
 
 def compare_descriptors(
     descriptors: dict[str, NDArray[np.float64]],
-    row: int,
+    rows: NDArray[np.int64],
     means: dict[str, float],
     *,
     closest: int = 2,
     farthest: int = 1,
-) -> tuple[list[DescriptorComparison], list[DescriptorComparison]]:
-    """The item's descriptors nearest to and farthest from the seeds' means."""
-    comparisons: list[DescriptorComparison] = []
-    for name, seed_mean in means.items():
-        value = float(descriptors[name][row])
-        if math.isnan(value):
-            continue
-        scale = RANGES.get(name, 1.0)
-        comparisons.append(
-            DescriptorComparison(name, value, seed_mean, abs(value - seed_mean) / scale)
-        )
-    comparisons.sort(key=lambda c: (c.difference, c.name))
-    near = comparisons[:closest]
-    far = [c for c in reversed(comparisons) if c not in near][:farthest]
-    return near, far
+) -> list[tuple[list[DescriptorComparison], list[DescriptorComparison]]]:
+    """Per row: its descriptors nearest to and farthest from the seeds' means.
+
+    Ties in difference go to the descriptor whose name sorts first; descriptors a
+    track lacks are left out.
+    """
+    names = sorted(means)
+    if not names:
+        return [([], []) for _ in rows]
+    values = np.stack([descriptors[name][rows] for name in names], axis=1)
+    seeds = np.asarray([means[name] for name in names])
+    scale = np.asarray([RANGES.get(name, 1.0) for name in names])
+    difference = np.abs(values - seeds) / scale
+    known = ~np.isnan(difference)
+    # A stable sort over name-ordered columns breaks ties by name; unknowns sort last.
+    order = np.argsort(np.where(known, difference, np.inf), axis=1, kind="stable")
+    out = []
+    for i, count in enumerate(known.sum(axis=1).tolist()):
+        near = order[i, : min(closest, count)].tolist()
+        far = order[i, max(closest, count - farthest) : count][::-1].tolist()
+        picked = {
+            j: DescriptorComparison(
+                names[j], float(values[i, j]), float(seeds[j]), float(difference[i, j])
+            )
+            for j in near + far
+        }
+        out.append(([picked[j] for j in near], [picked[j] for j in far]))
+    return out
 
 
 def genre_overlap(

@@ -56,6 +56,13 @@ class ModelHolder:
             logger.info("index loaded", extra=log_fields(version=current.id, items=model.n_items))
             return True
 
+    async def preload(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        """Load the current version at startup; a failure is logged and left to requests."""
+        try:
+            await self.refresh(sessionmaker)
+        except Exception:
+            logger.exception("could not preload the index; the first request will try again")
+
     async def get(self, sessionmaker: async_sessionmaker[AsyncSession]) -> Recommender | None:
         if self.model is None:
             await self.refresh(sessionmaker)

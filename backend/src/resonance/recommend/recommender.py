@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,15 +40,6 @@ class UnknownSeedsError(LookupError):
 
 class EmptyCatalogueError(RuntimeError):
     """The recommender was asked for items before anything was indexed."""
-
-
-@dataclass(frozen=True)
-class SeedContext:
-    """What every explanation compares against, computed once per request."""
-
-    genres: list[str]
-    masks: tuple[NDArray[np.bool_], NDArray[np.bool_]]
-    means: dict[str, float]
 
 
 @dataclass
@@ -153,20 +145,15 @@ class Recommender:
             self, candidates, seed_rows, query, query_mask, options, n, evidence
         )
         picks = diversify(self, scored, n, options)
-        # What every explanation compares against, computed once rather than per item.
-        context = SeedContext(
-            genres=sorted({g for s in seed_rows for g in self.catalogue.genres[int(s)]}),
-            masks=self.vectors.cooc.seed_masks(seed_rows),
-            means=seed_means(self.catalogue.descriptors, seed_rows),
-        )
+        explanations = self._explain(scored, picks, seed_rows)
         return [
             Recommendation(
                 track_id=int(self.catalogue.track_ids[scored.rows[i]]),
                 score=float(scored.total[i]),
-                explanation=self._explain(scored, i, note, context),
+                explanation=explanation,
                 rank=rank,
             )
-            for rank, (i, note) in enumerate(picks, start=1)
+            for rank, ((i, _), explanation) in enumerate(zip(picks, explanations, strict=True), 1)
         ]
 
     def similar_items(self, track_id: int, n: int = 10) -> list[Recommendation]:
@@ -246,31 +233,45 @@ class Recommender:
     # --- explanations -------------------------------------------------------------------
 
     def _explain(
-        self, scored: Scored, i: int, note: str | None, context: SeedContext
-    ) -> Explanation:
-        row = int(scored.rows[i])
-        shares = {name: float(scored.components[name][i]) for name in scored.components}
-        imputed = [b for b, flag in zip(BLOCK_NAMES, scored.imputed[i], strict=True) if flag]
-        closest, farthest = compare_descriptors(self.catalogue.descriptors, row, context.means)
-        seed_genres = context.genres
-        item_genres = self.catalogue.genres[row]
-        shared, related = genre_overlap(
-            item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
+        self, scored: Scored, picks: list[tuple[int, str | None]], seed_rows: IntArray
+    ) -> list[Explanation]:
+        """Explanations for the picks, each array step done once for all of them."""
+        index = np.asarray([i for i, _ in picks], np.int64)
+        rows = scored.rows[index]
+        cooc = self.vectors.cooc
+        with_seeds, playlists = cooc.shared_playlists(
+            rows, seed_rows, cooc.seed_playlists(seed_rows)
         )
-        seeds_with, playlists = self.vectors.cooc.shared_playlists(row, context.masks)
-        genre_sim = scored.genre_similarity[i]
-        return Explanation(
-            shares=shares,
-            imputed_blocks=imputed,
-            closest=closest,
-            farthest=farthest,
-            shared_genres=shared,
-            related_genres=related,
-            seeds_in_common_playlists=seeds_with,
-            common_playlists=playlists,
-            diversity_note=note,
-            genre_similarity=None if np.isnan(genre_sim) else float(genre_sim),
+        comparisons = compare_descriptors(
+            self.catalogue.descriptors, rows, seed_means(self.catalogue.descriptors, seed_rows)
         )
+        seed_genres = sorted({g for s in seed_rows.tolist() for g in self.catalogue.genres[s]})
+        shares = {name: values[index].tolist() for name, values in scored.components.items()}
+        imputed = scored.imputed[index].tolist()
+        genre_sim = scored.genre_similarity[index].tolist()
+        out = []
+        for k, (row, (_, note)) in enumerate(zip(rows.tolist(), picks, strict=True)):
+            item_genres = self.catalogue.genres[row]
+            shared, related = genre_overlap(
+                item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
+            )
+            out.append(
+                Explanation(
+                    shares={name: values[k] for name, values in shares.items()},
+                    imputed_blocks=[
+                        b for b, flag in zip(BLOCK_NAMES, imputed[k], strict=True) if flag
+                    ],
+                    closest=comparisons[k][0],
+                    farthest=comparisons[k][1],
+                    shared_genres=shared,
+                    related_genres=related,
+                    seeds_in_common_playlists=int(with_seeds[k]),
+                    common_playlists=int(playlists[k]),
+                    diversity_note=note,
+                    genre_similarity=None if math.isnan(genre_sim[k]) else genre_sim[k],
+                )
+            )
+        return out
 
     def _genre_pairs(self, item: list[str], seeds: list[str]) -> dict[tuple[str, str], float]:
         space = self.vectors.genre_space

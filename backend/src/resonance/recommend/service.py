@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,15 +17,10 @@ from resonance.recommend import repository
 from resonance.recommend.holder import ModelHolder
 from resonance.recommend.options import RecommendOptions, Seeds, Target
 from resonance.recommend.recommender import EmptyCatalogueError, Recommender, UnknownSeedsError
-from resonance.recommend.schemas import (
-    MapPoint,
-    MapResponse,
-    RecommendationOut,
-    RecommendRequest,
-    RecommendResponse,
-)
+from resonance.recommend.responses import recommend_body, similar_body
+from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
-from resonance.recommend.tracks import CardCache, explanation_out
+from resonance.recommend.tracks import CardCache
 from resonance.vectors.service import build_index
 from resonance.vectors.store import IndexStore
 
@@ -34,12 +30,15 @@ EMPTY_CATALOGUE = (
 )
 
 
-def cards_of(context: AppContext) -> CardCache:
+async def cards(
+    context: AppContext, session: AsyncSession, track_ids: Sequence[int]
+) -> dict[int, bytes]:
+    """Cards (JSON) for the tracks that exist, cached for the serving index version."""
     cache = context.services.get("cards")
     if cache is None:
         cache = context.services["cards"] = CardCache()
     assert isinstance(cache, CardCache)
-    return cache
+    return await cache.get(session, track_ids, version=holder_of(context).loaded_version)
 
 
 def holder_of(context: AppContext) -> ModelHolder:
@@ -125,7 +124,7 @@ async def resolve_seeds(
 ) -> ResolvedSeeds:
     missing: list[str] = []
     track_ids = list(dict.fromkeys(request.track_ids))
-    found = await cards_of(context).get(session, track_ids)
+    found = await cards(context, session, track_ids)
     missing += [f"track {t}" for t in track_ids if t not in found]
     if request.spotify_track_ids:
         by_spotify = await catalog.track_ids_by_spotify_ids(session, request.spotify_track_ids)
@@ -155,7 +154,8 @@ async def resolve_seeds(
 
 async def recommend(
     context: AppContext, session: AsyncSession, request: RecommendRequest, *, user_id: int | None
-) -> RecommendResponse:
+) -> bytes:
+    """A `RecommendResponse` body (see `responses`)."""
     started = time.perf_counter()
     seeds = await resolve_seeds(context, session, request)
     model = await current_model(context, need=seeds.track_ids)
@@ -185,43 +185,25 @@ async def recommend(
         raise ProblemError(404, str(exc), title="Unknown seeds") from exc
     except EmptyCatalogueError as exc:
         raise ProblemError(409, EMPTY_CATALOGUE) from exc
-    cards = await cards_of(context).get(session, [i.track_id for i in items] + seeds.track_ids[:50])
-    holder = holder_of(context)
-    return RecommendResponse(
-        index_version=holder.loaded_version or 0,
-        seeds=[cards[t] for t in seeds.track_ids[:50] if t in cards],
-        items=[
-            RecommendationOut(
-                rank=item.rank,
-                score=round(item.score, 6),
-                track=cards[item.track_id],
-                explanation=explanation_out(item.explanation),
-            )
-            for item in items
-            if item.track_id in cards
-        ],
-        took_ms=round((time.perf_counter() - started) * 1000, 2),
+    found = await cards(context, session, [i.track_id for i in items] + seeds.track_ids[:50])
+    return recommend_body(
+        holder_of(context).loaded_version or 0,
+        [found[t] for t in seeds.track_ids[:50] if t in found],
+        items,
+        found,
+        took_ms=(time.perf_counter() - started) * 1000,
     )
 
 
-async def similar(
-    context: AppContext, session: AsyncSession, track_id: int, n: int
-) -> tuple[int, list[RecommendationOut]]:
-    if not await cards_of(context).get(session, [track_id]):
+async def similar(context: AppContext, session: AsyncSession, track_id: int, n: int) -> bytes:
+    """A `SimilarResponse` body."""
+    track = (await cards(context, session, [track_id])).get(track_id)
+    if track is None:
         raise ProblemError(404, f"Unknown seeds: track {track_id}", title="Unknown seeds")
     model = await current_model(context, need=[track_id])
     items = model.similar_items(track_id, n=n)
-    cards = await cards_of(context).get(session, [i.track_id for i in items])
-    return holder_of(context).loaded_version or 0, [
-        RecommendationOut(
-            rank=i.rank,
-            score=round(i.score, 6),
-            track=cards[i.track_id],
-            explanation=explanation_out(i.explanation),
-        )
-        for i in items
-        if i.track_id in cards
-    ]
+    found = await cards(context, session, [i.track_id for i in items])
+    return similar_body(holder_of(context).loaded_version or 0, track, items, found)
 
 
 async def catalogue_map(context: AppContext, session: AsyncSession, limit: int) -> MapResponse:

@@ -29,6 +29,13 @@ DEMO_USER = "demo"
 BENCH_USER = "bench"
 BENCH_PLAYLIST_SIZE = 1000
 BENCH_LIBRARY_SIZE = 5000
+# The web app's performance run needs a 10,000-track catalogue: a back catalogue of two
+# more albums per artist (11,200 tracks in all) and a user who saved 10,000 of them.
+# Both come from their own random stream, after everything else, so no earlier id changed.
+BACK_CATALOGUE_ALBUMS = 2
+CRATE_USER = "crate"
+CRATE_LIBRARY_SIZE = 10_000
+CRATE_PLAYLIST_SIZE = 1000
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -199,38 +206,52 @@ def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album],
             genre_artists.append(artist)
         for artist in genre_artists:
             for _ in range(ALBUMS_PER_ARTIST):
-                year = rng.randint(1995, 2025)
-                title = " ".join(rng.sample(_TITLE_WORDS, 2)).title()
-                album = Album(
-                    id=_sid(rng),
-                    name=title,
-                    artist_id=artist.id,
-                    release_date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    genre=genre,
-                )
-                albums[album.id] = album
-                for number in range(1, TRACKS_PER_ALBUM + 1):
-                    serial += 1
-                    artist_ids = [artist.id]
-                    if rng.random() < 0.1:  # a featured artist from the same genre
-                        guest = rng.choice(genre_artists)
-                        if guest.id != artist.id:
-                            artist_ids.append(guest.id)
-                    track = Track(
-                        id=_sid(rng),
-                        name=" ".join(rng.sample(_TITLE_WORDS, rng.randint(1, 3))).title(),
-                        album_id=album.id,
-                        artist_ids=artist_ids,
-                        duration_ms=rng.randint(120_000, 420_000),
-                        explicit=genre == "hip hop" and rng.random() < 0.4,
-                        isrc=f"QZRES{year % 100:02d}{serial:05d}",
-                        track_number=number,
-                        genre=genre,
-                        features=_features(rng, genre),
-                    )
-                    tracks[track.id] = track
-                    album.track_ids.append(track.id)
+                serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
     return artists, albums, tracks
+
+
+def _album(
+    rng: random.Random,
+    artist: Artist,
+    genre: str,
+    genre_artists: list[Artist],
+    albums: dict[str, Album],
+    tracks: dict[str, Track],
+    serial: int,
+) -> int:
+    """Add one album of `artist` with its tracks; returns the last track serial used."""
+    year = rng.randint(1995, 2025)
+    title = " ".join(rng.sample(_TITLE_WORDS, 2)).title()
+    album = Album(
+        id=_sid(rng),
+        name=title,
+        artist_id=artist.id,
+        release_date=f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        genre=genre,
+    )
+    albums[album.id] = album
+    for number in range(1, TRACKS_PER_ALBUM + 1):
+        serial += 1
+        artist_ids = [artist.id]
+        if rng.random() < 0.1:  # a featured artist from the same genre
+            guest = rng.choice(genre_artists)
+            if guest.id != artist.id:
+                artist_ids.append(guest.id)
+        track = Track(
+            id=_sid(rng),
+            name=" ".join(rng.sample(_TITLE_WORDS, rng.randint(1, 3))).title(),
+            album_id=album.id,
+            artist_ids=artist_ids,
+            duration_ms=rng.randint(120_000, 420_000),
+            explicit=genre == "hip hop" and rng.random() < 0.4,
+            isrc=f"QZRES{year % 100:02d}{serial:05d}",
+            track_number=number,
+            genre=genre,
+            features=_features(rng, genre),
+        )
+        tracks[track.id] = track
+        album.track_ids.append(track.id)
+    return serial
 
 
 _USERS = (
@@ -297,5 +318,44 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
     playlist("alice", "Quiet mornings", ("ambient", "classical", "folk"), 70)
     playlist("carol", "Heavy", ("metal",), 50, followers={"demo"})
     playlist(BENCH_USER, "Benchmark 1000", GENRES, BENCH_PLAYLIST_SIZE)
+    _crate_digger(random.Random(seed * 1_000 + 1), artists, albums, tracks, users, playlists)
+    by_genre = {g: [] for g in GENRES}
+    for track in tracks.values():
+        by_genre[track.genre].append(track.id)
     by_isrc = {t.isrc: t.id for t in tracks.values()}
     return World(seed, artists, albums, tracks, users, playlists, by_genre, by_isrc)
+
+
+def _crate_digger(
+    rng: random.Random,
+    artists: dict[str, Artist],
+    albums: dict[str, Album],
+    tracks: dict[str, Track],
+    users: dict[str, User],
+    playlists: dict[str, Playlist],
+) -> None:
+    """The back catalogue and the user who saved most of everything."""
+    serial = len(tracks)
+    for genre in GENRES:
+        genre_artists = [a for a in artists.values() if a.genres[0] == genre]
+        for artist in genre_artists:
+            for _ in range(BACK_CATALOGUE_ALBUMS):
+                serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
+    everything = list(tracks)
+    account = hashlib.sha256(f"crate:{CRATE_USER}".encode()).hexdigest()[:20]
+    user = User(id=CRATE_USER, display_name="Crate Digger", account_id=account, genres=GENRES)
+    picks = rng.sample(everything, CRATE_LIBRARY_SIZE)
+    user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
+    user.top = rng.sample(everything, 50)
+    user.recent = sorted(
+        ((t, _stamp(rng, 2026)) for t in rng.sample(everything, 50)),
+        key=lambda x: x[1],
+        reverse=True,
+    )
+    users[CRATE_USER] = user
+    crate = Playlist(
+        id=_sid(rng), name="Crate 1000", owner=CRATE_USER, description="Crate 1000 (crate)"
+    )
+    crate.track_ids = rng.sample(everything, CRATE_PLAYLIST_SIZE)
+    crate.added_at = [_stamp(rng) for _ in crate.track_ids]
+    playlists[crate.id] = crate

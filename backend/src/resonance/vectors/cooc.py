@@ -65,50 +65,52 @@ class Cooccurrence:
         co-occurrence summed over seeds, divided by the number of seeds so it
         stays in [0, 1]).
         """
-        if not len(seed_rows):
-            return np.empty(0, np.int64), np.empty(0, np.float32)
         seeds = np.asarray(seed_rows, dtype=np.int64)
-        block = self.counts[seeds]
-        if block.nnz == 0:
-            return np.empty(0, np.int64), np.empty(0, np.float32)
         # Work on the seeds' non-zeros only: never densify a catalogue-wide vector.
-        per_row = np.diff(block.indptr)
+        offsets, segment = row_entries(self.counts.indptr, seeds)
+        if not len(offsets):
+            return np.empty(0, np.int64), np.empty(0, np.float32)
         seed_norm = np.sqrt(np.maximum(self.degree[seeds], 1.0))
-        weights = block.data / np.repeat(seed_norm, per_row)
-        rows, inverse = np.unique(block.indices, return_inverse=True)
+        weights = self.counts.data[offsets] / seed_norm[segment]
+        rows, inverse = np.unique(self.counts.indices[offsets], return_inverse=True)
         summed = np.bincount(inverse, weights=weights)
         scores = summed / np.sqrt(np.maximum(self.degree[rows], 1.0)) / len(seeds)
         return rows.astype(np.int64), scores.astype(np.float32)
 
-    def seed_masks(self, seed_rows: IntArray) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-        """(is-a-seed per item, holds-a-seed per playlist), for `shared_playlists`."""
-        seeds = np.asarray(seed_rows, dtype=np.int64)
-        is_seed = np.zeros(self.counts.shape[0], bool)
-        is_seed[seeds] = True
-        holds_seed = np.zeros(self.membership.shape[0], bool)
-        if len(seeds):
-            starts, ends = self.membership.indptr[seeds], self.membership.indptr[seeds + 1]
-            for a, b in zip(starts, ends, strict=True):
-                holds_seed[self.membership.indices[a:b]] = True
-        return is_seed, holds_seed
+    def seed_playlists(self, seed_rows: IntArray) -> IntArray:
+        """Sorted ids of the playlists holding at least one seed."""
+        offsets, _ = row_entries(self.membership.indptr, np.asarray(seed_rows, np.int64))
+        return np.unique(self.membership.indices[offsets]).astype(np.int64)
 
     def shared_playlists(
-        self, item: int, masks: tuple[NDArray[np.bool_], NDArray[np.bool_]]
-    ) -> tuple[int, int]:
-        """(seeds co-occurring with item, playlists holding the item and at least one seed).
+        self, items: IntArray, seed_rows: IntArray, seed_lists: IntArray
+    ) -> tuple[IntArray, IntArray]:
+        """Per item: (seeds co-occurring with it, playlists holding it and at least one seed).
 
-        `masks` comes from `seed_masks(seed_rows)`, computed once per request.
+        `seed_lists` is `seed_playlists(seed_rows)`, computed once per request.
         """
-        is_seed, holds_seed = masks
-        item_lists = self.membership.indices[
-            self.membership.indptr[item] : self.membership.indptr[item + 1]
-        ]
-        shared = int(holds_seed[item_lists].sum())
-        if not shared:
-            return 0, 0
-        # Seeds co-occurring with the item are exactly its non-zero co-occurrence partners.
-        partners = self.counts.indices[self.counts.indptr[item] : self.counts.indptr[item + 1]]
-        return int(is_seed[partners].sum()), shared
+        items = np.asarray(items, np.int64)
+        offsets, segment = row_entries(self.membership.indptr, items)
+        in_seed_list = np.isin(self.membership.indices[offsets], seed_lists)
+        shared = np.bincount(segment, weights=in_seed_list, minlength=len(items)).astype(np.int64)
+        # Seeds co-occurring with an item are exactly its non-zero co-occurrence partners.
+        offsets, segment = row_entries(self.counts.indptr, items)
+        is_seed = np.isin(self.counts.indices[offsets], seed_rows)
+        partners = np.bincount(segment, weights=is_seed, minlength=len(items)).astype(np.int64)
+        return np.where(shared > 0, partners, 0), shared
+
+
+def row_entries(indptr: NDArray[np.integer], rows: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions in a compressed matrix's data of `rows`' entries, and which row each is from.
+
+    The vectorised form of concatenating `indices[indptr[r]:indptr[r + 1]]` over rows.
+    """
+    starts = indptr[rows].astype(np.int64)
+    lengths = indptr[rows + 1].astype(np.int64) - starts
+    segment = np.repeat(np.arange(len(rows)), lengths)
+    first = np.cumsum(lengths) - lengths  # where each row's run starts in the output
+    offsets = np.arange(int(lengths.sum())) - first[segment] + starts[segment]
+    return offsets, segment
 
 
 def ppmi_embedding(

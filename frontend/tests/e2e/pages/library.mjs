@@ -20,6 +20,14 @@ export class LibraryPage {
   async openTab(name) {
     await this.page.getByRole("tab", { name }).click();
   }
+  /** Follows the first track's link from the open tab; returns the name it showed. */
+  async openFirstTrack() {
+    const link = this.page.getByRole("tabpanel").getByTestId("track-link").first();
+    const name = await link.innerText();
+    await link.click();
+    await this.page.waitForURL(/\/track\/\d+/);
+    return name;
+  }
   async open(playlistId) {
     await this.page.locator(`[data-playlist-id="${playlistId}"] a`).click();
     await this.page.waitForURL(new RegExp(`/playlist/${playlistId}`));

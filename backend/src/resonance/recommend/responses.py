@@ -1,0 +1,87 @@
+"""JSON bodies of recommendation responses, assembled around cached track cards.
+
+Cards come from `CardCache` already serialised and are spliced in as orjson
+fragments, and explanations become plain dicts: building 20 pydantic models per
+request and validating them again cost more than the recommendation itself. The
+shapes are `RecommendResponse` and `SimilarResponse` (schemas.py, which the API
+documents); tests validate real bodies against them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from resonance.recommend.explain import DescriptorComparison, Explanation
+from resonance.recommend.recommender import Recommendation
+
+
+def recommend_body(
+    index_version: int,
+    seeds: Sequence[bytes],
+    items: Sequence[Recommendation],
+    cards: dict[int, bytes],
+    took_ms: float,
+) -> bytes:
+    """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out."""
+    return orjson.dumps(
+        {
+            "status": "ok",
+            "index_version": index_version,
+            "seeds": [orjson.Fragment(card) for card in seeds],
+            "items": _items(items, cards),
+            "took_ms": round(took_ms, 2),
+        }
+    )
+
+
+def similar_body(
+    index_version: int, track: bytes, items: Sequence[Recommendation], cards: dict[int, bytes]
+) -> bytes:
+    """A `SimilarResponse`."""
+    return orjson.dumps(
+        {
+            "index_version": index_version,
+            "track": orjson.Fragment(track),
+            "items": _items(items, cards),
+        }
+    )
+
+
+def _items(items: Sequence[Recommendation], cards: dict[int, bytes]) -> list[dict[str, Any]]:
+    return [
+        {
+            "rank": item.rank,
+            "score": round(item.score, 6),
+            "track": orjson.Fragment(cards[item.track_id]),
+            "explanation": explanation_json(item.explanation),
+        }
+        for item in items
+        if item.track_id in cards
+    ]
+
+
+def explanation_json(explanation: Explanation) -> dict[str, Any]:
+    """An `ExplanationOut` as a dict."""
+    return {
+        "shares": {k: round(v, 6) for k, v in explanation.shares.items()},
+        "imputed_blocks": explanation.imputed_blocks,
+        "closest": [_comparison(c) for c in explanation.closest],
+        "farthest": [_comparison(c) for c in explanation.farthest],
+        "shared_genres": explanation.shared_genres,
+        "related_genres": [
+            {"genre": g, "seed_genre": s, "similarity": round(sim, 3)}
+            for g, s, sim in explanation.related_genres
+        ],
+        "seeds_in_common_playlists": explanation.seeds_in_common_playlists,
+        "common_playlists": explanation.common_playlists,
+        "diversity_note": explanation.diversity_note,
+        "genre_similarity": explanation.genre_similarity,
+        "sentences": explanation.sentences(),
+    }
+
+
+def _comparison(c: DescriptorComparison) -> dict[str, Any]:
+    return {"name": c.name, "value": c.value, "seeds": c.seeds, "text": c.text}
