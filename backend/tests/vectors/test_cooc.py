@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from resonance.vectors.cooc import Cooccurrence
+from resonance.vectors.cooc import COOC_WINDOW, Cooccurrence, cooccurrence_windows
 
 
 def playlists(seed: int = 0, n_items: int = 60) -> list[np.ndarray]:
@@ -26,9 +27,10 @@ def test_shared_playlists_counts_what_an_explanation_claims() -> None:
         assert with_seeds[item] == (len(partners) if expected_shared else 0)
 
 
-def test_neighbour_scores_are_normalised_item_knn() -> None:
+@pytest.mark.parametrize("n_items", [60, 100_000])  # dense sum / sorted entries
+def test_neighbour_scores_are_normalised_item_knn(n_items: int) -> None:
     lists = playlists(1)
-    cooc = Cooccurrence.fit(lists, 60)
+    cooc = Cooccurrence.fit(lists, n_items)
     seeds = np.asarray([5, 8])
     rows, scores = cooc.neighbour_scores(seeds)
     degree = {i: sum(1 for p in lists if i in p) for i in range(60)}
@@ -44,3 +46,14 @@ def test_neighbour_scores_are_normalised_item_knn() -> None:
     np.testing.assert_allclose(scores, [expected[r] for r in rows.tolist()], rtol=1e-5)
     empty_rows, _ = cooc.neighbour_scores(np.asarray([], np.int64))
     assert len(empty_rows) == 0
+
+
+def test_a_huge_library_adds_pairs_linearly_not_quadratically() -> None:
+    library = list(range(10_000))
+    windows = cooccurrence_windows([*library, 3, 3])  # repeats count once
+    assert [len(w) for w in windows] == [COOC_WINDOW] * (10_000 // COOC_WINDOW)
+    assert np.concatenate(windows).tolist() == library  # in saved order, each once
+    cooc = Cooccurrence.fit(windows, 10_000)
+    assert cooc.counts.nnz == 10_000 * (COOC_WINDOW - 1)  # not 10,000 × 9,999
+    # Neighbours in the list order still co-occur; tracks far apart do not.
+    assert cooc.counts[0, 1] == 1 and cooc.counts[0, 9_000] == 0

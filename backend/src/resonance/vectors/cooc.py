@@ -11,6 +11,22 @@ from numpy.typing import NDArray
 
 from resonance.vectors.catalogue import FloatMatrix, IntArray
 
+# The most tracks one list contributes as a single co-occurrence context (the Million
+# Playlist Dataset's cap). A list is a context because its tracks were kept together;
+# a 10,000-track library says little about any one pair in it and alone would add 10⁸
+# pairs, so longer lists (libraries ordered by date saved, long playlists in order)
+# count as consecutive windows: pairs grow linearly with a list's length.
+COOC_WINDOW = 250
+
+
+def cooccurrence_windows(rows: Sequence[int], size: int = COOC_WINDOW) -> list[IntArray]:
+    """A list's rows (in list order) as co-occurrence contexts of at most `size` tracks."""
+    unique = list(dict.fromkeys(rows))  # a track repeated in a list counts once, first place
+    return [
+        np.asarray(sorted(unique[start : start + size]), np.int64)
+        for start in range(0, len(unique), size)
+    ]
+
 
 def playlist_matrix(playlists: Sequence[IntArray], n_items: int) -> sp.csr_matrix:
     """Binary playlist × item matrix (a track repeated in a playlist counts once)."""
@@ -72,8 +88,15 @@ class Cooccurrence:
             return np.empty(0, np.int64), np.empty(0, np.float32)
         seed_norm = np.sqrt(np.maximum(self.degree[seeds], 1.0))
         weights = self.counts.data[offsets] / seed_norm[segment]
-        rows, inverse = np.unique(self.counts.indices[offsets], return_inverse=True)
-        summed = np.bincount(inverse, weights=weights)
+        columns = self.counts.indices[offsets]
+        if len(columns) * 8 > self.counts.shape[1]:
+            # Many seeds touching much of the catalogue: a dense sum beats sorting the entries.
+            dense = np.bincount(columns, weights=weights, minlength=self.counts.shape[1])
+            rows = np.flatnonzero(dense)
+            summed = dense[rows]
+        else:
+            rows, inverse = np.unique(columns, return_inverse=True)
+            summed = np.bincount(inverse, weights=weights)
         scores = summed / np.sqrt(np.maximum(self.degree[rows], 1.0)) / len(seeds)
         return rows.astype(np.int64), scores.astype(np.float32)
 

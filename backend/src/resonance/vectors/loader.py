@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.vectors import repository
 from resonance.vectors.catalogue import Catalogue
+from resonance.vectors.cooc import cooccurrence_windows
 
 # Spotify features that go into the `spotify` block (key and mode are categorical,
 # time signature nearly constant, loudness covered by our own dynamics).
@@ -101,7 +102,10 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     for user_id, kind, track_id in await repository.snapshot_libraries(session):
         lists[("library", user_id, kind)].append(row_of[track_id])
     playlists = [
-        np.asarray(sorted(set(rows)), np.int64) for rows in lists.values() if len(rows) > 1
+        window
+        for rows in lists.values()
+        for window in cooccurrence_windows(rows)
+        if len(window) > 1
     ]
 
     return Catalogue(
