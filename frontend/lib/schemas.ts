@@ -71,6 +71,8 @@ export const RecommendResult = z.discriminatedUnion("status", [
     index_version: z.number(),
     seeds: z.array(Track).default([]),
     items: z.array(Recommendation),
+    /** About the list as a whole, e.g. that nothing in the catalogue resembles the seeds. */
+    notes: z.array(z.string()).default([]),
     took_ms: z.number().default(0),
   }),
   z.object({ status: z.literal("pending"), job: Job, detail: z.string().default("") }),

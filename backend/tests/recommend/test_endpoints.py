@@ -61,6 +61,7 @@ def test_recommendations_with_explanations(
     assert documented.model_dump(mode="json") == response.json()
     body = response.json()
     assert body["index_version"] == 1
+    assert body["notes"] == []  # seeds with plenty like them in the catalogue
     assert [s["id"] for s in body["seeds"]] == seeds
     assert len(body["items"]) == 12
     id_to_row = {v: k for k, v in row_to_id.items()}

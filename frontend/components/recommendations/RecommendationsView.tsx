@@ -194,6 +194,13 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
             />
           ) : null}
           {!result && loading && !pending ? <Loading label="Finding recommendations" rows={6} /> : null}
+          {result?.notes.length ? (
+            <div className={`card ${styles.note}`} role="status" data-testid="list-note">
+              {result.notes.map((note) => (
+                <p key={note}>{note}</p>
+              ))}
+            </div>
+          ) : null}
           {result && !items.length ? (
             <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>
           ) : null}

@@ -202,6 +202,13 @@ describe("backend shapes", () => {
     expect(lib.saved_tracks[0]).toMatchObject({ spotify_id: "t1", track_id: 42, name: "Song", artists: ["A", "B"], album: "LP" });
     expect(lib.top_tracks[0]!.track_id).toBeNull(); // no track page to link to yet
   });
+  it("keeps the notes about a recommendation list, and tolerates a backend without them", () => {
+    const base = { status: "ok", index_version: 3, seeds: [], items: [], took_ms: 4 };
+    const noted = S.RecommendResult.parse({ ...base, notes: ["Nothing here shares a genre"] });
+    expect(noted.status === "ok" && noted.notes).toEqual(["Nothing here shares a genre"]);
+    const older = S.RecommendResult.parse(base);
+    expect(older.status === "ok" && older.notes).toEqual([]);
+  });
   it("refuses a save with Resonance ids instead of Spotify ids", () => {
     expect(validate(S.SavePlaylistInput, { name: "Mix", track_ids: [1, 2] }).ok).toBe(false);
   });

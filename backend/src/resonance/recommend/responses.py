@@ -32,6 +32,7 @@ def recommend_body(
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
             "items": _items(items, cards),
+            "notes": list_notes(items),
             "took_ms": round(took_ms, 2),
         }
     )
@@ -48,6 +49,24 @@ def similar_body(
             "items": _items(items, cards),
         }
     )
+
+
+WEAK_MATCH = (
+    "Nothing here shares a genre or a playlist with your seeds: your catalogue holds little"
+    " like them yet, so these are only the least distant tracks. Analyse more playlists or"
+    " sync your library for closer matches."
+)
+
+
+def list_notes(items: Sequence[Recommendation]) -> list[str]:
+    """Notes on the whole list, from the same evidence its explanations give."""
+    related = any(
+        i.explanation.shared_genres
+        or i.explanation.related_genres
+        or i.explanation.common_playlists
+        for i in items
+    )
+    return [WEAK_MATCH] if items and not related else []
 
 
 def _items(items: Sequence[Recommendation], cards: dict[int, bytes]) -> list[dict[str, Any]]:

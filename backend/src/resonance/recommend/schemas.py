@@ -119,6 +119,11 @@ class RecommendResponse(BaseModel):
     index_version: int
     seeds: list[TrackOut]
     items: list[RecommendationOut]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the listener should know about the list as a whole, such as that"
+        " nothing in the catalogue shares a genre or a playlist with the seeds",
+    )
     took_ms: float
 
 

@@ -17,6 +17,11 @@ export class RecommendationsPage {
   async version() {
     return Number(await this.page.getByTestId("rec-list").getAttribute("data-version"));
   }
+  /** The notice about the list as a whole, or null. */
+  async listNote() {
+    const note = this.page.getByTestId("list-note");
+    return (await note.count()) ? note.innerText() : null;
+  }
   /** One card's visible explanation: score, bar segments, comparisons, genres. */
   async explanationOf(index) {
     return this.cards()
