@@ -27,6 +27,7 @@ let browser;
 let page;
 const seenTokens = new Set();
 const bodies = []; // every text body the browser received
+const cspViolations = []; // what Chromium refused under the Content-Security-Policy
 
 async function sessionKey(secret) {
   const enc = new TextEncoder();
@@ -78,6 +79,9 @@ before(async () => {
   browser = await launchBrowser();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.setDefaultTimeout(30_000);
+  page.on("console", (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+  });
   browser.context.on("response", async (res) => {
     const type = res.headers()["content-type"] ?? "";
     if (!/json|javascript|html|text|x-component/.test(type)) return;
@@ -252,6 +256,24 @@ test("save as a playlist, and find it in the sandbox", async (t) => {
   const total = (playlist.items ?? playlist.tracks)?.total;
   assert.equal(total, ids.length, "with every recommended track");
   passed.add("save");
+});
+
+test("pages carry a nonce-based CSP, and nothing the journey used was refused", async (t) => {
+  if (!needs(t, "recs")) return;
+  const response = await page.goto(`${stack.webUrl}/library`);
+  const policy = response.headers()["content-security-policy"] ?? "";
+  const nonce = /'nonce-([^']+)'/.exec(policy)?.[1];
+  assert.ok(nonce, `a script nonce in ${policy}`);
+  assert.doesNotMatch(/script-src[^;]*/.exec(policy)[0], /unsafe-inline/);
+  // Next put the nonce on every script it served (chunks they load are trusted through
+  // 'strict-dynamic'), so they ran and the page became interactive.
+  const served = [...(await response.text()).matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  assert.ok(served.length > 0, "the page serves scripts");
+  for (const tag of served) assert.ok(tag.includes(`nonce="${nonce}"`), `nonce on ${tag}`);
+  await page.getByTestId("playlist-row").first().waitFor();
+  const again = await page.goto(`${stack.webUrl}/library`);
+  assert.notEqual(/'nonce-([^']+)'/.exec(again.headers()["content-security-policy"])?.[1], nonce, "fresh per response");
+  assert.deepEqual(cspViolations, [], "covers, previews, scripts and requests all allowed");
 });
 
 test("no token in document.cookie, page HTML, responses or client bundles", async (t) => {
