@@ -107,6 +107,23 @@ def worker(
     job_worker.run_worker(settings)
 
 
+@app.command()
+def openapi(
+    out: str = typer.Option("-", "--out", help="Write to this file instead of standard output."),
+) -> None:
+    """Print the API's OpenAPI document (JSON): the one source of request defaults and limits."""
+    import json
+
+    from resonance.api.app import create_app
+
+    document = json.dumps(create_app().openapi(), indent=2, sort_keys=True) + "\n"
+    if out == "-":
+        typer.echo(document, nl=False)
+    else:
+        with open(out, "w", encoding="utf-8") as handle:
+            handle.write(document)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
