@@ -27,8 +27,8 @@ demo: setup  ## run the product on its embedded default (SQLite, in-process cach
 serve: setup
 	$(BIN)/resonance serve
 
-lint: setup  ## ruff (lint + format check)
-	cd backend && ../$(BIN)/ruff check src tests ../bench && ../$(BIN)/ruff format --check src tests ../bench
+lint: setup  ## ruff (lint + format check) and the layer contract (import-linter)
+	cd backend && ../$(BIN)/ruff check src tests ../bench && ../$(BIN)/ruff format --check src tests ../bench && ../$(BIN)/lint-imports
 
 typecheck: setup  ## mypy strict on the resonance package
 	cd backend && ../$(BIN)/mypy

@@ -23,10 +23,15 @@ import librosa
 import numpy as np
 import soundfile as sf
 
-from resonance.audio.decode import load_clip
-from resonance.audio.descriptors import extract
-from resonance.audio.synth import GENRE_TEMPLATES, synthesize
-from resonance.audio.workers import analyse_file, make_pool, warm
+from resonance.audio import (
+    GENRE_TEMPLATES,
+    analyse_file,
+    extract,
+    load_clip,
+    make_pool,
+    synthesize,
+    warm,
+)
 
 SR = 22050
 

@@ -24,9 +24,9 @@ import httpx
 import numpy as np
 
 from resonance.db import migrate
+from resonance.index import IndexStore
 from resonance.recommend import Recommender
-from resonance.vectors.catalogue import Catalogue
-from resonance.vectors.store import IndexStore
+from resonance.vectors import Catalogue
 
 TOKEN = "bench-service-token-0123456789abcdef"  # noqa: S105 - a throw-away local server
 NOW = "2026-01-01 00:00:00.000000"
@@ -107,7 +107,7 @@ def run_http(
     data = workdir / "data"
     data.mkdir()
     seed_database(data / "resonance.db", model.catalogue)
-    IndexStore(data / "index").write(1, model)
+    IndexStore(data / "index").write(1, model.fitted)
     rng = np.random.default_rng(5)
     bodies = []
     for _ in range(1000):

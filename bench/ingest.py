@@ -31,11 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "backend"))
 
 from tests.processes import free_port, running
 
-from resonance.cache.memory import MemoryCache
-from resonance.db import migrate
-from resonance.db.engine import create_engine, create_sessionmaker
-from resonance.jobs.queue import InProcessQueue
-from resonance.jobs.service import Jobs
+from resonance.cache import MemoryCache
+from resonance.db import create_engine, create_sessionmaker, migrate
+from resonance.jobs import InProcessQueue, Jobs
 from resonance.settings import Settings
 from resonance.spotify import mode as quota_mode
 

@@ -30,8 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from resonance.recommend import Recommender, RecommendOptions, Seeds
-from resonance.vectors.build import VectorConfig
-from resonance.vectors.catalogue import Catalogue
+from resonance.vectors import Catalogue, VectorConfig
 
 DEFAULT_DATA = (
     Path(__file__).resolve().parents[2] / "shared" / "data" / "mpd-subset-tuning.jsonl.gz"

@@ -27,11 +27,9 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from resonance.index import IndexConfig, load_index, save_index
 from resonance.recommend import Recommender, RecommendOptions, Seeds
-from resonance.vectors.build import VectorConfig
-from resonance.vectors.index import IndexConfig
-from resonance.vectors.persist import load_recommender, save_recommender
-from resonance.vectors.synthetic import synthetic_catalogue
+from resonance.vectors import VectorConfig, synthetic_catalogue
 
 AUDIO_DIM = 64  # about the size of the DSP descriptor vector
 
@@ -87,7 +85,7 @@ def fitted(n: int, args: argparse.Namespace) -> tuple[Recommender, np.ndarray, f
     cached = Path(args.cache) / f"n{n}-t{args.threshold}" if args.cache else None
     if cached is not None and (cached / "timings.json").exists():
         timings = json.loads((cached / "timings.json").read_text())
-        model = load_recommender(cached / "model", ef_search=args.ef_search)
+        model = Recommender.from_index(load_index(cached / "model", ef_search=args.ef_search))
         return model, np.load(cached / "family.npy"), timings["data"], timings["build"]
     t0 = time.perf_counter()
     catalogue, family = catalogue_for(n)
@@ -97,7 +95,7 @@ def fitted(n: int, args: argparse.Namespace) -> tuple[Recommender, np.ndarray, f
     t_build = time.perf_counter() - t0
     if cached is not None:
         cached.mkdir(parents=True, exist_ok=True)
-        save_recommender(model, cached / "model")
+        save_index(model.fitted, cached / "model")
         np.save(cached / "family.npy", family)
         (cached / "timings.json").write_text(json.dumps({"data": t_data, "build": t_build}))
     return model, family, t_data, t_build

@@ -12,13 +12,14 @@ import soundfile as sf
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from resonance import catalog
+from resonance.app import JOB_HANDLERS
 from resonance.audio import jobs as audio_jobs
 from resonance.audio.descriptors import DESCRIPTOR_VERSION, FEATURE_NAMES
 from resonance.audio.service import analyse_tracks
 from resonance.cache.memory import MemoryCache
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import AudioDescriptors, Track
 from resonance.catalog.schemas import TrackIn
+from resonance.db.models import AudioDescriptors, Track
 from resonance.jobs.queue import InProcessQueue
 from resonance.jobs.service import Jobs
 from resonance.settings import Settings
@@ -108,7 +109,7 @@ async def test_audio_job(
     settings = audio_settings.model_copy(
         update={"job_retry_base_seconds": 0.05, "job_max_attempts": 2}
     )
-    jobs = Jobs(settings, db, MemoryCache(), InProcessQueue(concurrency=1))
+    jobs = Jobs(settings, db, MemoryCache(), InProcessQueue(concurrency=1), handlers=JOB_HANDLERS)
     await jobs.start()
     try:
         job, _ = await jobs.submit(

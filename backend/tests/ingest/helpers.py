@@ -7,9 +7,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import LibraryItem, SpotifyAudioFeatures, TrackArtist, UserPlaylist
-from resonance.jobs.models import Job
+from resonance import catalog
+from resonance.db.models import Job, LibraryItem, SpotifyAudioFeatures, TrackArtist, UserPlaylist
 from resonance.jobs.service import Jobs
 
 

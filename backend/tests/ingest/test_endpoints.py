@@ -11,7 +11,8 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
-from resonance.api.app import create_app
+from resonance.app import create_app
+from tests.ingest.conftest import NO_AUDIO
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
 
@@ -25,7 +26,7 @@ async def api(
     settings = sandbox_settings(
         sandbox, tmp_path, database_url=sqlite_url, service_token=SERVICE_TOKEN
     )
-    app = create_app(settings)
+    app = create_app(settings, handlers=NO_AUDIO)
     async with LifespanManager(app) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog import repository as catalog
-from resonance.ingest.exportify import import_file
+from resonance import catalog
+from resonance.ingest import import_exportify_file as import_file
 from tests.ingest.helpers import row_counts
 
 FULL_HEADER = [

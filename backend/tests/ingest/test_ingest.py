@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from resonance import catalog
 from resonance.cache.base import Cache
 from resonance.cache.memory import MemoryCache
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import Playlist, User
+from resonance.db.models import Playlist, User
 from resonance.jobs.queue import InProcessQueue
 from resonance.jobs.runtime import JobRun
 from resonance.jobs.service import Jobs
 from resonance.spotify.client import SpotifyClient
+from tests.ingest.conftest import NO_AUDIO
 from tests.ingest.helpers import row_counts, run_job
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
@@ -29,7 +30,9 @@ async def jobs(
     sandbox: SandboxServer, tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[Jobs]:
     settings = sandbox_settings(sandbox, tmp_path, job_retry_base_seconds=0.05)
-    service = Jobs(settings, sessionmaker, MemoryCache(prefix="t:"), InProcessQueue(2))
+    service = Jobs(
+        settings, sessionmaker, MemoryCache(prefix="t:"), InProcessQueue(2), handlers=NO_AUDIO
+    )
     await service.start(resume=False)
     yield service
     await service.close()
@@ -141,7 +144,7 @@ async def test_concurrent_requests_for_one_playlist_share_one_job(
     cache: Cache,
 ) -> None:
     settings = sandbox_settings(sandbox, tmp_path)
-    service = Jobs(settings, sessionmaker, cache, InProcessQueue(2))
+    service = Jobs(settings, sessionmaker, cache, InProcessQueue(2), handlers=NO_AUDIO)
     await service.start(resume=False)
     try:
         sandbox.switches(latency_ms=50)
@@ -230,7 +233,7 @@ async def test_new_tracks_are_handed_to_the_audio_stage(
         submitted.append(kind)
         return "job-id"
 
-    monkeypatch.setattr("resonance.ingest.jobs.get_handler", lambda kind: object())
+    monkeypatch.setattr(JobRun, "can_run", lambda self, kind: True)
     monkeypatch.setattr(JobRun, "submit", record)
     job = await run_job(jobs, "playlist", sandbox.playlist_id("Pop mix"), sandbox.token("demo"))
     assert job.counters["audio_pending"] == 40

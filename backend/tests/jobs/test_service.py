@@ -14,7 +14,7 @@ from resonance.cache.base import Cache
 from resonance.jobs import repository
 from resonance.jobs.errors import JobDeferred, JobStopped, TransientJobError
 from resonance.jobs.queue import InProcessQueue
-from resonance.jobs.registry import job_handler
+from resonance.jobs.registry import JobHandlers
 from resonance.jobs.runtime import JobRun
 from resonance.jobs.service import Jobs
 from resonance.settings import Settings
@@ -22,7 +22,6 @@ from resonance.settings import Settings
 calls: dict[str, int] = {}
 
 
-@job_handler("test-count")
 async def count_items(run: JobRun) -> dict[str, Any]:
     calls[run.job_id] = calls.get(run.job_id, 0) + 1
     start = int(run.checkpoint.get("next", 0))
@@ -34,13 +33,11 @@ async def count_items(run: JobRun) -> dict[str, Any]:
     return {"secret_seen": await run.secret() is not None}
 
 
-@job_handler("test-flaky")
 async def flaky(run: JobRun) -> None:
     if run.attempts < int(run.params["succeed_on"]):
         raise TransientJobError("the network blinked")
 
 
-@job_handler("test-outcome")
 async def outcome(run: JobRun) -> None:
     if run.params["outcome"] == "rate_limited" and run.attempts == 1:
         raise JobDeferred(datetime.now(UTC) + timedelta(seconds=0.3), "429: retry after 0.3 s")
@@ -48,6 +45,9 @@ async def outcome(run: JobRun) -> None:
         raise JobStopped("needs_reauth", "The Spotify session was revoked; sign in again.")
     if run.params["outcome"] == "bug":
         raise KeyError("oops")
+
+
+HANDLERS = JobHandlers({"test-count": count_items, "test-flaky": flaky, "test-outcome": outcome})
 
 
 def make_settings(tmp_path: Path) -> Settings:
@@ -58,7 +58,13 @@ def make_settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def jobs(tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession], cache: Cache) -> Any:
-    service = Jobs(make_settings(tmp_path), sessionmaker, cache, InProcessQueue(concurrency=2))
+    service = Jobs(
+        make_settings(tmp_path),
+        sessionmaker,
+        cache,
+        InProcessQueue(concurrency=2),
+        handlers=HANDLERS,
+    )
     await service.start()
     yield service
     await service.close()
@@ -131,7 +137,7 @@ async def test_a_job_killed_halfway_resumes_from_its_checkpoint(
         job = await repository.create_job(
             session, kind="test-count", target="k", params={"items": 6, "crash_at": 3}
         )
-    first = Jobs(settings, sessionmaker, cache, InProcessQueue())
+    first = Jobs(settings, sessionmaker, cache, InProcessQueue(), handlers=HANDLERS)
     with pytest.raises(SystemExit):
         await first.execute(job.id)  # the "process" dies after 3 items
     async with sessionmaker() as session:
@@ -139,7 +145,7 @@ async def test_a_job_killed_halfway_resumes_from_its_checkpoint(
     assert stuck is not None and (stuck.state, stuck.progress_done) == ("running", 3)
 
     # A new process resumes unfinished jobs on start; the dead one's lease is gone.
-    second = Jobs(settings, sessionmaker, cache, InProcessQueue())
+    second = Jobs(settings, sessionmaker, cache, InProcessQueue(), handlers=HANDLERS)
     await second.start()
     try:
         done = await second.wait(job.id, timeout=10)

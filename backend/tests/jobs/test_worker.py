@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from resonance.app import JOB_HANDLERS
 from resonance.cache.redis import RedisCache
 from resonance.db import migrate
 from resonance.db.engine import create_engine, create_sessionmaker
@@ -82,7 +83,11 @@ async def jobs(stack_env: dict[str, str]) -> AsyncIterator[Jobs]:
     engine = create_engine(settings.resolved_database_url)
     cache = RedisCache(REDIS_URL, prefix=settings.cache_prefix)
     service = Jobs(
-        settings, create_sessionmaker(engine), cache, ArqQueue(REDIS_URL, settings.jobs_queue_name)
+        settings,
+        create_sessionmaker(engine),
+        cache,
+        ArqQueue(REDIS_URL, settings.jobs_queue_name),
+        handlers=JOB_HANDLERS,
     )
     yield service
     await service.close()

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import AudioDescriptors
+from resonance import catalog
 from resonance.catalog.schemas import AlbumIn, ArtistIn, EntryIn, PlaylistIn, TrackIn
+from resonance.db.models import AudioDescriptors
 from resonance.vectors.loader import audio_schema
 from resonance.vectors.synthetic import synthetic_catalogue
 

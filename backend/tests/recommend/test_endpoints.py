@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from resonance.api.app import create_app
-from resonance.catalog.models import AudioDescriptors
+from resonance import catalog
+from resonance.app.factory import create_app
 from resonance.db.engine import create_engine, create_sessionmaker
+from resonance.db.models import AudioDescriptors
 from resonance.recommend.schemas import RecommendResponse, SimilarResponse
 from resonance.settings import Settings
 from tests.recommend.seed_catalogue import seed_catalogue
@@ -184,7 +185,6 @@ def test_tracks_ingested_after_a_build_are_added_and_a_rebuild_follows(
     assert first.status_code == 200 and first.json()["index_version"] == 1
 
     async def ingest_one_more() -> int:
-        from resonance.catalog import repository as catalog
         from resonance.catalog.schemas import AlbumIn, ArtistIn, TrackIn
 
         engine = create_engine(sqlite_url)

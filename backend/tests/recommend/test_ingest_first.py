@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from resonance.api.app import create_app
+from resonance.app.factory import create_app
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
 

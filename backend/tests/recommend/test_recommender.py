@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from resonance.index import IndexConfig, load_index, save_index
 from resonance.recommend import Recommender, RecommendOptions, Seeds, Target
 from resonance.recommend.recommender import EmptyCatalogueError, UnknownSeedsError
 from resonance.recommend.scoring import UnknownTargetError
-from resonance.vectors.catalogue import Catalogue
-from resonance.vectors.index import IndexConfig
+from resonance.vectors.snapshot import Catalogue
 from resonance.vectors.synthetic import FAMILIES, synthetic_catalogue
 
 
@@ -193,8 +193,8 @@ def test_deterministic_and_persistent(
     )
     first = [(i.track_id, i.score) for i in model.recommend(seeds, n=20)]
     assert first == [(i.track_id, i.score) for i in model.recommend(seeds, n=20)]
-    model.save(tmp_path / "v1")
-    loaded = Recommender.load(tmp_path / "v1")
+    save_index(model.fitted, tmp_path / "v1")
+    loaded = Recommender.from_index(load_index(tmp_path / "v1"))
     assert [(i.track_id, round(i.score, 6)) for i in loaded.recommend(seeds, n=20)] == [
         (t, round(s, 6)) for t, s in first
     ]

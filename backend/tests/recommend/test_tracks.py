@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog.models import Track
+from resonance.db.models import Track
 from resonance.recommend.schemas import TrackOut
 from resonance.recommend.tracks import CardCache
 from tests.recommend.seed_catalogue import seed_catalogue

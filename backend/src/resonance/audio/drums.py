@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from resonance.audio.synth import Template
+    from resonance.audio.genre_templates import Template
 
 TABLE_SIZE = 4096  # power of two, so phase wraps with a bit mask
 

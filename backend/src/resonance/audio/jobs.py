@@ -9,9 +9,7 @@ from typing import Any
 
 from resonance.audio.service import analyse_tracks
 from resonance.audio.workers import make_pool, worker_count
-from resonance.jobs.errors import TransientJobError
-from resonance.jobs.registry import job_handler
-from resonance.jobs.runtime import JobRun
+from resonance.jobs import JobFunction, JobRun, TransientJobError
 
 # One warmed pool per job-runner process, reused by every audio job: warming a
 # worker (importing librosa, compiling its numba kernels) takes seconds.
@@ -34,7 +32,6 @@ def reset_pool() -> None:
     _pool = None
 
 
-@job_handler("audio")
 async def analyse_pending(run: JobRun) -> dict[str, Any] | None:
     """Params: ``track_ids`` (optional list) restricts the run to those tracks.
 
@@ -77,3 +74,6 @@ async def analyse_pending(run: JobRun) -> dict[str, Any] | None:
     if report is not None and report.retry_later:
         raise TransientJobError(f"{report.retry_later} downloads failed transiently; retrying")
     return {**(report.as_dict() if report else {}), **totals}
+
+
+JOB_HANDLERS: dict[str, JobFunction] = {"audio": analyse_pending}

@@ -9,11 +9,8 @@ import numpy as np
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.audio.models import LibraryFile
 from resonance.audio.sources import TrackAudioRef
-from resonance.catalog.models import AudioDescriptors, Track
-from resonance.db.base import utcnow
-from resonance.db.upsert import upsert_many
+from resonance.db import AudioDescriptors, PlaylistEntry, Track, upsert_many, utcnow
 
 
 def _needs_analysis(version: int) -> Any:
@@ -104,63 +101,48 @@ async def get_descriptors(session: AsyncSession, track_id: int) -> AudioDescript
 # --- local library -----------------------------------------------------------
 
 
-async def library_files(session: AsyncSession, paths: Sequence[str]) -> dict[str, LibraryFile]:
-    out: dict[str, LibraryFile] = {}
-    for start in range(0, len(paths), 500):
-        chunk = list(paths[start : start + 500])
-        for row in await session.scalars(select(LibraryFile).where(LibraryFile.path.in_(chunk))):
-            out[row.path] = row
+async def pending_audio_count(session: AsyncSession) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(Track).where(Track.audio_status == "pending")
+        )
+        or 0
+    )
+
+
+async def analysed_counts(session: AsyncSession, playlist_ids: Sequence[int]) -> dict[int, int]:
+    """How many tracks of each playlist have audio descriptors (audio_status analysed)."""
+    if not playlist_ids:
+        return {}
+    rows = await session.execute(
+        select(PlaylistEntry.playlist_id, func.count(func.distinct(PlaylistEntry.track_id)))
+        .join(Track, Track.id == PlaylistEntry.track_id)
+        .where(PlaylistEntry.playlist_id.in_(list(playlist_ids)), Track.audio_status == "analysed")
+        .group_by(PlaylistEntry.playlist_id)
+    )
+    return {pid: int(n) for pid, n in rows.all()}
+
+
+async def descriptor_summaries(
+    session: AsyncSession, track_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(track_ids), 500):
+        rows = await session.execute(
+            select(AudioDescriptors.track_id, AudioDescriptors.summary).where(
+                AudioDescriptors.track_id.in_(list(track_ids[start : start + 500]))
+            )
+        )
+        out.update({int(t): dict(s) for t, s in rows.all()})
     return out
 
 
-async def record_library_file(
-    session: AsyncSession,
-    *,
-    path: str,
-    root: str,
-    size: int,
-    mtime_ns: int,
-    status: str,
-    reason: str | None,
-    track_id: int | None,
-) -> None:
-    row = {
-        "path": path,
-        "root": root,
-        "size": size,
-        "mtime_ns": mtime_ns,
-        "status": status,
-        "reason": reason,
-        "track_id": track_id,
-        "scanned_at": utcnow(),
-    }
-    await upsert_many(
-        session,
-        LibraryFile,
-        [row],
-        keys=["path"],
-        update=["root", "size", "mtime_ns", "status", "reason", "track_id", "scanned_at"],
+async def snapshot_audio(
+    session: AsyncSession, version: int
+) -> list[tuple[int, bytes, dict[str, Any]]]:
+    rows = await session.execute(
+        select(
+            AudioDescriptors.track_id, AudioDescriptors.features, AudioDescriptors.summary
+        ).where(AudioDescriptors.version == version)
     )
-
-
-async def library_files_under(session: AsyncSession, root: str) -> list[LibraryFile]:
-    """Every recorded file whose path lies inside ``root`` (an absolute folder)."""
-    prefix = root.rstrip("/") + "/"
-    rows = await session.scalars(
-        select(LibraryFile).where(LibraryFile.path.startswith(prefix, autoescape=True))
-    )
-    return list(rows)
-
-
-async def forget_library_file(session: AsyncSession, row: LibraryFile) -> None:
-    """A file that is gone: drop its record and unlink it from its track.
-
-    The track and its descriptors stay (the audio was analysed; recommendations can
-    still use it); only the path, which no longer leads anywhere, is cleared.
-    """
-    await session.execute(
-        update(Track)
-        .where(Track.local_path == row.path)
-        .values(local_path=None, local_fingerprint=None)
-    )
-    await session.delete(row)
+    return [(int(t), f, s) for t, f, s in rows.all()]

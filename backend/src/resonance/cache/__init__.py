@@ -2,5 +2,6 @@
 
 from resonance.cache.base import Cache, Lock, LockNotAcquired
 from resonance.cache.factory import create_cache
+from resonance.cache.memory import MemoryCache
 
-__all__ = ["Cache", "Lock", "LockNotAcquired", "create_cache"]
+__all__ = ["Cache", "Lock", "LockNotAcquired", "MemoryCache", "create_cache"]

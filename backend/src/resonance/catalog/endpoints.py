@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from resonance.api.deps import SessionDep
-from resonance.catalog import repository
+from resonance.catalog import tracks
+from resonance.runtime import SessionDep
 
 router = APIRouter(prefix="/catalog", tags=["catalog"])
 
@@ -23,4 +23,4 @@ class CatalogStats(BaseModel):
 
 @router.get("/stats", summary="Row counts of the catalogue", response_model=CatalogStats)
 async def catalog_stats(session: SessionDep) -> CatalogStats:
-    return CatalogStats(**await repository.catalogue_counts(session))
+    return CatalogStats(**await tracks.catalogue_counts(session))

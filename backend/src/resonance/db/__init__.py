@@ -1,1 +1,70 @@
-"""Database engine, sessions, declarative base and migrations."""
+"""Database engine, sessions, typed models and migrations (SQLite or PostgreSQL)."""
+
+from resonance.db.base import Base, TimestampMixin, utcnow
+from resonance.db.engine import (
+    create_engine,
+    create_sessionmaker,
+    is_sqlite,
+    ping,
+    session_scope,
+)
+from resonance.db.migrate import downgrade, upgrade
+from resonance.db.models import (
+    JOB_STATES,
+    SPOTIFY_FEATURE_NAMES,
+    TERMINAL_STATES,
+    Album,
+    Artist,
+    ArtistGenre,
+    AudioDescriptors,
+    Genre,
+    IndexVersion,
+    Job,
+    LibraryFile,
+    LibraryItem,
+    Playlist,
+    PlaylistEntry,
+    SpotifyAudioFeatures,
+    Track,
+    TrackArtist,
+    TrackGenre,
+    User,
+    UserPlaylist,
+)
+from resonance.db.upsert import insert_ignore, upsert_many, upsert_returning
+
+__all__ = [
+    "JOB_STATES",
+    "SPOTIFY_FEATURE_NAMES",
+    "TERMINAL_STATES",
+    "Album",
+    "Artist",
+    "ArtistGenre",
+    "AudioDescriptors",
+    "Base",
+    "Genre",
+    "IndexVersion",
+    "Job",
+    "LibraryFile",
+    "LibraryItem",
+    "Playlist",
+    "PlaylistEntry",
+    "SpotifyAudioFeatures",
+    "TimestampMixin",
+    "Track",
+    "TrackArtist",
+    "TrackGenre",
+    "User",
+    "UserPlaylist",
+    "create_engine",
+    "create_sessionmaker",
+    "downgrade",
+    "insert_ignore",
+    "is_sqlite",
+    "ping",
+    "session_scope",
+    "upgrade",
+    "upsert_many",
+    "upsert_returning",
+    "utcnow",
+]

@@ -1,1 +1,19 @@
-"""Ingestion: Spotify libraries and playlists, and Exportify CSV files, into the catalogue."""
+"""Sources of tracks: a Spotify library or playlist, Exportify CSV files, a local folder.
+
+Spotify ingestion runs as resumable jobs; local folder scanning analyses the files it
+reads (through `resonance.audio`), so it sits above the audio stage.
+"""
+
+from resonance.ingest.endpoints import router
+from resonance.ingest.exportify import ImportReport, import_exportify_file
+from resonance.ingest.jobs import JOB_HANDLERS
+from resonance.ingest.local_folder import ScanSummary, scan_folders
+
+__all__ = [
+    "JOB_HANDLERS",
+    "ImportReport",
+    "ScanSummary",
+    "import_exportify_file",
+    "router",
+    "scan_folders",
+]

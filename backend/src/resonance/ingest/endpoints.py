@@ -6,14 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Response
 
-from resonance.api.deps import CacheDep, SessionDep, SettingsDep
-from resonance.api.problems import ProblemError
+from resonance.catalog import CurrentUser
+from resonance.errors import NotFound
 from resonance.ingest import views
-from resonance.ingest.deps import SPOTIFY_ERRORS, CurrentUser, spotify_problem
 from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated, PlaylistOut
-from resonance.jobs.deps import JobsDep
-from resonance.jobs.schemas import JobOut
-from resonance.spotify.client import SpotifyClient
+from resonance.jobs import JobOut
+from resonance.runtime import CacheDep, JobsDep, SessionDep, SettingsDep
+from resonance.spotify import SPOTIFY_ERRORS, SpotifyClient, domain_error
 
 router = APIRouter()
 _REAUTH: dict[int | str, dict[str, Any]] = {
@@ -92,7 +91,7 @@ async def my_library(
 async def get_playlist(playlist_id: str, session: SessionDep) -> PlaylistOut:
     found = await views.playlist_view(session, playlist_id)
     if found is None:
-        raise ProblemError(404, f"Playlist {playlist_id!r} has not been ingested.")
+        raise NotFound(f"Playlist {playlist_id!r} has not been ingested.")
     return found
 
 
@@ -114,6 +113,6 @@ async def create_playlist(
             )
             await client.add_items(created["id"], [f"spotify:track:{t}" for t in body.track_ids])
     except SPOTIFY_ERRORS as error:
-        raise spotify_problem(error) from None
+        raise domain_error(error) from None
     url = (created.get("external_urls") or {}).get("spotify") or created.get("href", "")
     return PlaylistCreated(id=created["id"], url=str(url), name=str(created.get("name", body.name)))

@@ -19,11 +19,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import SPOTIFY_FEATURE_NAMES, Playlist
-from resonance.catalog.schemas import AlbumIn, ArtistIn, EntryIn, TrackIn
-from resonance.ingest import repository
-from resonance.spotify.parse import parse_time
+from resonance import catalog
+from resonance.catalog import AlbumIn, ArtistIn, EntryIn, TrackIn
+from resonance.db import SPOTIFY_FEATURE_NAMES
+from resonance.ingest.spotify_parse import parse_time
 
 _ID = re.compile(r"^[0-9A-Za-z]{22}$")
 # Normalised header → our field name.
@@ -180,7 +179,7 @@ def read_rows(text: str, report: ImportReport) -> list[_Row]:
     return rows
 
 
-async def import_file(
+async def import_exportify_file(
     sessionmaker: async_sessionmaker[AsyncSession], path: Path, *, name: str | None = None
 ) -> ImportReport:
     """Import one file as a playlist named after it (a re-import replaces its entries)."""
@@ -191,7 +190,7 @@ async def import_file(
         ids = await catalog.upsert_tracks(
             session, list({r.track.spotify_id: r.track for r in rows}.values())
         )
-        playlist = await _playlist(session, report.playlist, len(rows))
+        playlist = await catalog.imported_playlist(session, report.playlist, len(rows))
         await catalog.write_playlist_entries(
             session,
             playlist.id,
@@ -210,13 +209,3 @@ async def import_file(
     report.with_genres = len(genres)
     report.with_features = len(features)
     return report
-
-
-async def _playlist(session: AsyncSession, name: str, size: int) -> Playlist:
-    playlist = await repository.find_imported_playlist(session, name)
-    if playlist is None:
-        playlist = Playlist(name=name, source="exportify", contents_available=True)
-        session.add(playlist)
-    playlist.total_items = size
-    await session.flush()
-    return playlist

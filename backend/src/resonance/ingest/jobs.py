@@ -5,15 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from resonance.catalog.models import User
-from resonance.db.base import utcnow
-from resonance.ingest import repository
-from resonance.ingest.library import ingest_library
+from resonance import audio, catalog
 from resonance.ingest.service import SpotifyIngest, UserRef
-from resonance.jobs.registry import get_handler, job_handler
-from resonance.jobs.runtime import JobRun
-from resonance.spotify.client import SpotifyClient
-from resonance.spotify.errors import ReauthorizationRequired
+from resonance.ingest.spotify_library import ingest_library
+from resonance.jobs import JobFunction, JobRun
+from resonance.spotify import ReauthorizationRequired, SpotifyClient
 
 logger = logging.getLogger(__name__)
 
@@ -33,30 +29,27 @@ async def _remember_mode(run: JobRun, client: SpotifyClient, user: UserRef) -> N
     if mode is None:
         return
     async with run.sessionmaker() as session, session.begin():
-        stored = await session.get(User, user.id)
-        if stored is not None and stored.quota_mode != mode:
-            stored.quota_mode = mode
+        await catalog.set_user_quota_mode(session, user.id, mode)
 
 
 async def _hand_off(run: JobRun, ingest: SpotifyIngest) -> None:
-    """Queue the audio stage for tracks still pending (its handler comes from the audio issue)."""
+    """Queue the audio stage for tracks still pending, then an index build."""
     async with run.sessionmaker() as session:
-        pending = await repository.pending_audio_count(session)
+        pending = await audio.pending_audio_count(session)
     ingest.counters["audio_pending"] = pending
     # Params {"audio": false} leave the hand-off to a later `resonance audio analyse`.
-    if pending and run.params.get("audio", True) and get_handler("audio") is not None:
+    if pending and run.params.get("audio", True) and run.can_run("audio"):
         # One audio job serves every pending track in the catalogue, so the UI follows a
         # playlist's analysis through its tracks' statuses rather than through this job.
         await run.submit("audio")
         ingest.counters["audio_job_submitted"] = 1
     # Index what was read now, so the first recommendation does not wait for a build;
     # the audio job queues another once descriptors exist.
-    if run.params.get("index", True) and get_handler("index") is not None:
+    if run.params.get("index", True) and run.can_run("index"):
         index_job = await run.submit("index", target="catalogue")
         await run.progress(counters={"index_job_id": index_job})
 
 
-@job_handler("library")
 async def library_job(run: JobRun) -> dict[str, Any]:
     """Saved, top and recently played tracks and owned/collaborative playlists of a user."""
     async with await _client(run) as client:
@@ -68,9 +61,7 @@ async def library_job(run: JobRun) -> dict[str, Any]:
             await ingest_library(ingest, user)
             await _remember_mode(run, client, user)
             async with run.sessionmaker() as session, session.begin():
-                stored = await session.get(User, user.id)
-                if stored is not None:
-                    stored.library_synced_at = utcnow()
+                await catalog.mark_library_synced(session, user.id)
             await _hand_off(run, ingest)
         finally:
             await ingest.aclose()
@@ -78,7 +69,6 @@ async def library_job(run: JobRun) -> dict[str, Any]:
         return dict(ingest.counters)
 
 
-@job_handler("playlist")
 async def playlist_job(run: JobRun) -> dict[str, Any]:
     """One playlist's metadata and entries (skipped when its snapshot_id is unchanged)."""
     assert run.target, "a playlist job targets a playlist id"
@@ -99,3 +89,6 @@ async def playlist_job(run: JobRun) -> dict[str, Any]:
         ingest.counters["spotify_requests"] = client.requests
         await ingest.save(stage=outcome)
         return dict(ingest.counters)
+
+
+JOB_HANDLERS: dict[str, JobFunction] = {"library": library_job, "playlist": playlist_job}

@@ -15,13 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.catalog import repository as catalog
-from resonance.catalog.schemas import ArtistIn, EntryIn, TrackIn
-from resonance.ingest import repository
-from resonance.spotify import parse
-from resonance.spotify.client import Page, SpotifyClient
-from resonance.spotify.errors import SpotifyForbidden
-from resonance.spotify.prefetch import prefetch
+from resonance import catalog
+from resonance.catalog import ArtistIn, EntryIn, TrackIn
+from resonance.ingest import spotify_parse as parse
+from resonance.spotify import Page, SpotifyClient, SpotifyForbidden, prefetch
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +241,7 @@ class SpotifyIngest:
                 raise result
         while True:
             async with self.sessionmaker() as session:
-                missing = await repository.artists_without_details(session, ENRICH_CHUNK)
+                missing = await catalog.artists_without_details(session, ENRICH_CHUNK)
             if not missing:
                 break
             await self.save(stage=f"artist details ({len(missing)} more)")
@@ -254,7 +251,7 @@ class SpotifyIngest:
     async def features(self) -> None:
         while True:
             async with self.sessionmaker() as session:
-                missing = await repository.tracks_without_features(session, 500)
+                missing = await catalog.tracks_without_features(session, 500)
             if not missing:
                 return
             got = await self.client.audio_features([sid for _, sid in missing])
@@ -275,5 +272,5 @@ async def _ids_without_name(session: AsyncSession, records: list[ArtistIn]) -> d
     gone = [r.spotify_id for r in records if not r.name and r.spotify_id]
     if not gone:
         return {}
-    found = await repository.artist_ids_by_spotify_ids(session, gone)
+    found = await catalog.artist_ids_by_spotify_ids(session, gone)
     return {artist_id: [] for artist_id in found.values()}

@@ -6,9 +6,8 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.catalog import repository as catalog
-from resonance.catalog.models import Playlist, Track
-from resonance.ingest import repository
+from resonance import audio, catalog
+from resonance.db import Playlist, Track
 from resonance.ingest.schemas import LibraryOut, PlaylistOut, PlaylistSummary, TrackSummary
 
 
@@ -54,7 +53,7 @@ async def library_view(
     session: AsyncSession, user_id: int, user_spotify_id: str | None, *, limit: int
 ) -> LibraryOut:
     pairs = await catalog.user_playlists(session, user_id)
-    analysed = await repository.analysed_counts(session, [p.id for p, _ in pairs])
+    analysed = await audio.analysed_counts(session, [p.id for p, _ in pairs])
     playlists = [
         playlist_summary(p, rel, analysed.get(p.id, 0), user_spotify_id) for p, rel in pairs
     ]

@@ -12,11 +12,10 @@ import os
 import socket
 from typing import Any
 
-from resonance.jobs.registry import job_handler
+from resonance.jobs.registry import JobFunction
 from resonance.jobs.runtime import JobRun
 
 
-@job_handler("probe")
 async def probe(run: JobRun) -> dict[str, Any]:
     steps = int(run.params.get("steps", 5))
     step_seconds = float(run.params.get("step_seconds", 0.2))
@@ -33,3 +32,6 @@ async def probe(run: JobRun) -> dict[str, Any]:
             done=step + 1, checkpoint={"step": step + 1}, counters={"steps_run": steps_run}
         )
     return {"worker": worker}
+
+
+JOB_HANDLERS: dict[str, JobFunction] = {"probe": probe}

@@ -1,14 +1,14 @@
 """Job kinds and the functions that run them.
 
-Feature packages register handlers with `job_handler`; the modules listed in
-`HANDLER_MODULES` are imported on first lookup so a worker process knows every
-kind without importing the web app.
+Each feature package exports a `JOB_HANDLERS` mapping from kind to function; the
+application layer merges them into one `JobHandlers` and hands it to the `Jobs`
+service it wires, so every kind a process can run is named in code, not found by
+string at run time.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -16,47 +16,27 @@ if TYPE_CHECKING:
 
 JobFunction = Callable[["JobRun"], Awaitable[dict[str, Any] | None]]
 
-HANDLER_MODULES = (
-    "resonance.jobs.probe",
-    "resonance.ingest.jobs",
-    "resonance.audio.jobs",
-    "resonance.vectors.jobs",
-)
 
-_handlers: dict[str, JobFunction] = {}
-_loaded = False
+class JobHandlers:
+    """The job functions a process can run, by kind."""
 
+    def __init__(self, *groups: Mapping[str, JobFunction]) -> None:
+        self._by_kind: dict[str, JobFunction] = {}
+        for group in groups:
+            for kind, function in group.items():
+                if kind in self._by_kind and self._by_kind[kind] is not function:
+                    raise ValueError(f"two handlers for jobs of kind {kind!r}")
+                self._by_kind[kind] = function
 
-def job_handler(kind: str) -> Callable[[JobFunction], JobFunction]:
-    """Register `function` as the runner of jobs of `kind`."""
+    def get(self, kind: str) -> JobFunction | None:
+        return self._by_kind.get(kind)
 
-    def register(function: JobFunction) -> JobFunction:
-        _handlers[kind] = function
-        return function
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._by_kind
 
-    return register
+    def kinds(self) -> list[str]:
+        return sorted(self._by_kind)
 
-
-def load_handlers() -> None:
-    global _loaded
-    if _loaded:
-        return
-    for module in HANDLER_MODULES:
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as error:
-            # A feature package not installed yet must not take the others down.
-            missing = error.name or ""
-            if not (module == missing or module.startswith(f"{missing}.")):
-                raise
-    _loaded = True
-
-
-def get_handler(kind: str) -> JobFunction | None:
-    load_handlers()
-    return _handlers.get(kind)
-
-
-def known_kinds() -> list[str]:
-    load_handlers()
-    return sorted(_handlers)
+    def without(self, *kinds: str) -> JobHandlers:
+        """The same handlers less `kinds` (a CLI run that leaves a stage for later)."""
+        return JobHandlers({k: f for k, f in self._by_kind.items() if k not in kinds})

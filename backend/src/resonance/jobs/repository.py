@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.db.base import utcnow
-from resonance.jobs.models import TERMINAL_STATES, Job
+from resonance.db import TERMINAL_STATES, Job, utcnow
 
 
 async def create_job(

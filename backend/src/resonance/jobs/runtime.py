@@ -67,6 +67,10 @@ class JobRun:
         """The credential handed over at submit time (a Spotify access token), if still held."""
         return await self.jobs.secret(self.job_id)
 
+    def can_run(self, kind: str) -> bool:
+        """Whether this process knows jobs of `kind` (a follow-up stage may be left out)."""
+        return kind in self.jobs.handlers
+
     async def submit(
         self, kind: str, target: str | None = None, params: dict[str, Any] | None = None
     ) -> str:

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.cache import Cache, Lock
+from resonance.db import TERMINAL_STATES, Job
 from resonance.jobs import repository
 from resonance.jobs.errors import JobDeferred, JobStopped, TransientJobError
-from resonance.jobs.models import TERMINAL_STATES, Job
 from resonance.jobs.queue import ArqQueue, InProcessQueue, JobQueue
-from resonance.jobs.registry import get_handler
+from resonance.jobs.registry import JobHandlers
 from resonance.jobs.runtime import JobRun
 from resonance.logging import job_id_var, log_fields
 from resonance.settings import Settings
@@ -41,8 +41,11 @@ class Jobs:
         sessionmaker: async_sessionmaker[AsyncSession],
         cache: Cache,
         queue: JobQueue | None = None,
+        *,
+        handlers: JobHandlers,
     ) -> None:
         self.settings = settings
+        self.handlers = handlers
         self.sessionmaker = sessionmaker
         self.cache = cache
         self.queue = queue or create_queue(settings)
@@ -201,7 +204,7 @@ class Jobs:
             job = await repository.get_job(session, job_id)
             if job is None or job.state in TERMINAL_STATES:
                 return None
-            if get_handler(job.kind) is None:
+            if job.kind not in self.handlers:
                 await repository.finish_job(
                     session,
                     job_id,
@@ -227,7 +230,7 @@ class Jobs:
             )
 
     async def _run(self, run: JobRun) -> None:
-        handler = get_handler(run.kind)
+        handler = self.handlers.get(run.kind)
         assert handler is not None
         logger.info("job started", extra=log_fields(kind=run.kind, attempt=run.attempts))
         try:

@@ -8,7 +8,38 @@ Usable without the web app::
     similar = model.similar_items(12, n=10)
 """
 
-from resonance.recommend.options import GenreMode, RecommendOptions, Seeds, Target
-from resonance.recommend.recommender import Recommendation, Recommender
+from resonance.recommend.endpoints import router
+from resonance.recommend.options import (
+    API_MAX_N,
+    LIBRARY_MAX_N,
+    GenreMode,
+    RecommendOptions,
+    Seeds,
+    Target,
+)
+from resonance.recommend.recommender import (
+    EmptyCatalogueError,
+    Recommendation,
+    Recommender,
+    UnknownSeedsError,
+)
+from resonance.recommend.schemas import RecommendRequest, RecommendResponse
+from resonance.recommend.service import holder_of, recommend_for
 
-__all__ = ["GenreMode", "RecommendOptions", "Recommendation", "Recommender", "Seeds", "Target"]
+__all__ = [
+    "API_MAX_N",
+    "LIBRARY_MAX_N",
+    "EmptyCatalogueError",
+    "GenreMode",
+    "RecommendOptions",
+    "RecommendRequest",
+    "RecommendResponse",
+    "Recommendation",
+    "Recommender",
+    "Seeds",
+    "Target",
+    "UnknownSeedsError",
+    "holder_of",
+    "recommend_for",
+    "router",
+]

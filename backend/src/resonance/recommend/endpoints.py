@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Response
 
-from resonance.api.deps import CacheDep, ContextDep, SessionDep, SpotifyTokenDep
-from resonance.api.problems import ProblemError
-from resonance.ingest.deps import current_user
-from resonance.jobs.deps import JobsDep
-from resonance.jobs.schemas import JobOut
+from resonance.catalog import current_user
+from resonance.errors import NotFound
+from resonance.jobs import JobOut
 from resonance.recommend import service
 from resonance.recommend.ingest_first import ingest_playlist_first
+from resonance.recommend.options import API_MAX_N
 from resonance.recommend.schemas import (
     MapResponse,
     PendingResponse,
@@ -20,6 +19,7 @@ from resonance.recommend.schemas import (
     TrackOut,
 )
 from resonance.recommend.tracks import track_cards
+from resonance.runtime import CacheDep, JobsDep, RuntimeDep, SessionDep, SpotifyTokenDep
 
 router = APIRouter(tags=["recommendations"])
 
@@ -39,21 +39,21 @@ router = APIRouter(tags=["recommendations"])
 )
 async def recommend(
     body: RecommendRequest,
-    context: ContextDep,
+    runtime: RuntimeDep,
     session: SessionDep,
     cache: CacheDep,
     token: SpotifyTokenDep,
     jobs: JobsDep,
     response: Response,
 ) -> Response | PendingResponse:
-    user = await current_user(context, cache, token) if token else None
+    user = await current_user(runtime, cache, token) if token else None
     if body.playlist_id and user is not None:
-        pending = await ingest_playlist_first(context, jobs, body, user)
+        pending = await ingest_playlist_first(runtime, jobs, body, user)
         if pending is not None:
             response.status_code = 202
             response.headers["Location"] = f"/v1/jobs/{pending.job.id}"
             return pending
-    payload = await service.recommend(context, session, body, user_id=user.id if user else None)
+    payload = await service.recommend_for(runtime, session, body, user_id=user.id if user else None)
     return Response(payload, media_type="application/json")
 
 
@@ -63,7 +63,7 @@ async def recommend(
 async def get_track(track_id: int, session: SessionDep) -> TrackOut:
     cards = await track_cards(session, [track_id])
     if track_id not in cards:
-        raise ProblemError(404, f"No track with id {track_id}.")
+        raise NotFound(f"No track with id {track_id}.")
     return cards[track_id]
 
 
@@ -73,9 +73,9 @@ async def get_track(track_id: int, session: SessionDep) -> TrackOut:
     response_model=SimilarResponse,
 )
 async def similar_tracks(
-    track_id: int, context: ContextDep, session: SessionDep, n: int = Query(10, ge=1, le=100)
+    track_id: int, runtime: RuntimeDep, session: SessionDep, n: int = Query(10, ge=1, le=API_MAX_N)
 ) -> Response:
-    payload = await service.similar(context, session, track_id, n)
+    payload = await service.similar(runtime, session, track_id, n)
     return Response(payload, media_type="application/json")
 
 
@@ -85,9 +85,9 @@ async def similar_tracks(
     response_model=MapResponse,
 )
 async def catalogue_map(
-    context: ContextDep, session: SessionDep, limit: int = Query(5000, ge=10, le=20000)
+    runtime: RuntimeDep, session: SessionDep, limit: int = Query(5000, ge=10, le=20000)
 ) -> MapResponse:
-    return await service.catalogue_map(context, session, limit)
+    return await service.catalogue_map(runtime, session, limit)
 
 
 @router.post(

@@ -6,25 +6,24 @@ than the request is willing to wait, the caller gets the job to poll instead.
 
 from __future__ import annotations
 
-from resonance.api.context import AppContext
-from resonance.api.problems import ProblemError
-from resonance.ingest.deps import CurrentUserInfo
-from resonance.jobs.models import TERMINAL_STATES
-from resonance.jobs.schemas import JobOut
-from resonance.jobs.service import Jobs
-from resonance.recommend import repository
+from resonance import catalog
+from resonance.catalog import CurrentUserInfo
+from resonance.db import TERMINAL_STATES
+from resonance.errors import RateLimited, Unauthorized, UpstreamFailure
+from resonance.jobs import JobOut, Jobs
 from resonance.recommend.schemas import PendingResponse, RecommendRequest
+from resonance.runtime import Runtime
 
 STOP_WAITING = TERMINAL_STATES | {"waiting_rate_limit"}
 
 
 async def ingest_playlist_first(
-    context: AppContext, jobs: Jobs, request: RecommendRequest, user: CurrentUserInfo
+    runtime: Runtime, jobs: Jobs, request: RecommendRequest, user: CurrentUserInfo
 ) -> PendingResponse | None:
     """None when the playlist is (now) ingested; a pending answer when its job is still going."""
     assert request.playlist_id is not None
-    async with context.sessionmaker() as session:
-        if await repository.ingested_playlist_tracks(session, request.playlist_id) is not None:
+    async with runtime.sessionmaker() as session:
+        if await catalog.ingested_playlist_tracks(session, request.playlist_id) is not None:
             return None
     job, _ = await jobs.submit(
         kind="playlist", target=request.playlist_id, user_id=user.id, secret=user.token
@@ -44,14 +43,11 @@ async def ingest_playlist_first(
             detail="Spotify asked us to slow down; the playlist will be read at resume_at.",
         )
     if job.state == "needs_reauth":
-        raise ProblemError(
-            401,
+        raise Unauthorized(
             job.error or "Sign in again.",
             title="Spotify sign-in needed",
             type_="/problems/spotify-reauth",
         )
     if job.state == "quota_exceeded":
-        raise ProblemError(
-            429, job.error or "Spotify quota exceeded.", type_="/problems/spotify-quota"
-        )
-    raise ProblemError(502, f"Reading the playlist failed: {job.error}", job_id=job.id)
+        raise RateLimited(job.error or "Spotify quota exceeded.", type_="/problems/spotify-quota")
+    raise UpstreamFailure(f"Reading the playlist failed: {job.error}", job_id=job.id)

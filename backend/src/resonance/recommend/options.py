@@ -9,6 +9,13 @@ from typing import Literal
 GenreMode = Literal["focus", "blend", "explore"]
 
 
+# One source of truth for how many results may be asked for: the HTTP API (and the web
+# app and CLI, which read its schema) stop at API_MAX_N; the library allows more for
+# offline evaluation (the RecSys Challenge protocol asks for 500).
+API_MAX_N = 100
+LIBRARY_MAX_N = 1000
+
+
 @dataclass(frozen=True)
 class Seeds:
     """Tracks and/or artists to start from (external track and artist ids)."""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
 
+from resonance.index import FittedIndex, IndexConfig, VectorIndex
 from resonance.recommend.explain import (
     Explanation,
     compare_descriptors,
@@ -16,12 +16,17 @@ from resonance.recommend.explain import (
     seed_means,
 )
 from resonance.recommend.mmr import diversify
-from resonance.recommend.options import RecommendOptions, Seeds
+from resonance.recommend.options import LIBRARY_MAX_N, RecommendOptions, Seeds
 from resonance.recommend.scoring import Scored, score_candidates
-from resonance.vectors.blocks import BLOCK_NAMES
-from resonance.vectors.build import VectorConfig, VectorSet, build_vectors
-from resonance.vectors.catalogue import Catalogue, FloatMatrix, IntArray
-from resonance.vectors.index import DEFAULT_EF_SEARCH, IndexConfig, VectorIndex
+from resonance.vectors import (
+    BLOCK_NAMES,
+    Catalogue,
+    FloatMatrix,
+    IntArray,
+    VectorConfig,
+    VectorSet,
+    embed_rows,
+)
 
 
 class UnknownSeedsError(LookupError):
@@ -88,8 +93,17 @@ class Recommender:
         index_config: IndexConfig | None = None,
     ) -> Recommender:
         """Build vectors and the index for `catalogue`."""
-        vectors = build_vectors(catalogue, vector_config)
-        return cls(catalogue, vectors, VectorIndex.build(vectors.vectors, index_config))
+        return cls.from_index(FittedIndex.fit(catalogue, vector_config, index_config))
+
+    @classmethod
+    def from_index(cls, fitted: FittedIndex) -> Recommender:
+        """Serve a fitted index (one loaded from an index version, say)."""
+        return cls(fitted.catalogue, fitted.vectors, fitted.index)
+
+    @property
+    def fitted(self) -> FittedIndex:
+        """The catalogue, vectors and index this model serves (what an index version holds)."""
+        return FittedIndex(self.catalogue, self.vectors, self.index)
 
     @property
     def n_items(self) -> int:
@@ -118,7 +132,7 @@ class Recommender:
         seeds
             `Seeds`, or a list of track ids.
         n
-            Number of results, 1–1000 (the API allows up to 100).
+            Number of results, 1 to `LIBRARY_MAX_N` (the HTTP API stops at `API_MAX_N`).
         options
             Filters and re-ranking (`RecommendOptions`).
 
@@ -127,8 +141,8 @@ class Recommender:
         list of Recommendation
             Best first; each with its score and an explanation whose shares sum to it.
         """
-        if not 1 <= n <= 1000:
-            raise ValueError("n must be between 1 and 1000")
+        if not 1 <= n <= LIBRARY_MAX_N:
+            raise ValueError(f"n must be between 1 and {LIBRARY_MAX_N}")
         if self.n_items == 0:
             raise EmptyCatalogueError("the catalogue is empty")
         options = options or RecommendOptions()
@@ -291,8 +305,6 @@ class Recommender:
         genre space, weights). They have no co-occurrence evidence until the next
         full build, which the missing-block policy accounts for.
         """
-        from resonance.vectors.build import embed_rows
-
         fresh = np.asarray([t not in self._row_of for t in part.track_ids], bool)
         if not fresh.any():
             return 0
@@ -323,16 +335,3 @@ class Recommender:
                 sample = vectors[:: max(1, self.n_items // 50_000)]
                 self._map = pca.fit(sample).transform(vectors).astype(np.float32)
         return self._map
-
-    # --- persistence ----------------------------------------------------------------------
-
-    def save(self, directory: Path) -> None:
-        from resonance.vectors.persist import save_recommender
-
-        save_recommender(self, directory)
-
-    @classmethod
-    def load(cls, directory: Path, ef_search: int = DEFAULT_EF_SEARCH) -> Recommender:
-        from resonance.vectors.persist import load_recommender
-
-        return load_recommender(directory, ef_search=ef_search)

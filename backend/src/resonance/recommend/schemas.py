@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from resonance.jobs.schemas import JobOut
+from resonance.jobs import JobOut
+from resonance.recommend.options import API_MAX_N
 
 
 class TargetIn(BaseModel):
@@ -26,7 +27,7 @@ class RecommendRequest(BaseModel):
     playlist_id: str | None = Field(
         None, description="Spotify id of a playlist to use as seeds (ingested first if needed)"
     )
-    n: int = Field(20, ge=1, le=100)
+    n: int = Field(20, ge=1, le=API_MAX_N)
     exclude_seeds: bool = True
     exclude_playlist: bool = True
     exclude_library: bool = False

@@ -14,8 +14,7 @@ from numpy.typing import NDArray
 
 from resonance.recommend.explain import RANGES
 from resonance.recommend.options import RecommendOptions
-from resonance.vectors.blocks import BLOCK_NAMES
-from resonance.vectors.catalogue import FloatMatrix, IntArray
+from resonance.vectors import BLOCK_NAMES, FloatMatrix, IntArray
 
 if TYPE_CHECKING:
     from resonance.recommend.recommender import Recommender

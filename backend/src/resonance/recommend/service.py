@@ -9,20 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.api.context import AppContext
-from resonance.api.problems import ProblemError
-from resonance.catalog import repository as catalog
+from resonance import catalog
+from resonance.errors import Conflict, InvalidInput, NotFound
+from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
-from resonance.recommend import repository
-from resonance.recommend.holder import ModelHolder
 from resonance.recommend.options import RecommendOptions, Seeds, Target
 from resonance.recommend.recommender import EmptyCatalogueError, Recommender, UnknownSeedsError
 from resonance.recommend.responses import recommend_body, similar_body
 from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
 from resonance.recommend.tracks import CardCache
-from resonance.vectors.service import build_index
-from resonance.vectors.store import IndexStore
+from resonance.runtime import Runtime
 
 EMPTY_CATALOGUE = (
     "The catalogue is empty: ingest a playlist or your library (POST /v1/ingest/…), "
@@ -31,29 +28,28 @@ EMPTY_CATALOGUE = (
 
 
 async def cards(
-    context: AppContext, session: AsyncSession, track_ids: Sequence[int]
+    runtime: Runtime, session: AsyncSession, track_ids: Sequence[int]
 ) -> dict[int, bytes]:
     """Cards (JSON) for the tracks that exist, cached for the serving index version."""
-    cache = context.services.get("cards")
-    if cache is None:
-        cache = context.services["cards"] = CardCache()
-    assert isinstance(cache, CardCache)
-    return await cache.get(session, track_ids, version=holder_of(context).loaded_version)
+    cache = runtime.component(CardCache, lambda _: CardCache())
+    return await cache.get(session, track_ids, version=holder_of(runtime).loaded_version)
 
 
-def holder_of(context: AppContext) -> ModelHolder:
-    holder = context.services.get("index")
-    if holder is None:
-        settings = context.settings
-        holder = ModelHolder(
-            IndexStore(settings.index_dir), ef_search=settings.index_hnsw_ef_search
-        )
-        context.services["index"] = holder
-    assert isinstance(holder, ModelHolder)
-    return holder
+def _make_holder(runtime: Runtime) -> ModelHolder[Recommender]:
+    settings = runtime.settings
+    return ModelHolder(
+        IndexStore(settings.index_dir),
+        Recommender.from_index,
+        ef_search=settings.index_hnsw_ef_search,
+    )
 
 
-async def current_model(context: AppContext, *, need: list[int] | None = None) -> Recommender:
+def holder_of(runtime: Runtime) -> ModelHolder[Recommender]:
+    """The serving model of this process, loaded from the newest ready index version."""
+    return runtime.component(ModelHolder, _make_holder)
+
+
+async def current_model(runtime: Runtime, *, need: list[int] | None = None) -> Recommender:
     """The serving model, covering every track in `need`.
 
     With no model yet, build one now. Tracks ingested since the last build are
@@ -61,53 +57,51 @@ async def current_model(context: AppContext, *, need: list[int] | None = None) -
     statistics), and a full rebuild is queued so they gain co-occurrence
     evidence too.
     """
-    holder = holder_of(context)
-    model = await holder.get(context.sessionmaker)
+    holder = holder_of(runtime)
+    model = await holder.get(runtime.sessionmaker)
     if model is None:
         # Built here or by another process that held the lock: either way, load it.
-        await build_index_or_409(context)
-        await holder.refresh(context.sessionmaker)
+        await build_index_or_409(runtime)
+        await holder.refresh(runtime.sessionmaker)
         model = holder.model
     elif need and (missing := [t for t in need if not model.has_track(t)]):
-        await add_new_tracks(context, model, missing)
+        await add_new_tracks(runtime, model, missing)
         if not any(model.has_vector(t) for t in need):
             # Nothing the held build knows describes these seeds (new genres, no audio yet,
             # no co-occurrence): only a full build can place them, so build now.
-            await build_index_or_409(context)
-            await holder.refresh(context.sessionmaker)
+            await build_index_or_409(runtime)
+            await holder.refresh(runtime.sessionmaker)
             model = holder.model
     if model is None or model.n_items == 0:
-        raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet")
+        raise Conflict(EMPTY_CATALOGUE, title="Nothing to recommend from yet")
     return model
 
 
-async def add_new_tracks(context: AppContext, model: Recommender, track_ids: list[int]) -> int:
+async def add_new_tracks(runtime: Runtime, model: Recommender, track_ids: list[int]) -> int:
     """Add catalogue tracks the model lacks, then queue a full rebuild; returns how many."""
-    from resonance.jobs.service import Jobs
-    from resonance.vectors.loader import load_catalogue
+    from resonance.vectors import load_catalogue
 
-    async with context.sessionmaker() as session:
+    async with runtime.sessionmaker() as session:
         catalogue = await load_catalogue(session)
     wanted = set(track_ids)
     rows = np.flatnonzero([int(t) in wanted for t in catalogue.track_ids])
     # Runs on the event loop on purpose: requests read the model there, so none sees it half-added.
     added = model.add_tracks(catalogue.subset(rows)) if rows.size else 0
-    jobs = context.services.get("jobs")
-    if added and isinstance(jobs, Jobs):
-        await jobs.submit(kind="index", target="catalogue")
+    if added:
+        await runtime.jobs.submit(kind="index", target="catalogue")
     return added
 
 
-async def build_index_or_409(context: AppContext) -> int | None:
-    from resonance.vectors.service import EmptyCatalogue
+async def build_index_or_409(runtime: Runtime) -> int | None:
+    from resonance.index import EmptyCatalogue
 
     try:
-        result = await build_index(context.sessionmaker, context.cache, context.settings)
+        result = await build_index(runtime.sessionmaker, runtime.cache, runtime.settings)
     except EmptyCatalogue as exc:
-        raise ProblemError(409, EMPTY_CATALOGUE, title="Nothing to recommend from yet") from exc
+        raise Conflict(EMPTY_CATALOGUE, title="Nothing to recommend from yet") from exc
     if result.skipped:
         # Another process is building; wait for it rather than build twice.
-        await context.cache.acquire_lock("index:rebuild", ttl=1.0, wait=120.0)
+        await runtime.cache.acquire_lock("index:rebuild", ttl=1.0, wait=120.0)
         return None
     return result.version
 
@@ -120,11 +114,11 @@ class ResolvedSeeds:
 
 
 async def resolve_seeds(
-    context: AppContext, session: AsyncSession, request: RecommendRequest
+    runtime: Runtime, session: AsyncSession, request: RecommendRequest
 ) -> ResolvedSeeds:
     missing: list[str] = []
     track_ids = list(dict.fromkeys(request.track_ids))
-    found = await cards(context, session, track_ids)
+    found = await cards(runtime, session, track_ids)
     missing += [f"track {t}" for t in track_ids if t not in found]
     if request.spotify_track_ids:
         by_spotify = await catalog.track_ids_by_spotify_ids(session, request.spotify_track_ids)
@@ -132,33 +126,33 @@ async def resolve_seeds(
         track_ids += [by_spotify[s] for s in request.spotify_track_ids if s in by_spotify]
     artist_ids: list[int] = []
     if request.spotify_artist_ids:
-        artists = await repository.artist_ids_by_spotify_ids(session, request.spotify_artist_ids)
+        artists = await catalog.artist_ids_by_spotify_ids(session, request.spotify_artist_ids)
         missing += [f"spotify artist {a}" for a in request.spotify_artist_ids if a not in artists]
         artist_ids = [artists[a] for a in request.spotify_artist_ids if a in artists]
     playlist_tracks: list[int] = []
     if request.playlist_id:
-        tracks = await repository.ingested_playlist_tracks(session, request.playlist_id)
+        tracks = await catalog.ingested_playlist_tracks(session, request.playlist_id)
         if tracks is None:
             missing.append(f"playlist {request.playlist_id} (not ingested)")
         else:
             playlist_tracks = tracks
             track_ids += tracks
     if missing:
-        raise ProblemError(
-            404, "Unknown seeds: " + ", ".join(missing), title="Unknown seeds", missing=missing
+        raise NotFound(
+            "Unknown seeds: " + ", ".join(missing), title="Unknown seeds", missing=missing
         )
     if not track_ids and not artist_ids:
-        raise ProblemError(422, "The seeds resolve to no tracks (an empty playlist?).")
+        raise InvalidInput("The seeds resolve to no tracks (an empty playlist?).")
     return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
 
 
-async def recommend(
-    context: AppContext, session: AsyncSession, request: RecommendRequest, *, user_id: int | None
+async def recommend_for(
+    runtime: Runtime, session: AsyncSession, request: RecommendRequest, *, user_id: int | None
 ) -> bytes:
     """A `RecommendResponse` body (see `responses`)."""
     started = time.perf_counter()
-    seeds = await resolve_seeds(context, session, request)
-    model = await current_model(context, need=seeds.track_ids)
+    seeds = await resolve_seeds(runtime, session, request)
+    model = await current_model(runtime, need=seeds.track_ids)
     exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
     if request.exclude_library and user_id is not None:
         exclude |= set(await catalog.library_track_ids(session, user_id))
@@ -180,14 +174,14 @@ async def recommend(
                 options=options,
             )
     except UnknownTargetError as exc:
-        raise ProblemError(422, str(exc)) from exc
+        raise InvalidInput(str(exc)) from exc
     except UnknownSeedsError as exc:
-        raise ProblemError(404, str(exc), title="Unknown seeds") from exc
+        raise NotFound(str(exc), title="Unknown seeds") from exc
     except EmptyCatalogueError as exc:
-        raise ProblemError(409, EMPTY_CATALOGUE) from exc
-    found = await cards(context, session, [i.track_id for i in items] + seeds.track_ids[:50])
+        raise Conflict(EMPTY_CATALOGUE) from exc
+    found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])
     return recommend_body(
-        holder_of(context).loaded_version or 0,
+        holder_of(runtime).loaded_version or 0,
         [found[t] for t in seeds.track_ids[:50] if t in found],
         items,
         found,
@@ -195,19 +189,19 @@ async def recommend(
     )
 
 
-async def similar(context: AppContext, session: AsyncSession, track_id: int, n: int) -> bytes:
+async def similar(runtime: Runtime, session: AsyncSession, track_id: int, n: int) -> bytes:
     """A `SimilarResponse` body."""
-    track = (await cards(context, session, [track_id])).get(track_id)
+    track = (await cards(runtime, session, [track_id])).get(track_id)
     if track is None:
-        raise ProblemError(404, f"Unknown seeds: track {track_id}", title="Unknown seeds")
-    model = await current_model(context, need=[track_id])
+        raise NotFound(f"Unknown seeds: track {track_id}", title="Unknown seeds")
+    model = await current_model(runtime, need=[track_id])
     items = model.similar_items(track_id, n=n)
-    found = await cards(context, session, [i.track_id for i in items])
-    return similar_body(holder_of(context).loaded_version or 0, track, items, found)
+    found = await cards(runtime, session, [i.track_id for i in items])
+    return similar_body(holder_of(runtime).loaded_version or 0, track, items, found)
 
 
-async def catalogue_map(context: AppContext, session: AsyncSession, limit: int) -> MapResponse:
-    model = await current_model(context)
+async def catalogue_map(runtime: Runtime, session: AsyncSession, limit: int) -> MapResponse:
+    model = await current_model(runtime)
     coords = model.map_coordinates()
     rows = np.arange(model.n_items)
     if len(rows) > limit:
@@ -226,7 +220,7 @@ async def catalogue_map(context: AppContext, session: AsyncSession, limit: int) 
     ]
     genres = sorted({p.genre for p in points if p.genre})
     return MapResponse(
-        index_version=holder_of(context).loaded_version or 0,
+        index_version=holder_of(runtime).loaded_version or 0,
         total=model.n_items,
         points=points,
         genres=genres,

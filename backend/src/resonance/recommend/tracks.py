@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.catalog import repository as catalog
-from resonance.recommend import repository
+from resonance import audio, catalog
 from resonance.recommend.schemas import ArtistOut, TrackOut
 
 
@@ -71,7 +70,7 @@ class CardCache:
 async def track_cards(session: AsyncSession, track_ids: Sequence[int]) -> dict[int, TrackOut]:
     tracks = await catalog.get_tracks(session, track_ids)
     genres = await catalog.genres_for_tracks(session, list(tracks))
-    summaries = await repository.descriptor_summaries(session, list(tracks))
+    summaries = await audio.descriptor_summaries(session, list(tracks))
     out: dict[int, TrackOut] = {}
     for track_id, track in tracks.items():
         summary = summaries.get(track_id, {})

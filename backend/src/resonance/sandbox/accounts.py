@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from resonance.sandbox.runtime import Sandbox, sandbox_of
-from resonance.spotify.pkce import challenge_for, is_valid_verifier
+from resonance.spotify import challenge_for, is_valid_verifier
 
 router = APIRouter(include_in_schema=False)
 CODE_TTL = 600.0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,14 +17,11 @@ DEFAULT_CLIENT_ID = "resonance-sandbox"
 Renderer = Callable[[str, str], bytes]
 
 
-def load_synth() -> Renderer | None:
-    """The audio issue's demo synthesiser, when installed; previews are absent otherwise."""
-    try:
-        module = importlib.import_module("resonance.audio.synth")
-    except ImportError:
-        return None
-    render = getattr(module, "render_preview", None)
-    return render if callable(render) else None
+def load_synth() -> Renderer:
+    """The demo synthesiser that renders each world track's preview."""
+    from resonance.audio import render_preview
+
+    return render_preview
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Async client for Spotify's accounts service and Web API (or the sandbox that mimics them)."""
 
-from resonance.spotify.client import SpotifyClient
+from resonance.spotify.client import Page, SpotifyClient
 from resonance.spotify.errors import (
+    SPOTIFY_ERRORS,
     QuotaExceededError,
     RateLimitedError,
     ReauthorizationRequired,
@@ -9,9 +10,14 @@ from resonance.spotify.errors import (
     SpotifyForbidden,
     SpotifyNotFound,
     SpotifyServerError,
+    domain_error,
 )
+from resonance.spotify.pkce import challenge_for, is_valid_verifier
+from resonance.spotify.prefetch import prefetch
 
 __all__ = [
+    "SPOTIFY_ERRORS",
+    "Page",
     "QuotaExceededError",
     "RateLimitedError",
     "ReauthorizationRequired",
@@ -20,4 +26,8 @@ __all__ = [
     "SpotifyForbidden",
     "SpotifyNotFound",
     "SpotifyServerError",
+    "challenge_for",
+    "domain_error",
+    "is_valid_verifier",
+    "prefetch",
 ]

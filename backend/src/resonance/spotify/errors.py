@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from resonance.jobs.errors import JobDeferred, JobStopped, TransientJobError
+from resonance.errors import RateLimited, ResonanceError, Unauthorized, UpstreamFailure
+from resonance.jobs import JobDeferred, JobStopped, TransientJobError
 
 
 class SpotifyError(Exception):
@@ -74,3 +75,33 @@ class TokenError(Exception):
         super().__init__(f"{error}: {description}")
         self.error = error
         self.description = description
+
+
+SPOTIFY_ERRORS: tuple[type[Exception], ...] = (
+    SpotifyError,
+    ReauthorizationRequired,
+    QuotaExceededError,
+    RateLimitedError,
+    SpotifyServerError,
+)
+
+
+def domain_error(error: Exception) -> ResonanceError:
+    """A Spotify failure as the domain error a caller can act on (sign in, wait, retry)."""
+    if isinstance(error, ReauthorizationRequired):
+        return Unauthorized(
+            error.reason, title="Spotify sign-in needed", type_="/problems/spotify-reauth"
+        )
+    if isinstance(error, QuotaExceededError):
+        return RateLimited(error.reason, type_="/problems/spotify-quota")
+    if isinstance(error, RateLimitedError):
+        return RateLimited(
+            error.reason,
+            type_="/problems/spotify-rate-limit",
+            headers={"Retry-After": str(int(error.retry_after) + 1)},
+        )
+    if isinstance(error, SpotifyServerError):
+        return UpstreamFailure(error.reason, type_="/problems/spotify-unavailable")
+    if isinstance(error, SpotifyError):
+        return UpstreamFailure(f"Spotify answered {error.status}: {error.message}")
+    raise error

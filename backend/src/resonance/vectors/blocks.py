@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from resonance.vectors.catalogue import BoolArray, FloatMatrix
+from resonance.vectors.snapshot import BoolArray, FloatMatrix
 
 BLOCK_NAMES = ("audio", "spotify", "genre", "cooc")
 

@@ -16,9 +16,9 @@ from resonance.vectors.blocks import (
     expected_cosines,
     standardise,
 )
-from resonance.vectors.catalogue import BoolArray, Catalogue, FloatMatrix
 from resonance.vectors.cooc import Cooccurrence, ppmi_embedding
 from resonance.vectors.genres import GenreSpace
+from resonance.vectors.snapshot import BoolArray, Catalogue, FloatMatrix
 
 DEFAULT_WEIGHTS = {"audio": 0.35, "spotify": 0.15, "genre": 0.2, "cooc": 0.3}
 

@@ -9,7 +9,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from resonance.vectors.catalogue import FloatMatrix, IntArray
+from resonance.vectors.snapshot import FloatMatrix, IntArray
 
 # The most tracks one list contributes as a single co-occurrence context (the Million
 # Playlist Dataset's cap). A list is a context because its tracks were kept together;

@@ -21,7 +21,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import NDArray
 
-from resonance.vectors.catalogue import FloatMatrix
+from resonance.vectors.snapshot import FloatMatrix
 
 WORD_DIM = 32
 COOC_DIM = 32

@@ -9,9 +9,10 @@ from typing import Any
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance.vectors import repository
-from resonance.vectors.catalogue import Catalogue
+from resonance import catalog
+from resonance.audio import snapshot_audio
 from resonance.vectors.cooc import cooccurrence_windows
+from resonance.vectors.snapshot import Catalogue
 
 # Spotify features that go into the `spotify` block (key and mode are categorical,
 # time signature nearly constant, loudness covered by our own dynamics).
@@ -36,18 +37,18 @@ SPOTIFY_DESCRIPTORS = {
 
 def audio_schema() -> tuple[int, tuple[str, ...], tuple[str, ...]]:
     """(descriptor version, raw feature names, human-readable descriptor names)."""
-    from resonance.audio import descriptors
+    from resonance.audio import DESCRIPTOR_VERSION, FEATURE_NAMES, HUMAN_DESCRIPTORS
 
     return (
-        int(descriptors.DESCRIPTOR_VERSION),
-        tuple(descriptors.FEATURE_NAMES),
-        tuple(descriptors.HUMAN_DESCRIPTORS),
+        int(DESCRIPTOR_VERSION),
+        tuple(FEATURE_NAMES),
+        tuple(HUMAN_DESCRIPTORS),
     )
 
 
 async def load_catalogue(session: AsyncSession) -> Catalogue:
     version, feature_names, human = audio_schema()
-    tracks = await repository.snapshot_tracks(session)
+    tracks = await catalog.snapshot_tracks(session)
     n = len(tracks)
     row_of = {t: i for i, (t, _, _, _) in enumerate(tracks)}
     track_ids = np.asarray([t for t, _, _, _ in tracks], np.int64)
@@ -60,7 +61,7 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     descriptors: dict[str, np.ndarray] = {
         name: np.full(n, np.nan) for name in (*human, "tempo_bpm")
     }
-    for track_id, blob, summary in await repository.snapshot_audio(session, version):
+    for track_id, blob, summary in await snapshot_audio(session, version):
         row = row_of.get(track_id)
         values = np.frombuffer(blob, dtype="<f4")
         if row is None or len(values) != len(feature_names) or not np.isfinite(values).all():
@@ -76,7 +77,7 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     spotify_mask = np.zeros(n, bool)
     for name in SPOTIFY_DESCRIPTORS.values():
         descriptors[name] = np.full(n, np.nan)
-    for features in await repository.snapshot_spotify_features(session):
+    for features in await catalog.snapshot_spotify_features(session):
         row = row_of.get(features.track_id)
         raw = [getattr(features, name) for name in SPOTIFY_BLOCK]
         if row is None or any(v is None for v in raw):
@@ -89,17 +90,17 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
     descriptors = {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
 
     genres: list[set[str]] = [set() for _ in range(n)]
-    for track_id, genre in await repository.snapshot_track_genres(session):
+    for track_id, genre in await catalog.snapshot_track_genres(session):
         if (row := row_of.get(track_id)) is not None:
             genres[row].add(genre)
     by_artist: dict[int, set[str]] = defaultdict(set)
-    for artist_id, genre in await repository.snapshot_artist_genres(session):
+    for artist_id, genre in await catalog.snapshot_artist_genres(session):
         by_artist[artist_id].add(genre)
 
     lists: dict[Any, list[int]] = defaultdict(list)
-    for playlist_id, track_id in await repository.snapshot_playlists(session):
+    for playlist_id, track_id in await catalog.snapshot_playlists(session):
         lists[("playlist", playlist_id)].append(row_of[track_id])
-    for user_id, kind, track_id in await repository.snapshot_libraries(session):
+    for user_id, kind, track_id in await catalog.snapshot_libraries(session):
         lists[("library", user_id, kind)].append(row_of[track_id])
     playlists = [
         window

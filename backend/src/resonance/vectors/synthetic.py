@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from resonance.vectors.catalogue import Catalogue
+from resonance.vectors.snapshot import Catalogue
 
 FAMILIES = {
     "folk": ["folk", "indie folk", "singer-songwriter"],

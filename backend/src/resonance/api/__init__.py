@@ -1,1 +1,0 @@
-"""FastAPI app factory, dependencies, error format and the v1 router."""

@@ -1,0 +1,67 @@
+"""`GET /metrics` and the per-route latency middleware."""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from resonance.db import JOB_STATES
+from resonance.index import ModelHolder
+from resonance.jobs import count_jobs_by_state
+from resonance.metrics import HTTP_LATENCY, INDEX_ITEMS, INDEX_VERSION, JOBS, REGISTRY
+from resonance.runtime import RuntimeDep
+
+router = APIRouter(include_in_schema=True, tags=["operations"])
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+async def metrics(runtime: RuntimeDep) -> Response:
+    async with runtime.sessionmaker() as session:
+        counts = await count_jobs_by_state(session)
+    for state in JOB_STATES:
+        JOBS.labels(state).set(counts.get(state, 0))
+    holder = runtime.peek(ModelHolder)
+    model = holder.model if holder is not None else None
+    INDEX_ITEMS.set(model.n_items if model is not None else 0)
+    INDEX_VERSION.set((holder.loaded_version if holder is not None else None) or 0)
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+
+class LatencyMiddleware:
+    """Observe latency under the route *template* (`/v1/tracks/{track_id}`), never the raw
+    path, so that ids do not explode the label set."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            HTTP_LATENCY.labels(scope["method"], _route(scope), f"{status // 100}xx").observe(
+                time.perf_counter() - started
+            )
+
+
+def _route(scope: Scope) -> str:
+    """The path with its parameters put back as `{name}` (independent of how routers nest)."""
+    if scope.get("route") is None:
+        return "unmatched"
+    params = {str(v): k for k, v in (scope.get("path_params") or {}).items()}
+    segments = str(scope.get("path", "")).split("/")
+    return "/".join(f"{{{params[seg]}}}" if seg in params else seg for seg in segments)

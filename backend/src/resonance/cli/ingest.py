@@ -1,0 +1,143 @@
+"""`resonance ingest library|playlist` and `resonance import exportify FILE…`."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from resonance.app import command_runtime
+from resonance.db import TERMINAL_STATES
+from resonance.jobs import JobOut
+from resonance.settings import Settings, get_settings
+
+ingest_app = typer.Typer(no_args_is_help=True, help="Ingest a Spotify library or playlist.")
+import_app = typer.Typer(no_args_is_help=True, help="Import playlists from files.")
+console = Console(stderr=True)
+
+TOKEN_HELP = "The user's Spotify access token (or set SPOTIFY_ACCESS_TOKEN)."  # noqa: S105 - help text
+AUDIO_HELP = "Also analyse the new tracks' audio in this process (else: resonance audio analyse)."
+SANDBOX_HELP = "Get a token for this sandbox user instead (demo, alice, bob, carol, bench)."
+
+
+def _token(settings: Settings, token: str | None, sandbox_user: str | None) -> str:
+    if token:
+        return token
+    if sandbox_user:
+        response = httpx.post(
+            f"{settings.accounts_url}/_sandbox/token", json={"user": sandbox_user}, timeout=30
+        )
+        response.raise_for_status()
+        return str(response.json()["access_token"])
+    raise typer.BadParameter("give --token (or SPOTIFY_ACCESS_TOKEN) or --sandbox-user")
+
+
+async def _spotify_user_id(settings: Settings, token: str) -> str:
+    """The token owner's id: the library job's target, so two runs for one user share a job."""
+    from resonance.spotify import SpotifyClient
+
+    async with SpotifyClient(settings, token) as client:
+        return str((await client.me())["id"])
+
+
+async def _run_with_progress(
+    kind: str, target: str | None, token: str, *, force: bool, audio: bool
+) -> JobOut:
+    async with command_runtime() as runtime:
+        jobs = runtime.jobs
+        params = {"force": force, "audio": audio}
+        job, created = await jobs.submit(kind=kind, target=target, params=params, secret=token)
+        if created:  # the in-process queue is already running it
+            stop = TERMINAL_STATES | {"waiting_rate_limit"}
+            task = asyncio.create_task(jobs.wait(job.id, timeout=24 * 3600, states=stop))
+        else:  # left unfinished by a process that died: run it here, from its checkpoint
+            console.print(f"resuming unfinished job {job.id}")
+            task = asyncio.create_task(jobs.run_now(job.id))
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=console, transient=True) as bar:
+            shown = bar.add_task(kind, total=None)
+            while not task.done():
+                await asyncio.sleep(0.2)
+                row = await jobs.get(job.id)
+                if row is not None:
+                    bar.update(
+                        shown,
+                        description=row.stage or kind,
+                        completed=row.progress_done,
+                        total=row.progress_total,
+                    )
+        return JobOut.model_validate(await task)
+
+
+def _finish(job: JobOut) -> None:
+    console.print(f"job {job.id}: {job.state}" + (f" ({job.error})" if job.error else ""))
+    if job.resume_at is not None and job.state == "waiting_rate_limit":
+        console.print(f"  resumes at {job.resume_at:%H:%M:%S} UTC (resonance jobs resume)")
+    for name, value in sorted(job.counters.items()):
+        console.print(f"  {name:<28} {value}")
+    if job.state != "done":
+        raise typer.Exit(1)
+    if job.counters.get("audio_pending") and not job.counters.get("audio_job_submitted"):
+        console.print("tracks wait for audio analysis: run `resonance audio analyse`")
+
+
+@ingest_app.command("library")
+def ingest_library(
+    token: str = typer.Option(None, envvar="SPOTIFY_ACCESS_TOKEN", help=TOKEN_HELP),
+    sandbox_user: str = typer.Option(None, help=SANDBOX_HELP),
+    audio: bool = typer.Option(False, help=AUDIO_HELP),
+) -> None:
+    """Saved, top and recently played tracks and the user's playlists."""
+    settings = get_settings()
+    access = _token(settings, token, sandbox_user)
+    target = sandbox_user or asyncio.run(_spotify_user_id(settings, access))
+    job = asyncio.run(_run_with_progress("library", target, access, force=False, audio=audio))
+    _finish(job)
+
+
+@ingest_app.command("playlist")
+def ingest_playlist(
+    playlist_id: str = typer.Argument(..., help="Spotify playlist id"),
+    token: str = typer.Option(None, envvar="SPOTIFY_ACCESS_TOKEN", help=TOKEN_HELP),
+    sandbox_user: str = typer.Option(None, help=SANDBOX_HELP),
+    force: bool = typer.Option(False, help="Re-read entries even if the snapshot is unchanged."),
+    audio: bool = typer.Option(False, help=AUDIO_HELP),
+) -> None:
+    """One playlist (skipped when its snapshot_id has not changed)."""
+    settings = get_settings()
+    access = _token(settings, token, sandbox_user)
+    job = asyncio.run(_run_with_progress("playlist", playlist_id, access, force=force, audio=audio))
+    _finish(job)
+
+
+@import_app.command("exportify")
+def import_exportify(
+    files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Exportify CSVs"),
+) -> None:
+    """Import Exportify CSV files as playlists; bad rows are listed with their line numbers."""
+    from resonance.ingest import ImportReport, import_exportify_file
+
+    async def main() -> list[ImportReport]:
+        async with command_runtime() as runtime:
+            return [await import_exportify_file(runtime.sessionmaker, path) for path in files]
+
+    reports = asyncio.run(main())
+    for report in reports:
+        console.print(
+            f"{report.path}: playlist {report.playlist!r}, {report.imported} tracks imported"
+            f" ({report.with_features} with audio features, {report.with_genres} with genres),"
+            f" {len(report.errors)} bad rows"
+        )
+        for error in report.errors:
+            console.print(f"  line {error.line}: {error.message}")
+    if reports and all(r.imported == 0 for r in reports):
+        raise typer.Exit(1)

@@ -1,0 +1,38 @@
+"""The index stage: fit, persist, store and hold FAISS index versions.
+
+`build_index` snapshots the catalogue, fits a `FittedIndex` (vectors plus a FAISS
+index), writes it aside and records a ready version; `ModelHolder` serves the newest
+ready version in each API process and swaps in newer ones without blocking readers.
+"""
+
+from resonance.index.build import BuildResult, EmptyCatalogue, build_index
+from resonance.index.fitted import FittedIndex
+from resonance.index.holder import ModelHolder
+from resonance.index.jobs import JOB_HANDLERS
+from resonance.index.persist import load_index, save_index
+from resonance.index.repository import current_version, list_versions
+from resonance.index.store import IndexStore
+from resonance.index.vector_index import (
+    DEFAULT_EF_SEARCH,
+    IndexConfig,
+    VectorIndex,
+    serve_single_threaded,
+)
+
+__all__ = [
+    "DEFAULT_EF_SEARCH",
+    "JOB_HANDLERS",
+    "BuildResult",
+    "EmptyCatalogue",
+    "FittedIndex",
+    "IndexConfig",
+    "IndexStore",
+    "ModelHolder",
+    "VectorIndex",
+    "build_index",
+    "current_version",
+    "list_versions",
+    "load_index",
+    "save_index",
+    "serve_single_threaded",
+]

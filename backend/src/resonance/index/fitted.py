@@ -1,0 +1,46 @@
+"""`FittedIndex`: what one index version holds, and how it is fitted from a catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from resonance.index.vector_index import IndexConfig, VectorIndex
+from resonance.vectors import Catalogue, VectorConfig, VectorSet, build_vectors
+
+
+@dataclass
+class FittedIndex:
+    """A catalogue snapshot, its block vectors and a FAISS index over them.
+
+    Parameters
+    ----------
+    catalogue
+        The tracks and their data, row `i` being track `catalogue.track_ids[i]`.
+    vectors
+        Block vectors built from the catalogue (`resonance.vectors.build_vectors`).
+    index
+        A FAISS index over `vectors.vectors`, row for row.
+    """
+
+    catalogue: Catalogue
+    vectors: VectorSet
+    index: VectorIndex
+
+    def __post_init__(self) -> None:
+        if self.catalogue.n_items != self.index.size:
+            raise ValueError("the index and the catalogue disagree on the number of tracks")
+
+    @classmethod
+    def fit(
+        cls,
+        catalogue: Catalogue,
+        vector_config: VectorConfig | None = None,
+        index_config: IndexConfig | None = None,
+    ) -> FittedIndex:
+        """Build the vectors of `catalogue` and an index over them."""
+        vectors = build_vectors(catalogue, vector_config)
+        return cls(catalogue, vectors, VectorIndex.build(vectors.vectors, index_config))
+
+    @property
+    def n_items(self) -> int:
+        return self.catalogue.n_items
