@@ -28,7 +28,7 @@ serve: setup
 	$(BIN)/resonance serve
 
 lint: setup  ## ruff (lint + format check) and the layer contract (import-linter)
-	cd backend && ../$(BIN)/ruff check src tests ../bench && ../$(BIN)/ruff format --check src tests ../bench && ../$(BIN)/lint-imports
+	cd backend && ../$(BIN)/ruff check src tests ../bench ../scripts && ../$(BIN)/ruff format --check src tests ../bench ../scripts && ../$(BIN)/lint-imports
 
 typecheck: setup  ## mypy strict on the resonance package
 	cd backend && ../$(BIN)/mypy

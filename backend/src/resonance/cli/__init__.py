@@ -133,6 +133,3 @@ def _safe_url(url: str) -> str:
 def main() -> None:
     app()
 
-
-if __name__ == "__main__":
-    main()
