@@ -1,11 +1,12 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
+import { MAP } from "@/lib/api/limits";
 import { proxy, validate } from "@/lib/proxy";
 import { MapResult } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
-const Query = z.object({ limit: z.coerce.number().int().min(10).max(20000).default(5000) });
+const Query = z.object({ limit: z.coerce.number().int().min(MAP.limit.min).max(MAP.limit.max).default(MAP.limit.default) });
 
 export async function GET(req: NextRequest) {
   const q = validate(Query, Object.fromEntries(req.nextUrl.searchParams));

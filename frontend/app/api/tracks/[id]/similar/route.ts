@@ -1,11 +1,12 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
+import { SIMILAR } from "@/lib/api/limits";
 import { proxy, validate } from "@/lib/proxy";
 import { SimilarResult, TrackId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
-const Query = z.object({ n: z.coerce.number().int().min(1).max(50).default(10) });
+const Query = z.object({ n: z.coerce.number().int().min(SIMILAR.n.min).max(SIMILAR.n.max).default(SIMILAR.n.default) });
 
 export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string }> }) {
   const id = validate(TrackId, (await ctx.params).id);
