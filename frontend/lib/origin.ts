@@ -1,6 +1,6 @@
 import "server-only";
 import type { NextRequest } from "next/server";
-import { problem } from "@/lib/proxy";
+import { problem } from "@/lib/backend-route";
 
 /** Mutations must come from our own pages (on top of SameSite=Lax cookies). */
 export function crossSite(req: NextRequest) {

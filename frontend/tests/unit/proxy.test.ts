@@ -11,7 +11,7 @@ const session = vi.hoisted(() => ({
 }));
 vi.mock("@/lib/auth/session", () => session);
 
-const { proxy, validate } = await import("@/lib/proxy");
+const { proxy, validate } = await import("@/lib/backend-route");
 const { ReauthRequired } = await import("@/lib/auth/tokens");
 const { friendlyError } = await import("@/lib/errors");
 const { isSpotifyRejection } = await import("@/lib/backend");

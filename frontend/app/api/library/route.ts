@@ -1,4 +1,4 @@
-import { proxy } from "@/lib/proxy";
+import { proxy } from "@/lib/backend-route";
 import { Library } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

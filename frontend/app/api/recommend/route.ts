@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { crossSite } from "@/lib/origin";
-import { proxy, readJson, validate } from "@/lib/proxy";
+import { proxy, readJson, validate } from "@/lib/backend-route";
 import { RecommendInput, RecommendResult } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

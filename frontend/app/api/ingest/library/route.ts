@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { crossSite } from "@/lib/origin";
-import { proxy } from "@/lib/proxy";
+import { proxy } from "@/lib/backend-route";
 import { Job } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-import { proxy, validate } from "@/lib/proxy";
+import { proxy, validate } from "@/lib/backend-route";
 import { Job, JobId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

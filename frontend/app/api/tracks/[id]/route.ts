@@ -1,4 +1,4 @@
-import { proxy, validate } from "@/lib/proxy";
+import { proxy, validate } from "@/lib/backend-route";
 import { Track, TrackId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { crossSite } from "@/lib/origin";
-import { proxy, validate } from "@/lib/proxy";
+import { proxy, validate } from "@/lib/backend-route";
 import { Job, SpotifyId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { SIMILAR } from "@/lib/api/limits";
-import { proxy, validate } from "@/lib/proxy";
+import { proxy, validate } from "@/lib/backend-route";
 import { SimilarResult, TrackId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
