@@ -14,7 +14,6 @@ const MAX_LENGTH = 2048;
 
 // C0 controls (incl. tab, CR, LF), DEL and backslash: never in a path we produce, and each is
 // something the URL parser rewrites or removes, which is how the tricks above work.
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
 
 /**
