@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { MAP } from "@/lib/api/limits";
-import { proxy, validate } from "@/lib/backend-route";
+import { forward, validate } from "@/lib/backend-route";
 import { MapResult } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
@@ -12,5 +12,5 @@ export async function GET(req: NextRequest) {
   const q = validate(Query, Object.fromEntries(req.nextUrl.searchParams));
   if (!q.ok) return q.res;
   // The first map after a rebuild computes the projection: allow it time.
-  return proxy({ path: "/v1/map", search: { limit: q.data.limit }, schema: MapResult, timeoutMs: 90_000 });
+  return forward({ path: "/v1/map", search: { limit: q.data.limit }, schema: MapResult, timeoutMs: 90_000 });
 }

@@ -1,7 +1,7 @@
 import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { SIMILAR } from "@/lib/api/limits";
-import { proxy, validate } from "@/lib/backend-route";
+import { forward, validate } from "@/lib/backend-route";
 import { SimilarResult, TrackId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
@@ -13,5 +13,5 @@ export async function GET(req: NextRequest, ctx: { params: Promise<{ id: string 
   if (!id.ok) return id.res;
   const q = validate(Query, Object.fromEntries(req.nextUrl.searchParams));
   if (!q.ok) return q.res;
-  return proxy({ path: `/v1/tracks/${id.data}/similar`, search: { n: q.data.n }, schema: SimilarResult });
+  return forward({ path: `/v1/tracks/${id.data}/similar`, search: { n: q.data.n }, schema: SimilarResult });
 }
