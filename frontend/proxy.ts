@@ -1,9 +1,22 @@
+/**
+ * Next's request hook (the file name is Next's). Two jobs, for every request but static files:
+ * refuse state-changing requests from other sites (lib/same-origin.ts), and give every page
+ * a Content-Security-Policy with a nonce of its own (lib/csp.ts).
+ */
 import { type NextRequest, NextResponse } from "next/server";
-import { config as settings } from "@/lib/config";
+import { appOrigin, config as settings } from "@/lib/config";
 import { contentSecurityPolicy, newNonce } from "@/lib/csp";
+import { crossSiteRefusal, refuseCrossSite } from "@/lib/same-origin";
 
-/** Every page response gets a CSP with its own nonce (pages render on demand anyway). */
 export function proxy(request: NextRequest) {
+  const refusal = crossSiteRefusal(request.method, request.headers, appOrigin());
+  if (refusal) {
+    console.warn(`refused ${request.method} ${request.nextUrl.pathname}: ${refusal}`);
+    return refuseCrossSite(request.nextUrl.pathname);
+  }
+  // API routes answer JSON; prefetches are cached and replayed, so a nonce in them would be stale.
+  const prefetch = request.headers.has("next-router-prefetch") || request.headers.get("purpose") === "prefetch";
+  if (request.nextUrl.pathname.startsWith("/api/") || prefetch) return NextResponse.next();
   const nonce = newNonce();
   const policy = contentSecurityPolicy(nonce, settings().SPOTIFY_ACCOUNTS_URL, process.env.NODE_ENV !== "production");
   const headers = new Headers(request.headers);
@@ -14,14 +27,6 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Pages only: API routes answer JSON, static files carry no scripts of ours.
-  matcher: [
-    {
-      source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
-      missing: [
-        { type: "header", key: "next-router-prefetch" },
-        { type: "header", key: "purpose", value: "prefetch" },
-      ],
-    },
-  ],
+  // Everything but build output and the icon: state-changing requests anywhere must be checked.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
 };

@@ -53,3 +53,8 @@ export function config(): Config {
 export function appUrl(path: string): URL {
   return new URL(path, config().SPOTIFY_REDIRECT_URI);
 }
+
+/** This app's public origin, e.g. `http://127.0.0.1:3000` (see `appUrl`). */
+export function appOrigin(): string {
+  return new URL(config().SPOTIFY_REDIRECT_URI).origin;
+}

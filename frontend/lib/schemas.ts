@@ -1,9 +1,12 @@
 /**
  * The shapes crossing our boundaries, as zod schemas: what the browser may send to our
  * route handlers, and what the backend answers (mirrors backend/src/resonance/*\/schemas.py).
- * Safe to import from client components (types only there).
+ * Request bounds and defaults come from the API's OpenAPI document (lib/api/limits.ts);
+ * tests/unit/contract.test.ts fails when these schemas and the generated types drift apart.
+ * Client components may import types from here, never values (limits.ts is server-only).
  */
 import { z } from "zod";
+import { RECOMMEND, SAVE_PLAYLIST } from "@/lib/api/limits";
 
 const spotifyId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, "not a Spotify id");
 export const SpotifyId = spotifyId;
@@ -184,27 +187,34 @@ export type Problem = z.infer<typeof Problem>;
 export const TrackId = z.coerce.number().int().positive();
 export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not a job id");
 
+/** The descriptors the page offers as targets (the API accepts any descriptor name). */
 export const TARGET_NAMES = ["energy", "brightness", "percussiveness", "tempo_bpm"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const RecommendInput = z
   .object({
     playlist_id: spotifyId.optional(),
-    track_ids: z.array(z.number().int().positive()).max(500).optional(),
-    spotify_track_ids: z.array(spotifyId).max(500).optional(),
-    n: z.number().int().min(1).max(100).default(20),
-    diversity: z.number().min(0).max(1).default(0.2),
-    genre_mode: z.enum(["focus", "blend", "explore"]).default("blend"),
+    track_ids: z.array(z.number().int().positive()).max(RECOMMEND.trackIds.max).optional(),
+    spotify_track_ids: z.array(spotifyId).max(RECOMMEND.spotifyTrackIds.max).optional(),
+    n: z.number().int().min(RECOMMEND.n.min).max(RECOMMEND.n.max).default(RECOMMEND.n.default),
+    diversity: z.number().min(RECOMMEND.diversity.min).max(RECOMMEND.diversity.max).default(RECOMMEND.diversity.default),
+    genre_mode: z.enum(RECOMMEND.genreMode.values).default(RECOMMEND.genreMode.default),
     targets: z
       .array(
         z.object({
           name: z.enum(TARGET_NAMES),
+          // The API takes any value; these cover the descriptors' ranges (0–1, and BPM for tempo).
           value: z.number().min(0).max(300),
-          strength: z.number().min(0).max(1).default(0.5),
+          strength: z
+            .number()
+            .min(RECOMMEND.targetStrength.min)
+            .max(RECOMMEND.targetStrength.max)
+            .default(RECOMMEND.targetStrength.default),
         }),
       )
-      .max(10)
+      .max(RECOMMEND.targets.max)
       .default([]),
-    wait_seconds: z.number().min(0).max(30).optional(),
+    wait_seconds: z.number().min(RECOMMEND.waitSeconds.min).max(RECOMMEND.waitSeconds.max).optional(),
   })
   .strict()
   .refine((v) => v.playlist_id || v.track_ids?.length || v.spotify_track_ids?.length, {
@@ -214,10 +224,10 @@ export type RecommendInput = z.input<typeof RecommendInput>;
 
 export const SavePlaylistInput = z
   .object({
-    name: z.string().trim().min(1, "Give the playlist a name.").max(100),
-    description: z.string().max(300).optional(),
-    /** Spotify track ids, in order. */
-    track_ids: z.array(spotifyId).min(1, "There is nothing to save.").max(100),
+    name: z.string().trim().min(SAVE_PLAYLIST.name.min, "Give the playlist a name.").max(SAVE_PLAYLIST.name.max),
+    description: z.string().max(SAVE_PLAYLIST.description.max).optional(),
+    /** Spotify track ids, in order: one list of recommendations, so no longer than the longest list. */
+    track_ids: z.array(spotifyId).min(SAVE_PLAYLIST.trackIds.min, "There is nothing to save.").max(RECOMMEND.n.max),
   })
   .strict();
 export type SavePlaylistInput = z.infer<typeof SavePlaylistInput>;

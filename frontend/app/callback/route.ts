@@ -2,7 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { safeEqual } from "@/lib/auth/pkce";
 import { OAUTH_COOKIE, readOAuthCookie, setSessionCookie } from "@/lib/auth/session";
 import { AccountsUnavailable, exchangeCode, ReauthRequired } from "@/lib/auth/tokens";
-import { appUrl, config } from "@/lib/config";
+import { appOrigin, appUrl, config } from "@/lib/config";
+import { safeReturnTo } from "@/lib/return-to";
 
 export const dynamic = "force-dynamic";
 
@@ -30,7 +31,8 @@ export async function GET(req: NextRequest) {
       pending.verifier,
       c.SPOTIFY_REDIRECT_URI,
     );
-    const res = NextResponse.redirect(appUrl(pending.returnTo), 303);
+    // Checked again where it is used, so the redirect is safe whatever the cookie holds.
+    const res = NextResponse.redirect(appUrl(safeReturnTo(pending.returnTo, appOrigin())), 303);
     await setSessionCookie(res, tokens);
     res.cookies.set(OAUTH_COOKIE, "", { path: "/", maxAge: 0 });
     res.headers.set("Cache-Control", "no-store");

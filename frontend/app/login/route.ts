@@ -1,15 +1,10 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authorizeUrl, challengeFor, createVerifier, randomString } from "@/lib/auth/pkce";
 import { setOAuthCookie } from "@/lib/auth/session";
-import { config } from "@/lib/config";
+import { appOrigin, config } from "@/lib/config";
+import { safeReturnTo } from "@/lib/return-to";
 
 export const dynamic = "force-dynamic";
-
-/** Only same-site paths may be returned to after sign-in. */
-function safeReturnTo(value: string | null): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/library";
-  return value;
-}
 
 export async function GET(req: NextRequest) {
   const c = config();
@@ -26,7 +21,7 @@ export async function GET(req: NextRequest) {
     }),
     303,
   );
-  await setOAuthCookie(res, { verifier, state, returnTo: safeReturnTo(req.nextUrl.searchParams.get("returnTo")) });
+  await setOAuthCookie(res, { verifier, state, returnTo: safeReturnTo(req.nextUrl.searchParams.get("returnTo"), appOrigin()) });
   res.headers.set("Cache-Control", "no-store");
   return res;
 }

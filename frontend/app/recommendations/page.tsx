@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { RecommendationsView } from "@/components/recommendations/RecommendationsView";
 import { EmptyState } from "@/components/ui/States";
+import { RECOMMEND, RECOMMEND_CONTROL_LIMITS } from "@/lib/api/limits";
 import { requireSession } from "@/lib/guard";
 import { SpotifyId } from "@/lib/schemas";
 
@@ -20,7 +21,7 @@ export default async function RecommendationsPage({
     .split(",")
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0)
-    .slice(0, 100);
+    .slice(0, RECOMMEND.trackIds.max);
   if (!playlistId && !trackIds.length) {
     return (
       <EmptyState title="Nothing to recommend from yet">
@@ -31,5 +32,5 @@ export default async function RecommendationsPage({
     );
   }
   const title = params.title?.slice(0, 80) ?? (playlistId ? "For your playlist" : "For your tracks");
-  return <RecommendationsView seeds={{ playlistId, trackIds }} title={title} />;
+  return <RecommendationsView seeds={{ playlistId, trackIds }} title={title} limits={RECOMMEND_CONTROL_LIMITS} />;
 }

@@ -1,14 +1,29 @@
 "use client";
-
+/**
+ * The recommendation controls. Bounds and starting values come from the API's schema via
+ * `limits` (lib/api/limits.ts, handed down by the page); only presentation lives here.
+ */
 import { useId } from "react";
+import type { GenreMode, RecommendControlLimits } from "@/lib/api/limits";
+import type { TargetName } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
-export type TargetName = "energy" | "brightness" | "percussiveness" | "tempo_bpm";
 export interface ControlsState {
   n: number;
   diversity: number;
-  genre_mode: "focus" | "blend" | "explore";
+  genre_mode: GenreMode;
   targets: Partial<Record<TargetName, number>>;
+}
+
+/** The controls as the API would set them: its defaults, no targets. */
+export function initialControls(limits: RecommendControlLimits): ControlsState {
+  return { n: limits.n.default, diversity: limits.diversity.default, genre_mode: limits.genreMode.default, targets: {} };
+}
+
+/** Offered list lengths: a few round numbers within the API's range, plus its default. */
+function resultCounts(n: RecommendControlLimits["n"]): number[] {
+  const counts = new Set([10, 20, 30, 50, n.default].filter((x) => x >= n.min && x <= n.max));
+  return [...counts].sort((a, b) => a - b);
 }
 
 export const TARGETS: ReadonlyArray<{ name: TargetName; label: string; min: number; max: number; step: number; initial: number; unit?: string }> = [
@@ -18,13 +33,22 @@ export const TARGETS: ReadonlyArray<{ name: TargetName; label: string; min: numb
   { name: "tempo_bpm", label: "Tempo", min: 60, max: 200, step: 1, initial: 120, unit: "BPM" },
 ];
 
-const MODES = [
-  { value: "focus", label: "Focus", hint: "Stay close to your genres" },
-  { value: "blend", label: "Blend", hint: "Let sound and genre mix" },
-  { value: "explore", label: "Explore", hint: "Similar sound, other genres" },
-] as const;
+// Keyed by the generated GenreMode union: a mode added to the API fails typecheck until it has a label.
+const MODES: Record<GenreMode, { label: string; hint: string }> = {
+  focus: { label: "Focus", hint: "Stay close to your genres" },
+  blend: { label: "Blend", hint: "Let sound and genre mix" },
+  explore: { label: "Explore", hint: "Similar sound, other genres" },
+};
 
-export function Controls({ value, onChange }: { value: ControlsState; onChange: (next: ControlsState) => void }) {
+export function Controls({
+  value,
+  onChange,
+  limits,
+}: {
+  value: ControlsState;
+  onChange: (next: ControlsState) => void;
+  limits: RecommendControlLimits;
+}) {
   const id = useId();
   return (
     <form className={`card ${styles.controls}`} aria-label="Tune the recommendations" onSubmit={(e) => e.preventDefault()}>
@@ -36,7 +60,7 @@ export function Controls({ value, onChange }: { value: ControlsState; onChange: 
           onChange={(e) => onChange({ ...value, n: Number(e.target.value) })}
           data-testid="count"
         >
-          {[10, 20, 30, 50].map((n) => (
+          {resultCounts(limits.n).map((n) => (
             <option key={n} value={n}>
               {n}
             </option>
@@ -50,8 +74,8 @@ export function Controls({ value, onChange }: { value: ControlsState; onChange: 
         <input
           id={`${id}-div`}
           type="range"
-          min={0}
-          max={1}
+          min={limits.diversity.min}
+          max={limits.diversity.max}
           step={0.05}
           value={value.diversity}
           onChange={(e) => onChange({ ...value, diversity: Number(e.target.value) })}
@@ -62,17 +86,17 @@ export function Controls({ value, onChange }: { value: ControlsState; onChange: 
       <fieldset className={styles.control}>
         <legend>Genres</legend>
         <div className={styles.segmented}>
-          {MODES.map((m) => (
-            <label key={m.value} title={m.hint}>
+          {limits.genreMode.values.map((mode) => (
+            <label key={mode} title={MODES[mode].hint}>
               <input
                 type="radio"
                 name={`${id}-mode`}
-                value={m.value}
-                checked={value.genre_mode === m.value}
-                onChange={() => onChange({ ...value, genre_mode: m.value })}
-                data-testid={`mode-${m.value}`}
+                value={mode}
+                checked={value.genre_mode === mode}
+                onChange={() => onChange({ ...value, genre_mode: mode })}
+                data-testid={`mode-${mode}`}
               />
-              <span>{m.label}</span>
+              <span>{MODES[mode].label}</span>
             </label>
           ))}
         </div>

@@ -2,13 +2,14 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Controls, type ControlsState, type TargetName } from "@/components/recommendations/Controls";
+import { Controls, initialControls, type ControlsState } from "@/components/recommendations/Controls";
 import { RecommendationCard } from "@/components/recommendations/RecommendationCard";
 import { SavePlaylist } from "@/components/recommendations/SavePlaylist";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { api, ApiError } from "@/lib/client";
-import type { Job, Recommendation, RecommendResult } from "@/lib/schemas";
+import type { RecommendControlLimits } from "@/lib/api/limits";
+import type { Job, Recommendation, RecommendResult, TargetName } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
 type Ok = Extract<RecommendResult, { status: "ok" }>;
@@ -18,20 +19,22 @@ export interface Seeds {
   trackIds?: number[];
 }
 
-function body(seeds: Seeds, c: ControlsState, waitSeconds?: number) {
+/** Targets set on the page pull a little harder than the API's default strength. */
+const TARGET_STRENGTH = 0.6;
+
+function body(seeds: Seeds, c: ControlsState) {
   return {
     ...(seeds.playlistId ? { playlist_id: seeds.playlistId } : {}),
     ...(seeds.trackIds?.length ? { track_ids: seeds.trackIds } : {}),
     n: c.n,
     diversity: c.diversity,
     genre_mode: c.genre_mode,
-    targets: (Object.entries(c.targets) as [TargetName, number][]).map(([name, value]) => ({ name, value, strength: 0.6 })),
-    ...(waitSeconds !== undefined ? { wait_seconds: waitSeconds } : {}),
+    targets: (Object.entries(c.targets) as [TargetName, number][]).map(([name, value]) => ({ name, value, strength: TARGET_STRENGTH })),
   };
 }
 
-export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: string }) {
-  const [controls, setControls] = useState<ControlsState>({ n: 20, diversity: 0.2, genre_mode: "blend", targets: {} });
+export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; title: string; limits: RecommendControlLimits }) {
+  const [controls, setControls] = useState<ControlsState>(() => initialControls(limits));
   const [result, setResult] = useState<Ok | null>(null);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -44,7 +47,7 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
   const seedsKey = JSON.stringify(seeds);
 
   const retries = useRef(0);
-  const runRef = useRef<(c: ControlsState, waitSeconds?: number) => void>(() => {});
+  const runRef = useRef<(c: ControlsState) => void>(() => {});
   const settle = useCallback((ctrl: AbortController, outcome: { data: RecommendResult } | { error: unknown }, retry: () => void) => {
     if (ctrl.signal.aborted) return;
     // 409 while the catalogue's index is still being built: ask again a few times before giving up.
@@ -73,13 +76,13 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
   }, []);
 
   const run = useCallback(
-    (c: ControlsState, waitSeconds?: number) => {
+    (c: ControlsState) => {
       inflight.current?.abort();
       const ctrl = new AbortController();
       inflight.current = ctrl;
       api<RecommendResult>("/api/recommend", {
         method: "POST",
-        json: body(JSON.parse(seedsKey) as Seeds, c, waitSeconds),
+        json: body(JSON.parse(seedsKey) as Seeds, c),
         signal: ctrl.signal,
       }).then(
         ({ data }) => settle(ctrl, { data }, again),
@@ -88,7 +91,7 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
         },
       );
       function again() {
-        runRef.current(c, waitSeconds);
+        runRef.current(c);
       }
     },
     [seedsKey, settle],
@@ -99,9 +102,9 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
   }, [run]);
 
   useEffect(() => {
-    run({ n: 20, diversity: 0.2, genre_mode: "blend", targets: {} });
+    run(initialControls(limits));
     return () => inflight.current?.abort();
-  }, [run]);
+  }, [run, limits]);
 
   const onControls = (next: ControlsState) => {
     setControls(next);
@@ -117,7 +120,7 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
     (job: Job) => {
       if (job.state === "done") {
         setLoading(true);
-        run(controls, 10);
+        run(controls);
       }
       else setPending(job);
     },
@@ -164,9 +167,9 @@ export function RecommendationsView({ seeds, title }: { seeds: Seeds; title: str
 
       <div className={styles.layout}>
         <aside className={styles.side}>
-          <Controls value={controls} onChange={onControls} />
+          <Controls value={controls} onChange={onControls} limits={limits} />
           {result && items.length ? (
-            <SavePlaylist trackIds={items.flatMap((i) => (i.track.spotify_id ? [i.track.spotify_id] : []))} defaultName={`Resonance · ${title}`} />
+            <SavePlaylist trackIds={items.flatMap((i) => (i.track.spotify_id ? [i.track.spotify_id] : []))} defaultName={`Resonance · ${title}`} maxName={limits.playlistName.max} />
           ) : null}
         </aside>
         <section aria-label="Results" aria-busy={loading} className={styles.results}>

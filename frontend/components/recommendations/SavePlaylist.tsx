@@ -5,7 +5,7 @@ import { api, ApiError } from "@/lib/client";
 import type { SavedPlaylist } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
-export function SavePlaylist({ trackIds, defaultName }: { trackIds: string[]; defaultName: string }) {
+export function SavePlaylist({ trackIds, defaultName, maxName }: { trackIds: string[]; defaultName: string; maxName: number }) {
   const [name, setName] = useState(defaultName);
   const [state, setState] = useState<
     { kind: "idle" } | { kind: "saving" } | { kind: "saved"; playlist: SavedPlaylist } | { kind: "error"; message: string }
@@ -33,7 +33,7 @@ export function SavePlaylist({ trackIds, defaultName }: { trackIds: string[]; de
       <input
         id="playlist-name"
         value={name}
-        maxLength={100}
+        maxLength={maxName}
         onChange={(e) => setName(e.target.value)}
         required
         data-testid="playlist-name"

@@ -12,7 +12,7 @@ import styles from "./Track.module.css";
 export function TrackView({ id }: { id: number }) {
   const [nonce, setNonce] = useState(0);
   const track = useApi<Track>(`/api/tracks/${id}`, nonce);
-  const similar = useApi<SimilarResult>(`/api/tracks/${id}/similar?n=10`, nonce);
+  const similar = useApi<SimilarResult>(`/api/tracks/${id}/similar`, nonce);
   const retry = (
     <button className="button secondary" onClick={() => setNonce((n) => n + 1)}>
       Try again

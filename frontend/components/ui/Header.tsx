@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SignOutForm } from "@/components/auth/SignOutForm";
 import styles from "./Header.module.css";
 
 export function Header({ signedIn }: { signedIn: boolean }) {
@@ -13,11 +14,7 @@ export function Header({ signedIn }: { signedIn: boolean }) {
             <>
               <Link href="/library">Library</Link>
               <Link href="/map">Map</Link>
-              <form action="/logout" method="post">
-                <button type="submit" className="button secondary small" data-testid="sign-out">
-                  Sign out
-                </button>
-              </form>
+              <SignOutForm className="button secondary small" testId="sign-out" />
             </>
           ) : (
             <a href="/login" className="button small">

@@ -4,6 +4,7 @@ import type { NextResponse } from "next/server";
 import { z } from "zod";
 import { config } from "@/lib/config";
 import { seal, unseal } from "@/lib/auth/seal";
+import { DEFAULT_RETURN_TO } from "@/lib/return-to";
 import { RefreshCoordinator, Tokens, needsRefresh, ReauthRequired } from "@/lib/auth/tokens";
 
 export const SESSION_COOKIE = "rs_session";
@@ -17,7 +18,7 @@ export const OAUTH_MAX_AGE = 600;
 export const OAuthState = z.object({
   verifier: z.string().min(43),
   state: z.string().min(16),
-  returnTo: z.string().startsWith("/").default("/library"),
+  returnTo: z.string().startsWith("/").default(DEFAULT_RETURN_TO),
 });
 export type OAuthState = z.infer<typeof OAuthState>;
 

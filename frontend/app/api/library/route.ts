@@ -1,8 +1,8 @@
-import { proxy } from "@/lib/proxy";
+import { forward } from "@/lib/backend-route";
 import { Library } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  return proxy({ path: "/v1/me/library", schema: Library });
+  return forward({ path: "/v1/me/library", schema: Library });
 }

@@ -1,15 +1,12 @@
 import type { NextRequest } from "next/server";
-import { crossSite } from "@/lib/origin";
-import { proxy, readJson, validate } from "@/lib/proxy";
+import { forward, readJson, validate } from "@/lib/backend-route";
 import { SavedPlaylist, SavePlaylistInput } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
 /** Save a list of recommendations as a playlist in the user's Spotify (or the sandbox). */
 export async function POST(req: NextRequest) {
-  const denied = crossSite(req);
-  if (denied) return denied;
   const input = validate(SavePlaylistInput, await readJson(req));
   if (!input.ok) return input.res;
-  return proxy({ path: "/v1/playlists", method: "POST", body: input.data, schema: SavedPlaylist }, { status: 201 });
+  return forward({ path: "/v1/playlists", method: "POST", body: input.data, schema: SavedPlaylist }, { status: 201 });
 }

@@ -1,12 +1,8 @@
-import type { NextRequest } from "next/server";
-import { crossSite } from "@/lib/origin";
-import { proxy } from "@/lib/proxy";
+import { forward } from "@/lib/backend-route";
 import { Job } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(req: NextRequest) {
-  const denied = crossSite(req);
-  if (denied) return denied;
-  return proxy({ path: "/v1/ingest/library", method: "POST", schema: Job });
+export async function POST() {
+  return forward({ path: "/v1/ingest/library", method: "POST", schema: Job });
 }

@@ -1,4 +1,4 @@
-import { proxy, validate } from "@/lib/proxy";
+import { forward, validate } from "@/lib/backend-route";
 import { Track, TrackId } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
@@ -6,5 +6,5 @@ export const dynamic = "force-dynamic";
 export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
   const id = validate(TrackId, (await ctx.params).id);
   if (!id.ok) return id.res;
-  return proxy({ path: `/v1/tracks/${id.data}`, schema: Track });
+  return forward({ path: `/v1/tracks/${id.data}`, schema: Track });
 }

@@ -11,7 +11,7 @@ const session = vi.hoisted(() => ({
 }));
 vi.mock("@/lib/auth/session", () => session);
 
-const { proxy, validate } = await import("@/lib/proxy");
+const { forward, validate } = await import("@/lib/backend-route");
 const { ReauthRequired } = await import("@/lib/auth/tokens");
 const { friendlyError } = await import("@/lib/errors");
 const { isSpotifyRejection } = await import("@/lib/backend");
@@ -82,11 +82,11 @@ describe("input validation", () => {
   });
 });
 
-describe("proxy", () => {
+describe("forward", () => {
   it("forwards with the service token and the user's token, and validates the answer", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     const calls = backend({ status: 200, body: JOB });
-    const res = await proxy({ path: "/v1/jobs/job1", schema: S.Job });
+    const res = await forward({ path: "/v1/jobs/job1", schema: S.Job });
     expect(res.status).toBe(200);
     expect((await res.json()).progress_done).toBe(3);
     const headers = calls[0]!.init.headers as Record<string, string>;
@@ -99,13 +99,13 @@ describe("proxy", () => {
   it("saves rotated tokens on the response", async () => {
     session.currentTokens.mockResolvedValue({ tokens: { ...TOKENS, refreshToken: "rt-2" }, rotated: true });
     backend({ status: 200, body: JOB });
-    await proxy({ path: "/v1/jobs/job1", schema: S.Job });
+    await forward({ path: "/v1/jobs/job1", schema: S.Job });
     expect(session.setSessionCookie).toHaveBeenCalledOnce();
   });
 
   it("without a session (or with a refused refresh token) asks to sign in again and clears cookies", async () => {
     session.currentTokens.mockRejectedValue(new ReauthRequired());
-    const res = await proxy({ path: "/v1/me/library", schema: S.Library });
+    const res = await forward({ path: "/v1/me/library", schema: S.Library });
     expect(res.status).toBe(401);
     expect((await res.json()).code).toBe("reauth");
     expect(session.clearAuthCookies).toHaveBeenCalledOnce();
@@ -119,7 +119,7 @@ describe("proxy", () => {
       { status: 401, body: { type: "about:blank", title: "Unauthorized", status: 401, detail: "The Spotify session has ended; please sign in again." } },
       { status: 200, body: JOB },
     );
-    const res = await proxy({ path: "/v1/jobs/job1", schema: S.Job });
+    const res = await forward({ path: "/v1/jobs/job1", schema: S.Job });
     expect(res.status).toBe(200);
     expect(session.currentTokens).toHaveBeenLastCalledWith(true);
     expect((calls[1]!.init.headers as Record<string, string>)["X-Spotify-Access-Token"]).toBe("fresh-at");
@@ -129,7 +129,7 @@ describe("proxy", () => {
   it("a refused service token is a configuration problem, not a sign-out", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     backend({ status: 401, body: { title: "Unauthorized", status: 401, detail: "Missing or invalid service token." } });
-    const res = await proxy({ path: "/v1/jobs/job1", schema: S.Job });
+    const res = await forward({ path: "/v1/jobs/job1", schema: S.Job });
     expect(res.status).toBe(502);
     expect(session.clearAuthCookies).not.toHaveBeenCalled();
   });
@@ -137,7 +137,7 @@ describe("proxy", () => {
   it("turns a 500 into a friendly message without internals", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     backend({ status: 500, body: { title: "Internal server error", status: 500, detail: 'Traceback (most recent call last): File "x.py"' } });
-    const res = await proxy({ path: "/v1/map", schema: S.MapResult });
+    const res = await forward({ path: "/v1/map", schema: S.MapResult });
     const body = await res.json();
     expect(res.status).toBe(502);
     expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -147,7 +147,7 @@ describe("proxy", () => {
   it("passes on a readable 404 detail", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     backend({ status: 404, body: { title: "Not found", status: 404, detail: "No track with id 9." } });
-    const res = await proxy({ path: "/v1/tracks/9", schema: S.Track });
+    const res = await forward({ path: "/v1/tracks/9", schema: S.Track });
     expect(res.status).toBe(404);
     expect((await res.json()).detail).toBe("No track with id 9.");
   });
@@ -156,21 +156,21 @@ describe("proxy", () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     backend({ status: 200, body: { unexpected: true } });
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const res = await proxy({ path: "/v1/jobs/x", schema: S.Job });
+    const res = await forward({ path: "/v1/jobs/x", schema: S.Job });
     expect(res.status).toBe(502);
   });
 
   it("an unreachable backend becomes a 503", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     vi.stubGlobal("fetch", vi.fn(async () => { throw new TypeError("fetch failed"); }));
-    const res = await proxy({ path: "/v1/map", schema: S.MapResult });
+    const res = await forward({ path: "/v1/map", schema: S.MapResult });
     expect(res.status).toBe(503);
   });
 
   it("passes 202 pending recommendations through", async () => {
     session.currentTokens.mockResolvedValue({ tokens: TOKENS, rotated: false });
     backend({ status: 202, body: { status: "pending", job: JOB, detail: "ingesting" } });
-    const res = await proxy({ path: "/v1/recommendations", method: "POST", body: { playlist_id: "p" }, schema: S.RecommendResult });
+    const res = await forward({ path: "/v1/recommendations", method: "POST", body: { playlist_id: "p" }, schema: S.RecommendResult });
     expect(res.status).toBe(202);
     expect((await res.json()).status).toBe("pending");
   });
@@ -214,11 +214,11 @@ describe("backend shapes", () => {
   });
 });
 
-describe("proxy when the accounts service is down", () => {
+describe("forward when the accounts service is down", () => {
   it("answers 503 and keeps the session", async () => {
     const { AccountsUnavailable } = await import("@/lib/auth/tokens");
     session.currentTokens.mockRejectedValue(new AccountsUnavailable("down"));
-    const res = await proxy({ path: "/v1/map", schema: S.MapResult });
+    const res = await forward({ path: "/v1/map", schema: S.MapResult });
     expect(res.status).toBe(503);
     expect(session.clearAuthCookies).not.toHaveBeenCalled();
   });

@@ -1,19 +1,17 @@
 import "server-only";
+/**
+ * What the route handlers under app/api share: validating the browser's input with zod and
+ * calling the API for the signed-in user (token refresh, one retry, friendly problems).
+ * Cross-site requests never get here: proxy.ts refuses them (lib/same-origin.ts).
+ */
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { callBackend, type BackendRequest } from "@/lib/backend";
 import { clearAuthCookies, currentTokens, setSessionCookie } from "@/lib/auth/session";
 import { AccountsUnavailable, ReauthRequired, type Tokens } from "@/lib/auth/tokens";
-import type { FriendlyError } from "@/lib/errors";
+import { NO_STORE, problem } from "@/lib/problem";
 
-const NO_STORE = { "Cache-Control": "no-store" };
-
-export function problem(error: FriendlyError): NextResponse {
-  return NextResponse.json(
-    { title: error.title, status: error.status, detail: error.detail, ...(error.code ? { code: error.code } : {}) },
-    { status: error.status, headers: { ...NO_STORE, "Content-Type": "application/problem+json" } },
-  );
-}
+export { problem };
 
 export function reauth(): NextResponse {
   const res = problem({
@@ -59,7 +57,7 @@ function tokenFailure(err: unknown): NextResponse {
  * when due (persisting a rotated refresh token), retries once with a fresh token if the backend
  * says Spotify refused it, and turns every failure into a friendly problem response.
  */
-export async function proxy<T>(
+export async function forward<T>(
   request: Omit<BackendRequest<T>, "spotifyToken">,
   opts: { status?: number; transform?: (data: T) => unknown } = {},
 ): Promise<NextResponse> {
