@@ -112,6 +112,22 @@ async def build_index_or_409(context: AppContext) -> int | None:
     return result.version
 
 
+MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
+
+
+def unknown_seeds(missing: list[str]) -> ProblemError:
+    """404 naming the first few unknown seeds and counting all of them.
+
+    Echoing every one would let a 500-seed request (or a long id) make a huge answer.
+    """
+    listed = missing[:MISSING_LISTED]
+    more = len(missing) - len(listed)
+    detail = "Unknown seeds: " + ", ".join(listed) + (f" and {more} more" if more else "")
+    return ProblemError(
+        404, detail, title="Unknown seeds", missing=listed, missing_count=len(missing)
+    )
+
+
 @dataclass
 class ResolvedSeeds:
     track_ids: list[int]
@@ -144,9 +160,7 @@ async def resolve_seeds(
             playlist_tracks = tracks
             track_ids += tracks
     if missing:
-        raise ProblemError(
-            404, "Unknown seeds: " + ", ".join(missing), title="Unknown seeds", missing=missing
-        )
+        raise unknown_seeds(missing)
     if not track_ids and not artist_ids:
         raise ProblemError(422, "The seeds resolve to no tracks (an empty playlist?).")
     return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
@@ -182,7 +196,10 @@ async def recommend(
     except UnknownTargetError as exc:
         raise ProblemError(422, str(exc)) from exc
     except UnknownSeedsError as exc:
-        raise ProblemError(404, str(exc), title="Unknown seeds") from exc
+        raise unknown_seeds(
+            [f"track {t}" for t in exc.missing_tracks]
+            + [f"artist {a}" for a in exc.missing_artists]
+        ) from exc
     except EmptyCatalogueError as exc:
         raise ProblemError(409, EMPTY_CATALOGUE) from exc
     found = await cards(context, session, [i.track_id for i in items] + seeds.track_ids[:50])
