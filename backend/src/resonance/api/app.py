@@ -15,7 +15,7 @@ from resonance.api import health, metrics
 from resonance.api.context import AppContext
 from resonance.api.deps import ServiceAuth
 from resonance.api.metrics import LatencyMiddleware
-from resonance.api.middleware import RequestIdMiddleware
+from resonance.api.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from resonance.api.problems import install_problem_handlers
 from resonance.jobs.service import Jobs
 from resonance.recommend.service import holder_of
@@ -86,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(LatencyMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(metrics.router)
