@@ -17,7 +17,10 @@ from resonance.spotify.errors import (
     QuotaExceededError,
     RateLimitedError,
     ReauthorizationRequired,
+    SpotifyBadRequest,
     SpotifyError,
+    SpotifyForbidden,
+    SpotifyNotFound,
     SpotifyServerError,
 )
 
@@ -64,6 +67,28 @@ def spotify_problem(error: Exception) -> ProblemError:
         )
     if isinstance(error, SpotifyServerError):
         return ProblemError(502, error.reason, type_="/problems/spotify-unavailable")
+    # Spotify's 4xx answers are about what was asked (an id that does not exist, a
+    # malformed one, someone else's private playlist), not an outage: pass them on as
+    # the client's problem. 502 stays for answers we could not use at all.
+    if isinstance(error, SpotifyNotFound):
+        return ProblemError(
+            404,
+            f"Not found on Spotify: {error.message}",
+            title="Not found on Spotify",
+            type_="/problems/spotify-not-found",
+        )
+    if isinstance(error, SpotifyBadRequest):
+        return ProblemError(
+            422,
+            f"Spotify refused the request: {error.message}",
+            type_="/problems/spotify-bad-request",
+        )
+    if isinstance(error, SpotifyForbidden):
+        return ProblemError(
+            403,
+            f"Spotify does not allow this: {error.message}",
+            type_="/problems/spotify-forbidden",
+        )
     if isinstance(error, SpotifyError):
         return ProblemError(502, f"Spotify answered {error.status}: {error.message}")
     raise error

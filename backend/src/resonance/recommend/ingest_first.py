@@ -14,6 +14,7 @@ from resonance.jobs.schemas import JobOut
 from resonance.jobs.service import Jobs
 from resonance.recommend import repository
 from resonance.recommend.schemas import PendingResponse, RecommendRequest
+from resonance.spotify.errors import SpotifyBadRequest, SpotifyForbidden, SpotifyNotFound
 
 STOP_WAITING = TERMINAL_STATES | {"waiting_rate_limit"}
 
@@ -53,5 +54,20 @@ async def ingest_playlist_first(
     if job.state == "quota_exceeded":
         raise ProblemError(
             429, job.error or "Spotify quota exceeded.", type_="/problems/spotify-quota"
+        )
+    # The job records a Spotify refusal as "SpotifyNotFound: …" (jobs/service.py); those
+    # are about the playlist asked for, not an outage.
+    error = job.error or ""
+    if error.startswith(SpotifyNotFound.__name__):
+        raise ProblemError(
+            404,
+            f"Playlist {request.playlist_id} was not found on Spotify.",
+            title="Not found on Spotify",
+            type_="/problems/spotify-not-found",
+            job_id=job.id,
+        )
+    if error.startswith((SpotifyBadRequest.__name__, SpotifyForbidden.__name__)):
+        raise ProblemError(
+            422, f"Spotify refused to read playlist {request.playlist_id}: {error}", job_id=job.id
         )
     raise ProblemError(502, f"Reading the playlist failed: {job.error}", job_id=job.id)
