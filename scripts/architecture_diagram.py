@@ -23,12 +23,9 @@ BEGIN, END = "<!-- diagram:begin -->", "<!-- diagram:end -->"
 
 def layers() -> list[list[str]]:
     config = tomllib.loads((ROOT / "backend" / "pyproject.toml").read_text())
-    (contract,) = [
-        c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"
-    ]
+    (contract,) = [c for c in config["tool"]["importlinter"]["contracts"] if c["id"] == "layers"]
     return [
-        [p.strip().removeprefix("resonance.") for p in row.split("|")]
-        for row in contract["layers"]
+        [p.strip().removeprefix("resonance.") for p in row.split("|")] for row in contract["layers"]
     ]
 
 
@@ -63,12 +60,8 @@ def diagram() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument(
-        "--write", action="store_true", help="update docs/architecture.md"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="exit 1 if the doc is stale"
-    )
+    parser.add_argument("--write", action="store_true", help="update docs/architecture.md")
+    parser.add_argument("--check", action="store_true", help="exit 1 if the doc is stale")
     args = parser.parse_args()
     drawn = diagram()
     if not (args.write or args.check):
@@ -80,9 +73,7 @@ def main() -> None:
     fresh = f"{head}{BEGIN}\n{drawn}\n{END}{tail}"
     if args.check:
         if fresh != text:
-            sys.exit(
-                "docs/architecture.md is stale: run scripts/architecture_diagram.py --write"
-            )
+            sys.exit("docs/architecture.md is stale: run scripts/architecture_diagram.py --write")
         return
     DOC.write_text(fresh)
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-try:
-    from resonance.app import create_app
-except ImportError:
-    from resonance.api.app import create_app
+from resonance.app import create_app
 
 SNAPSHOT = Path(__file__).resolve().parents[2] / "frontend" / "lib" / "api" / "openapi.json"
 FIX = "run `npm run gen:api` in frontend/ and commit lib/api/openapi.json and lib/api/types.ts"

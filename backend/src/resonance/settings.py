@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
+    # Larger request bodies are refused with 413 before they are read (the largest real
+    # one, a 10,000-track playlist to save, is about 300 KB).
+    max_request_bytes: int = Field(default=1_048_576, ge=1)
 
     # --- Spotify -----------------------------------------------------------
     demo_mode: bool = False

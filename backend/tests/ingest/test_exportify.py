@@ -214,3 +214,27 @@ async def test_a_file_without_the_needed_columns_imports_nothing(
     report = await import_file(sessionmaker, path)
     assert report.imported == 0
     assert report.errors[0].line == 1
+
+
+async def test_rows_with_overflowing_numbers_or_huge_fields_are_skipped_not_fatal(
+    tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    rows = [full_row(n) for n in range(7)]
+    rows[1][22] = "inf"  # line 3: key (an integer column)
+    rows[2][12] = "1e30"  # line 4: duration (ms)
+    rows[3][21] = "NaN"  # line 5: energy
+    rows[4][1] = "x" * 200_000  # line 6: a track name over the csv module's 128 KB limit
+    rows[5][23] = "-1e308"  # line 7: loudness
+    path = write(tmp_path / "hostile.csv", FULL_HEADER, rows)
+
+    report = await import_file(sessionmaker, path)
+
+    assert report.imported == 2 and report.with_features == 2
+    assert [e.line for e in report.errors] == [3, 4, 5, 6, 7]
+    messages = [e.message for e in report.errors]
+    assert "key is not a finite number" in messages[0]
+    assert "duration_ms '1e30' is outside" in messages[1]
+    assert "energy is not a finite number" in messages[2]
+    assert "'Track Name' is 200000 characters long" in messages[3]
+    assert "loudness" in messages[4]
+    assert (await row_counts(sessionmaker))["tracks"] == 2

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from concurrent.futures import Executor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pytest
 import soundfile as sf
 from mutagen.flac import FLAC
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance import catalog
+from resonance.audio.decode import DecodeError, load_clip
 from resonance.audio.tags import read_tags
 from resonance.catalog.schemas import ArtistIn, TrackIn
 from resonance.db.models import AudioDescriptors, Track
@@ -136,3 +140,91 @@ async def test_scan_matches_reports_and_rescans_incrementally(
         assert unlinked.audio_status == "analysed"  # its descriptors are still valid
     missing_root = await scan([tmp_path / "unmounted"], db, settings, pool=inline_pool)
     assert missing_root.removed == 0 and missing_root.reasons["not a folder"] == 1
+
+
+async def test_a_name_that_is_not_utf8_is_recorded_and_the_scan_goes_on(
+    tmp_path: Path, db: async_sessionmaker[AsyncSession], inline_pool: Executor
+) -> None:
+    root = tmp_path / "music"
+    root.mkdir()
+    latin1 = os.fsdecode(b"Caf\xe9 - Noir.wav")  # Latin-1 "é": surrogate-escaped in Python
+    sf.write(os.fsencode(root / latin1), chords(A_MINOR, 0.5), SR)
+    sf.write(root / "Loner - Alone.wav", chords(C_MAJOR, 0.5), SR)
+
+    summary = await scan([root], db, Settings(data_dir=tmp_path), pool=inline_pool)
+
+    assert (summary.found, summary.analysed, summary.failed) == (2, 2, 0)
+    async with db() as session:
+        names = set(await session.scalars(select(Track.name)))
+        paths = set(await session.scalars(select(Track.local_path)))
+    assert names == {"Noir", "Alone"}
+    assert str(root.resolve() / "Caf\\xe9 - Noir.wav") in paths
+    again = await scan([root], db, Settings(data_dir=tmp_path), pool=inline_pool)
+    assert (again.unchanged, again.removed) == (2, 0)
+
+
+async def test_a_failed_file_is_read_again_once_it_is_fixed(
+    tmp_path: Path, db: async_sessionmaker[AsyncSession], inline_pool: Executor
+) -> None:
+    """Like a file whose permissions are fixed: same size and mtime, readable now.
+
+    (The tests run as root, whom chmod does not stop, so the first failure is unreadable
+    content rather than a mode; the scan sees the same thing: a failed row, unchanged stat.)
+    """
+    root = tmp_path / "music"
+    root.mkdir()
+    song = root / "Loner - Alone.wav"
+    sf.write(song, chords(A_MINOR, 0.5), SR)
+    good, mtime_ns = song.read_bytes(), song.stat().st_mtime_ns
+    song.write_bytes(b"\0" * len(good))
+    os.utime(song, ns=(mtime_ns, mtime_ns))
+    settings = Settings(data_dir=tmp_path)
+    first = await scan([root], db, settings, pool=inline_pool)
+    assert (first.analysed, first.failed) == (0, 1)
+
+    song.write_bytes(good)
+    os.utime(song, ns=(mtime_ns, mtime_ns))
+    second = await scan([root], db, settings, pool=inline_pool)
+    assert (second.unchanged, second.analysed, second.failed) == (0, 1, 0)
+    third = await scan([root], db, settings, pool=inline_pool)
+    assert (third.unchanged, third.analysed) == (1, 0)
+
+
+async def test_a_fifo_and_an_unreadable_folder_are_skipped_with_their_reason(
+    tmp_path: Path,
+    db: async_sessionmaker[AsyncSession],
+    inline_pool: Executor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = tmp_path / "music"
+    (root / "locked").mkdir(parents=True)
+    sf.write(root / "locked" / "hidden.wav", chords(A_MINOR, 0.5), SR)
+    sf.write(root / "Loner - Alone.wav", chords(A_MINOR, 0.5), SR)
+    os.mkfifo(root / "stream.mp3")  # opening it would wait for a writer forever
+    # Root reads any folder whatever its mode, so the refusal is the kernel's answer faked.
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+    summary = await asyncio.wait_for(
+        scan([root], db, Settings(data_dir=tmp_path), pool=inline_pool), timeout=60
+    )
+
+    assert (summary.found, summary.analysed, summary.skipped) == (1, 1, 2)
+    assert summary.reasons["not a regular file (FIFO, socket or device)"] == 1
+    assert summary.reasons["cannot read folder: Permission denied"] == 1
+    assert "locked" in summary.examples["cannot read folder: Permission denied"]
+
+
+def test_the_decoder_never_opens_a_fifo(tmp_path: Path) -> None:
+    """A file swapped for a FIFO after the walk looked at it still cannot block a worker."""
+    fifo = tmp_path / "swapped.mp3"
+    os.mkfifo(fifo)
+    with pytest.raises(DecodeError) as caught:
+        load_clip(fifo)
+    assert caught.value.code == "not_a_file"

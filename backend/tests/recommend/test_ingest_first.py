@@ -122,3 +122,30 @@ def test_exclude_library_keeps_the_users_saved_tracks_out(
     body["exclude_library"] = False
     unfiltered = client.post("/v1/recommendations", json=body, headers=auth).json()
     assert {i["track"]["spotify_id"] for i in unfiltered["items"]} & saved
+
+
+def test_a_playlist_spotify_does_not_have_is_404_not_502(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    response = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": "0" * 22, "wait_seconds": 30},
+        headers=headers(sandbox),
+    )
+    assert response.status_code == 404, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["title"] == "Not found on Spotify" and "0" * 22 in body["detail"]
+
+
+def test_saving_tracks_spotify_refuses_is_a_client_error_with_the_reason(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    response = client.post(
+        "/v1/playlists",
+        json={"name": "Mine", "track_ids": ["not a track id"]},
+        headers=headers(sandbox),
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "Spotify refused the request: Invalid track uri"

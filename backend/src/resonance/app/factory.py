@@ -13,7 +13,7 @@ from fastapi import APIRouter, FastAPI
 from resonance import __version__
 from resonance.app import health, jobs, metrics
 from resonance.app.metrics import LatencyMiddleware
-from resonance.app.middleware import RequestIdMiddleware
+from resonance.app.middleware import BodyLimitMiddleware, RequestIdMiddleware
 from resonance.app.problems import install_problem_handlers
 from resonance.app.wiring import JOB_HANDLERS, open_runtime
 from resonance.catalog import router as catalog_router
@@ -84,6 +84,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_problem_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(LatencyMiddleware)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(metrics.router)

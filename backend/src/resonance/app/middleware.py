@@ -1,4 +1,7 @@
-"""Request ids and one access-log line per request (pure ASGI: no per-request task hop)."""
+"""Request ids, one access-log line per request, and the request body limit.
+
+Pure ASGI: no per-request task hop.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ import time
 import uuid
 from typing import Any
 
+from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from resonance.app.problems import problem_response
 from resonance.logging import log_fields, request_id_var
 
 logger = logging.getLogger("resonance.access")
@@ -52,3 +57,62 @@ class RequestIdMiddleware:
                 extra=log_fields(status=status, ms=round(elapsed_ms, 2)),
             )
             request_id_var.reset(token)
+
+
+class BodyTooLargeError(HTTPException):
+    """Raised from ``receive`` once a streamed body passes the limit.
+
+    An ``HTTPException`` on purpose: FastAPI turns any other error while reading the
+    body into a 400 "error parsing the body", but re-raises this one, which the problem
+    handler answers as a 413.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, too_large_detail(limit))
+
+
+def too_large_detail(limit: int) -> str:
+    return f"The request body is larger than the {limit} bytes this API accepts."
+
+
+class BodyLimitMiddleware:
+    """Refuse request bodies over ``max_bytes`` with 413 problem+json.
+
+    A declared Content-Length over the limit is refused before a byte is read. A body
+    without one (chunked) or lying about it is counted as it streams in, and refused the
+    moment it passes the limit, so no request makes the server buffer more than that.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            detail = (
+                too_large_detail(self.max_bytes)
+                if declared.isdigit()
+                else "The Content-Length header is not a number."
+            )
+            status = 413 if declared.isdigit() else 400
+            response = problem_response(status, detail, instance=scope.get("path"))
+            # Close the connection: the client may still be sending the body.
+            response.headers["Connection"] = "close"
+            await response(scope, receive, send)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLargeError(self.max_bytes)
+            return message
+
+        await self.app(scope, counting_receive, send)

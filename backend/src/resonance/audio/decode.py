@@ -7,7 +7,9 @@ is read, so a two-hour mix costs the same as a 30 s preview.
 
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -60,17 +62,17 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
 
     Raises ``DecodeError`` with one of the codes ``missing``, ``empty``,
     ``unsupported``, ``undecodable``, ``truncated``, ``bad_format``, ``size_mismatch``,
-    ``too_short`` or ``silent``.
+    ``too_short``, ``silent``, ``unreadable`` or ``not_a_file``.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DecodeError("missing", f"cannot read file: {exc.strerror or exc}") from exc
+    size = _regular_file_size(path)
     if size == 0:
         raise DecodeError("empty", "file is empty (0 bytes)")
+    # libsndfile gets the name as bytes: soundfile encodes a str strictly, which fails
+    # (outside its own error types) on a name that is not UTF-8.
+    name = os.fsencode(path)
     try:
-        info = sf.info(str(path))
+        info = sf.info(name)
     except (sf.LibsndfileError, RuntimeError):
         return _fallback(path, size, sr, excerpt_seconds)
     _check_format(info.samplerate, info.channels)
@@ -84,7 +86,7 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
     start, length = excerpt_window(duration, excerpt_seconds)
     first, wanted = int(start * info.samplerate), int(length * info.samplerate)
     try:
-        with sf.SoundFile(str(path)) as f:
+        with sf.SoundFile(name) as f:
             if first:
                 f.seek(first)
             data = f.read(frames=wanted, dtype="float32", always_2d=True)
@@ -100,6 +102,28 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
             f"of a declared {duration:.1f} s",
         )
     return _finish(data.mean(axis=1), info.samplerate, sr, duration, start)
+
+
+def _regular_file_size(path: Path) -> int:
+    """Size of ``path`` if it is a regular file we may read, else ``DecodeError``.
+
+    Opened non-blocking and checked with fstat on that descriptor: a FIFO (or a file
+    swapped for one since the scan looked) must never leave a worker waiting for a
+    writer, and "permission denied" is worth saying as such.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except PermissionError as exc:
+        raise DecodeError("unreadable", f"cannot read file: {exc.strerror or exc}") from exc
+    except OSError as exc:
+        raise DecodeError("missing", f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise DecodeError("not_a_file", "not a regular file (FIFO, socket or device)")
+    return info.st_size
 
 
 def _check_format(rate: int, channels: int) -> None:

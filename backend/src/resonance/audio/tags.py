@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,10 +61,13 @@ def read_tags(path: str | Path) -> Tags:
     title = _first(tags, "title")
     artists = _first(tags, "artist", "albumartist")
     if not title:
-        match = DASHED.match(path.stem)
+        # A name that is not UTF-8 holds surrogate escapes no database can store: a title
+        # with U+FFFD for the odd bytes is the best the name can say.
+        stem = os.fsencode(path.stem).decode("utf-8", "replace")
+        match = DASHED.match(stem)
         if match and not artists:
             artists = [match["artist"]]
-        title = [match["title"] if match else path.stem]
+        title = [match["title"] if match else stem]
     isrc_values = _first(tags, "isrc")
     isrc = isrc_values[0].replace("-", "").upper() if isrc_values else None
     length = getattr(getattr(audio, "info", None), "length", None)

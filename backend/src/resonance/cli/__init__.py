@@ -132,4 +132,3 @@ def _safe_url(url: str) -> str:
 
 def main() -> None:
     app()
-

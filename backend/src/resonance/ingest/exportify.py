@@ -4,6 +4,11 @@ Both column sets Exportify has used are understood: the current one ("Track URI"
 "Artist URI(s)", "Album Name", "ISRC", "Artist Genres", …) and the older one
 ("Spotify ID", "Artist IDs", "Genres", …).  Bad rows are reported with their
 line numbers and skipped; every other row is imported.
+
+"Bad" includes what a spreadsheet or a hostile file can put in a number column
+(``inf``, ``NaN``, ``1e30``: each would otherwise overflow an integer or poison the
+vectors) and fields longer than ``MAX_FIELD_CHARS`` (the csv module's own limit raises
+an error that ends the whole read).
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ import asyncio
 import csv
 import hashlib
 import io
+import math
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +55,22 @@ COLUMNS = {
     "time signature": "time_signature",
 } | {name: name for name in SPOTIFY_FEATURE_NAMES if name != "time_signature"}
 INTEGER_FEATURES = {"key", "mode", "time_signature"}
+# Plausible values per feature (Spotify's documented ranges, with room to spare): a value
+# outside is a broken cell, not music.
+FEATURE_RANGES: dict[str, tuple[float, float]] = dict.fromkeys(
+    SPOTIFY_FEATURE_NAMES, (0.0, 1.0)
+) | {
+    "key": (-1, 11),
+    "mode": (0, 1),
+    "time_signature": (0, 16),
+    "loudness": (-100.0, 20.0),
+    "tempo": (0.0, 1000.0),
+}
+MAX_DURATION_MS = 2**31 - 1  # the column is a 32-bit integer (about 24 days)
+# Longer than any name, URI list or genre list Exportify writes; larger fields are
+# reported as a bad row. The csv module's own limit is raised above it (see
+# ``_allow_long_fields``) so that it never ends the read.
+MAX_FIELD_CHARS = 128 * 1024
 
 
 @dataclass(slots=True)
@@ -92,12 +115,25 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _number(raw: str, what: str, low: float, high: float) -> float:
+    """A finite number within [low, high]; ValueError (a bad row) says what is wrong."""
+    try:
+        number = float(raw)
+    except ValueError:
+        raise ValueError(f"{what} is not a number: {raw[:40]!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} is not a finite number: {raw[:40]!r}")
+    if not low <= number <= high:
+        raise ValueError(f"{what} {raw[:40]!r} is outside [{low:g}, {high:g}]")
+    return number
+
+
 def _features(row: dict[str, str]) -> dict[str, float | int] | None:
     found: dict[str, float | int] = {}
     for name in SPOTIFY_FEATURE_NAMES:
         raw = (row.get(name) or "").strip()
         if raw:
-            number = float(raw)  # ValueError → a bad row
+            number = _number(raw, name, *FEATURE_RANGES[name])
             found[name] = int(number) if name in INTEGER_FEATURES else number
     return found or None
 
@@ -129,7 +165,9 @@ def parse_row(row: dict[str, str]) -> _Row:
             name=name,
             spotify_id=track_id,
             isrc=(row.get("isrc") or "").strip() or None,
-            duration_ms=int(float(duration)) if duration else None,
+            duration_ms=int(_number(duration, "duration_ms", 0, MAX_DURATION_MS))
+            if duration
+            else None,
             explicit=(row.get("explicit") or "").strip().casefold() == "true",
             album=AlbumIn(
                 name=album_name,
@@ -147,7 +185,24 @@ def parse_row(row: dict[str, str]) -> _Row:
     )
 
 
+def _allow_long_fields() -> None:
+    """Raise the csv module's field limit (process-wide) to the largest the platform takes.
+
+    Its default (131072) raises ``csv.Error`` from inside the reader, which would end the
+    whole import; ``read_rows`` checks ``MAX_FIELD_CHARS`` itself, per row. The limit is a
+    C long, so ``sys.maxsize`` overflows where long is 32 bits: halve until it fits.
+    """
+    limit = sys.maxsize
+    while limit > csv.field_size_limit():
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
 def read_rows(text: str, report: ImportReport) -> list[_Row]:
+    _allow_long_fields()
     reader = csv.reader(io.StringIO(text))
     try:
         header = next(reader)
@@ -169,6 +224,16 @@ def read_rows(text: str, report: ImportReport) -> list[_Row]:
         if len(values) != len(header):
             report.errors.append(
                 RowError(start, f"expected {len(header)} fields, found {len(values)}")
+            )
+            continue
+        longest = max(range(len(values)), key=lambda i: len(values[i]))
+        if len(values[longest]) > MAX_FIELD_CHARS:
+            report.errors.append(
+                RowError(
+                    start,
+                    f"field {header[longest][:40]!r} is {len(values[longest])} characters long"
+                    f" (at most {MAX_FIELD_CHARS})",
+                )
             )
             continue
         mapped = {k: v for k, v in zip(keys, values, strict=True) if k}

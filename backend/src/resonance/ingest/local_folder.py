@@ -6,12 +6,19 @@ process pool, then joins each file to a catalogue track: the one already holding
 this path, else a Spotify track with the same ISRC, else one with the same
 normalised artist + title and a duration within a few seconds, else a new local
 track. Bad files are recorded with their reason and the scan carries on.
+
+Nothing under the roots is trusted: only regular files are handed to the decoder (a
+FIFO named ``*.mp3`` would block its reader forever), folders that cannot be listed
+are reported rather than silently missing, file names need not be UTF-8, and a file
+that failed is read again on the next scan (it may have been fixed without its size
+or mtime changing, e.g. by ``chmod``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import stat as stat_mode
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
@@ -23,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance import audio, catalog
 from resonance.audio import DESCRIPTOR_VERSION, Outcome, Tags, make_pool, scan_file, worker_count
-from resonance.db import Track
+from resonance.db import LibraryFile, Track
 from resonance.ingest import repository
 from resonance.settings import Settings
 
@@ -44,6 +51,10 @@ AUDIO_EXTENSIONS = frozenset(
     }
 )
 COMMIT_EVERY = 50
+# Decoder failure codes that depend only on the file's bytes (see audio/decode.py).
+CONTENT_VERDICTS = frozenset(
+    {"empty", "truncated", "bad_format", "size_mismatch", "too_short", "silent"}
+)
 Progress = Callable[[int, int], Awaitable[None] | None]
 
 
@@ -60,9 +71,10 @@ class ScanSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)  # reason → one file (and detail)
 
-    def note(self, reason: str, path: Path, detail: str | None = None) -> None:
+    def note(self, reason: str, path: Path | str, detail: str | None = None) -> None:
         self.reasons[reason] += 1
-        self.examples.setdefault(reason, f"{path} ({detail})" if detail else str(path))
+        where = stored_path(path)  # printable even when the name is not UTF-8
+        self.examples.setdefault(reason, f"{where} ({detail})" if detail else where)
 
     def as_dict(self) -> dict[str, Any]:
         keys = (
@@ -81,9 +93,25 @@ class ScanSummary:
 @dataclass(frozen=True, slots=True)
 class Candidate:
     root: Path
-    path: Path  # resolved, inside ``root``
+    path: Path  # resolved, inside ``root``; what the decoder opens
     size: int
     mtime_ns: int
+
+    @property
+    def key(self) -> str:
+        """The path as stored in the database (see ``stored_path``)."""
+        return stored_path(self.path)
+
+
+def stored_path(path: Path | str) -> str:
+    """``path`` as text a database (and a terminal) accepts.
+
+    POSIX file names are bytes; Python decodes the ones that are not UTF-8 with
+    surrogate escapes, which neither PostgreSQL, SQLite's driver nor a UTF-8 console
+    can encode, so one such name used to abort the whole scan. Their undecodable bytes
+    are written as ``\\xNN`` instead; the decoder still opens the real ``Path``.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def walk(roots: Sequence[Path], summary: ScanSummary) -> list[Candidate]:
@@ -91,12 +119,18 @@ def walk(roots: Sequence[Path], summary: ScanSummary) -> list[Candidate]:
     real_roots = [Path(r).resolve() for r in roots]
     seen: set[Path] = set()
     out: list[Candidate] = []
+
+    def unreadable(error: OSError) -> None:
+        # os.walk drops a folder it cannot list unless told; the listener should know.
+        summary.skipped += 1
+        summary.note(f"cannot read folder: {error.strerror or error}", error.filename or "?")
+
     for root in real_roots:
         if not root.is_dir():
             summary.skipped += 1
             summary.note("not a folder", root)
             continue
-        for folder, dirs, files in os.walk(root, followlinks=False):
+        for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
             for name in dirs:
                 if (Path(folder) / name).is_symlink():
                     summary.note("symlinked folder not followed", Path(folder) / name)
@@ -113,10 +147,16 @@ def walk(roots: Sequence[Path], summary: ScanSummary) -> list[Candidate]:
                     continue
                 seen.add(real)
                 try:
-                    stat = real.stat()
+                    stat = real.stat()  # stat never blocks, whatever the file is
                 except OSError as exc:
                     summary.skipped += 1
                     summary.note(f"cannot stat: {exc.strerror}", path)
+                    continue
+                if not stat_mode.S_ISREG(stat.st_mode):
+                    # Opening a FIFO blocks until a writer appears; devices and sockets
+                    # are no audio either.
+                    summary.skipped += 1
+                    summary.note("not a regular file (FIFO, socket or device)", path)
                     continue
                 out.append(Candidate(root, real, stat.st_size, stat.st_mtime_ns))
     summary.found = len(out)
@@ -156,14 +196,14 @@ async def scan_folders(
     summary = ScanSummary()
     candidates = walk([Path(r) for r in roots], summary)
     async with sessionmaker() as session:
-        known = await repository.library_files(session, [str(c.path) for c in candidates])
-        present = {str(c.path) for c in candidates}
+        known = await repository.library_files(session, [c.key for c in candidates])
+        present = {c.key for c in candidates}
         summary.removed = await _forget_missing(session, existing_roots(roots), present)
         await session.commit()
     todo = []
     for c in candidates:
-        row = known.get(str(c.path))
-        if row is not None and (row.size, row.mtime_ns) == (c.size, c.mtime_ns):
+        row = known.get(c.key)
+        if row is not None and _settled(row) and (row.size, row.mtime_ns) == (c.size, c.mtime_ns):
             summary.unchanged += 1
         else:
             todo.append(c)
@@ -196,10 +236,23 @@ async def scan_folders(
     return summary
 
 
+def _settled(row: LibraryFile) -> bool:
+    """Whether an unchanged file's last result still holds.
+
+    A verdict on the bytes (silent, empty, truncated…) holds until they change. Any
+    other failure is retried: permissions, a mount, a missing decoder or a DSP bug may
+    have been fixed since, and none of those changes the file's size or mtime.
+    """
+    if row.status != "failed":
+        return True
+    code = (row.reason or "").split(":", 1)[0]
+    return code in CONTENT_VERDICTS
+
+
 def existing_roots(roots: Sequence[str | Path]) -> list[str]:
     """Resolved roots that are folders now. A root that is missing (an unmounted drive)
     is left out, so its files are not taken for deleted."""
-    return sorted({str(Path(r).resolve()) for r in roots if Path(r).is_dir()})
+    return sorted({stored_path(Path(r).resolve()) for r in roots if Path(r).is_dir()})
 
 
 async def _forget_missing(session: AsyncSession, roots: list[str], present: set[str]) -> int:
@@ -246,8 +299,8 @@ async def _record(
         status = "failed"
     await repository.record_library_file(
         session,
-        path=str(c.path),
-        root=str(c.root),
+        path=c.key,
+        root=stored_path(c.root),
         size=c.size,
         mtime_ns=c.mtime_ns,
         status=status,
@@ -265,7 +318,7 @@ async def _join(
     settings: Settings,
 ) -> tuple[int, str]:
     """(track id, "existing" | "matched" | "created") for a decodable file."""
-    path = str(c.path)
+    path = c.key
     existing = await catalog.find_track_by_local_path(session, path)
     if existing is not None:
         await catalog.set_local_file(session, existing.id, local_path=path, fingerprint=fingerprint)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from resonance import catalog
 from resonance.catalog import CurrentUserInfo
 from resonance.db import TERMINAL_STATES
-from resonance.errors import RateLimited, Unauthorized, UpstreamFailure
+from resonance.errors import InvalidInput, NotFound, RateLimited, Unauthorized, UpstreamFailure
 from resonance.jobs import JobOut, Jobs
 from resonance.recommend.schemas import PendingResponse, RecommendRequest
 from resonance.runtime import Runtime
+from resonance.spotify import SpotifyBadRequest, SpotifyForbidden, SpotifyNotFound
 
 STOP_WAITING = TERMINAL_STATES | {"waiting_rate_limit"}
 
@@ -50,4 +51,18 @@ async def ingest_playlist_first(
         )
     if job.state == "quota_exceeded":
         raise RateLimited(job.error or "Spotify quota exceeded.", type_="/problems/spotify-quota")
+    # The job records a Spotify refusal as "SpotifyNotFound: …" (jobs/service.py); those
+    # are about the playlist asked for, not an outage.
+    error = job.error or ""
+    if error.startswith(SpotifyNotFound.__name__):
+        raise NotFound(
+            f"Playlist {request.playlist_id} was not found on Spotify.",
+            title="Not found on Spotify",
+            type_="/problems/spotify-not-found",
+            job_id=job.id,
+        )
+    if error.startswith((SpotifyBadRequest.__name__, SpotifyForbidden.__name__)):
+        raise InvalidInput(
+            f"Spotify refused to read playlist {request.playlist_id}: {error}", job_id=job.id
+        )
     raise UpstreamFailure(f"Reading the playlist failed: {job.error}", job_id=job.id)

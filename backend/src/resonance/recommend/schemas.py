@@ -1,30 +1,43 @@
-"""Request and response bodies of the recommendation API."""
+"""Request and response bodies of the recommendation API.
+
+Request models refuse what would pass Python's types but break further in: integers
+outside the 64-bit signed range the database stores (asyncpg and SQLite raise deep in
+the query, a 500), and ``NaN`` or infinite floats (JSON's ``NaN`` literal included),
+which would silently poison every score. Both are a 422 here.
+"""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from resonance.jobs import JobOut
 from resonance.recommend.options import API_MAX_N
 
+# A Resonance id as the database stores it (BIGINT / SQLite INTEGER).
+TrackId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
+# Spotify ids are 22 base-62 characters; the bound keeps echoed unknown ids small.
+SpotifyId = Annotated[str, Field(min_length=1, max_length=64)]
+
 
 class TargetIn(BaseModel):
+    model_config = ConfigDict(allow_inf_nan=False)
+
     name: str = Field(description='A descriptor: "energy", "brightness", "tempo_bpm", "valence"…')
     value: float = Field(description="Wanted value ([0, 1], or BPM for tempo_bpm)")
     strength: float = Field(0.5, ge=0.0, le=1.0, description="0 = ignore … 1 = strongest pull")
 
 
 class RecommendRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    track_ids: list[int] = Field(
+    track_ids: list[TrackId] = Field(
         default_factory=list, max_length=500, description="Resonance track ids"
     )
-    spotify_track_ids: list[str] = Field(default_factory=list, max_length=500)
-    spotify_artist_ids: list[str] = Field(default_factory=list, max_length=50)
-    playlist_id: str | None = Field(
+    spotify_track_ids: list[SpotifyId] = Field(default_factory=list, max_length=500)
+    spotify_artist_ids: list[SpotifyId] = Field(default_factory=list, max_length=50)
+    playlist_id: SpotifyId | None = Field(
         None, description="Spotify id of a playlist to use as seeds (ingested first if needed)"
     )
     n: int = Field(20, ge=1, le=API_MAX_N)

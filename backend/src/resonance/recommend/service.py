@@ -106,6 +106,20 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
     return result.version
 
 
+MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
+
+
+def unknown_seeds(missing: list[str]) -> NotFound:
+    """404 naming the first few unknown seeds and counting all of them.
+
+    Echoing every one would let a 500-seed request (or a long id) make a huge answer.
+    """
+    listed = missing[:MISSING_LISTED]
+    more = len(missing) - len(listed)
+    detail = "Unknown seeds: " + ", ".join(listed) + (f" and {more} more" if more else "")
+    return NotFound(detail, title="Unknown seeds", missing=listed, missing_count=len(missing))
+
+
 @dataclass
 class ResolvedSeeds:
     track_ids: list[int]
@@ -138,9 +152,7 @@ async def resolve_seeds(
             playlist_tracks = tracks
             track_ids += tracks
     if missing:
-        raise NotFound(
-            "Unknown seeds: " + ", ".join(missing), title="Unknown seeds", missing=missing
-        )
+        raise unknown_seeds(missing)
     if not track_ids and not artist_ids:
         raise InvalidInput("The seeds resolve to no tracks (an empty playlist?).")
     return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
@@ -176,7 +188,10 @@ async def recommend_for(
     except UnknownTargetError as exc:
         raise InvalidInput(str(exc)) from exc
     except UnknownSeedsError as exc:
-        raise NotFound(str(exc), title="Unknown seeds") from exc
+        raise unknown_seeds(
+            [f"track {t}" for t in exc.missing_tracks]
+            + [f"artist {a}" for a in exc.missing_artists]
+        ) from exc
     except EmptyCatalogueError as exc:
         raise Conflict(EMPTY_CATALOGUE) from exc
     found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])

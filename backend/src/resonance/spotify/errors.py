@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from resonance.errors import RateLimited, ResonanceError, Unauthorized, UpstreamFailure
+from resonance.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    ResonanceError,
+    Unauthorized,
+    UpstreamFailure,
+)
 from resonance.jobs import JobDeferred, JobStopped, TransientJobError
 
 
@@ -102,6 +110,24 @@ def domain_error(error: Exception) -> ResonanceError:
         )
     if isinstance(error, SpotifyServerError):
         return UpstreamFailure(error.reason, type_="/problems/spotify-unavailable")
+    # Spotify's 4xx answers are about what was asked (an id that does not exist, a
+    # malformed one, someone else's private playlist), not an outage: pass them on as
+    # the client's problem. UpstreamFailure stays for answers we could not use at all.
+    if isinstance(error, SpotifyNotFound):
+        return NotFound(
+            f"Not found on Spotify: {error.message}",
+            title="Not found on Spotify",
+            type_="/problems/spotify-not-found",
+        )
+    if isinstance(error, SpotifyBadRequest):
+        return InvalidInput(
+            f"Spotify refused the request: {error.message}",
+            type_="/problems/spotify-bad-request",
+        )
+    if isinstance(error, SpotifyForbidden):
+        return Forbidden(
+            f"Spotify does not allow this: {error.message}", type_="/problems/spotify-forbidden"
+        )
     if isinstance(error, SpotifyError):
         return UpstreamFailure(f"Spotify answered {error.status}: {error.message}")
     raise error

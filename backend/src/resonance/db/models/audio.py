@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from resonance.db.base import Base, utcnow
+from resonance.db.base import Base, UTCDateTime, utcnow
 
 
 class LibraryFile(Base):
@@ -29,4 +29,4 @@ class LibraryFile(Base):
     track_id: Mapped[int | None] = mapped_column(
         Integer, ForeignKey("tracks.id", ondelete="SET NULL"), index=True
     )
-    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    scanned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -20,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resonance.db.base import Base, TimestampMixin, utcnow
+from resonance.db.base import Base, TimestampMixin, UTCDateTime, utcnow
 
 
 class User(TimestampMixin, Base):
@@ -32,7 +31,7 @@ class User(TimestampMixin, Base):
     spotify_user_id: Mapped[str | None] = mapped_column(String(128), index=True)
     display_name: Mapped[str | None] = mapped_column(String(255))
     quota_mode: Mapped[str | None] = mapped_column(String(16))  # development | extended
-    library_synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    library_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Artist(TimestampMixin, Base):
@@ -44,7 +43,7 @@ class Artist(TimestampMixin, Base):
     name_key: Mapped[str] = mapped_column(String(512), index=True)  # normalised for matching
     image_url: Mapped[str | None] = mapped_column(Text)
     # None = never fetched from Spotify; set when the artist's details (genres) are known.
-    details_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    details_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     genres: Mapped[list[Genre]] = relationship(secondary="artist_genres", lazy="raise")
 
@@ -162,7 +161,7 @@ class PlaylistEntry(Base):
     playlist_id: Mapped[int] = mapped_column(ForeignKey("playlists.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     track_id: Mapped[int] = mapped_column(ForeignKey("tracks.id", ondelete="CASCADE"), index=True)
-    added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class UserPlaylist(Base):
@@ -192,7 +191,7 @@ class LibraryItem(Base):
     )
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # saved | top | recent
     rank: Mapped[int | None] = mapped_column(Integer)
-    added_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AudioDescriptors(Base):
@@ -209,7 +208,7 @@ class AudioDescriptors(Base):
     # Human-readable descriptors in [0, 1] plus tempo, key and mode, as shown to users.
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(16))  # local | preview | provider | synth
-    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class SpotifyAudioFeatures(Base):
@@ -233,7 +232,7 @@ class SpotifyAudioFeatures(Base):
     tempo: Mapped[float | None] = mapped_column(Float)
     time_signature: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16), default="spotify")  # spotify | exportify
-    fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 SPOTIFY_FEATURE_NAMES = (
