@@ -108,8 +108,8 @@ class Jobs:
         async with self.sessionmaker() as session:
             jobs = await repository.list_unfinished_jobs(session)
         for job in jobs:
-            defer = job.resume_at if job.state == "waiting_rate_limit" else None
-            await self.queue.enqueue(job.id, defer_until=defer)
+            # Rate-limited, retrying and deferred jobs all keep their resume time.
+            await self.queue.enqueue(job.id, defer_until=job.resume_at)
         return len(jobs)
 
     async def recover_orphans(self) -> list[str]:
@@ -233,7 +233,7 @@ class Jobs:
         try:
             result = await handler(run)
         except JobDeferred as deferred:
-            await self._finish(run, "waiting_rate_limit", deferred.reason, deferred.resume_at)
+            await self._finish(run, deferred.state, deferred.reason, deferred.resume_at)
             await self.queue.enqueue(run.job_id, defer_until=deferred.resume_at)
         except JobStopped as stopped:
             await self._finish(run, stopped.state, stopped.reason)
