@@ -11,6 +11,7 @@ from fastapi import Depends
 
 from resonance.api.deps import CacheDep, ContextDep, SpotifyTokenDep
 from resonance.api.problems import ProblemError
+from resonance.cache.soft import soft_get, soft_set
 from resonance.catalog import repository as catalog
 from resonance.spotify.client import SpotifyClient
 from resonance.spotify.errors import (
@@ -81,7 +82,7 @@ async def current_user(
             type_="/problems/spotify-reauth",
         )
     key = token_key(token)
-    cached = await cache.get(key)
+    cached = await soft_get(cache, key)
     if cached is not None:
         data = json.loads(cached)
         return CurrentUserInfo(data["id"], data["spotify_id"], data["display_name"], token)
@@ -94,7 +95,7 @@ async def current_user(
         user = await catalog.upsert_spotify_user(session, me)
     info = CurrentUserInfo(user.id, user.spotify_user_id, user.display_name, token)
     payload = {"id": info.id, "spotify_id": info.spotify_id, "display_name": info.display_name}
-    await cache.set(key, json.dumps(payload).encode(), ttl=TOKEN_USER_TTL)
+    await soft_set(cache, key, json.dumps(payload).encode(), ttl=TOKEN_USER_TTL)
     return info
 
 
