@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from resonance.errors import (
@@ -131,6 +132,20 @@ def install_problem_handlers(app: FastAPI) -> None:
         summary = "; ".join(f"{'.'.join(e['loc'])}: {e['msg']}" for e in errors[:5])
         return problem_response(
             422, summary or "The request is not valid.", instance=request.url.path, errors=errors
+        )
+
+    @app.exception_handler(RedisError)
+    async def _cache_down(request: Request, exc: RedisError) -> JSONResponse:
+        # Locks and the job queue live in Redis: without it nothing can be queued safely,
+        # but that is an outage to wait out, not a bug to report.
+        logger.warning("Redis unavailable on %s %s: %r", request.method, request.url.path, exc)
+        return problem_response(
+            503,
+            "A backing service (Redis) is unavailable right now; try again in a moment.",
+            title="Temporarily unavailable",
+            type_="/problems/unavailable",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from resonance.cache import soft_get, soft_set
 from resonance.catalog import users
 from resonance.errors import Unauthorized
 from resonance.runtime import CacheDep, RuntimeDep, SpotifyTokenDep
@@ -44,7 +45,7 @@ async def current_user(
             type_="/problems/spotify-reauth",
         )
     key = token_key(token)
-    cached = await cache.get(key)
+    cached = await soft_get(cache, key)
     if cached is not None:
         data = json.loads(cached)
         return CurrentUserInfo(data["id"], data["spotify_id"], data["display_name"], token)
@@ -57,7 +58,7 @@ async def current_user(
         user = await users.upsert_spotify_user(session, me)
     info = CurrentUserInfo(user.id, user.spotify_user_id, user.display_name, token)
     payload = {"id": info.id, "spotify_id": info.spotify_id, "display_name": info.display_name}
-    await cache.set(key, json.dumps(payload).encode(), ttl=TOKEN_USER_TTL)
+    await soft_set(cache, key, json.dumps(payload).encode(), ttl=TOKEN_USER_TTL)
     return info
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from resonance.cache import Cache
+from resonance.cache import Cache, Lock
 from resonance.db import session_scope
 from resonance.index import repository as index_repository
 from resonance.index.fitted import FittedIndex
@@ -24,7 +24,6 @@ from resonance.vectors import VectorConfig, load_catalogue
 logger = logging.getLogger(__name__)
 
 REBUILD_LOCK = "index:rebuild"
-LOCK_TTL = 120.0
 
 
 @dataclass
@@ -52,17 +51,32 @@ def index_config(settings: Settings) -> IndexConfig:
 
 
 async def build_index(
-    sessionmaker: async_sessionmaker[AsyncSession], cache: Cache, settings: Settings
+    sessionmaker: async_sessionmaker[AsyncSession],
+    cache: Cache,
+    settings: Settings,
+    *,
+    owner: str | None = None,
+    wait: float = 0.0,
 ) -> BuildResult:
     """Build a new index version from the catalogue, unless a build is already running.
 
     Concurrent callers (API replicas, workers) race for one lock; losers return
-    `skipped=True` at once — the running build will serve them too.
+    `skipped=True` after waiting up to `wait` seconds for it.
+
+    The lock is a lease of ``job_lease_seconds``, renewed every third of it, exactly like a
+    job's run lease: a builder that dies frees it within one lease, not after minutes.
+    `owner` (an index job passes its job id) is the lock's token, so the re-delivery of a
+    job whose worker died while building takes its own lock over at once instead of
+    finding it "held" and dropping the rebuild.
     """
-    lock = await cache.acquire_lock(REBUILD_LOCK, ttl=LOCK_TTL)
+    ttl = settings.job_lease_seconds
+    lock = await cache.acquire_lock(REBUILD_LOCK, ttl=ttl, wait=wait, token=owner)
+    if lock is None and owner is not None and await cache.lock_owner(REBUILD_LOCK) == owner:
+        lock = Lock(cache, REBUILD_LOCK, owner, ttl)  # our own dead attempt's lease: take over
+        logger.warning("taking over the rebuild lock of this job's previous attempt")
     if lock is None:
         return BuildResult(version=None, skipped=True)
-    keeper = asyncio.create_task(_keep_extending(lock.extend, LOCK_TTL / 3))
+    keeper = asyncio.create_task(_keep_extending(lock.extend, ttl / 3))
     started = time.perf_counter()
     version_id: int | None = None
     try:

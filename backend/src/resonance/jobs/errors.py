@@ -11,12 +11,18 @@ from datetime import datetime
 
 
 class JobDeferred(Exception):
-    """Stop now and resume at `resume_at` (state ``waiting_rate_limit``)."""
+    """Stop now and resume at `resume_at` (state ``waiting_rate_limit`` unless told otherwise).
 
-    def __init__(self, resume_at: datetime, reason: str) -> None:
+    A deferral is not a failed attempt: it never uses up ``job_max_attempts``.
+    """
+
+    def __init__(
+        self, resume_at: datetime, reason: str, *, state: str = "waiting_rate_limit"
+    ) -> None:
         super().__init__(reason)
         self.resume_at = resume_at
         self.reason = reason
+        self.state = state
 
 
 class JobStopped(Exception):

@@ -106,13 +106,19 @@ class Jobs:
     def _secret_key(job_id: str) -> str:
         return f"jobs:secret:{job_id}"
 
-    async def resume_unfinished(self) -> int:
-        """Enqueue every unfinished job again; the run lock keeps live ones from running twice."""
+    async def resume_unfinished(self, *, include_running: bool = True) -> int:
+        """Enqueue every unfinished job again; the run lock keeps live ones from running twice.
+
+        Without `include_running`, running jobs are left to `recover_orphans`, which waits a
+        lease period: after a Redis restart their live workers first re-take their leases.
+        """
         async with self.sessionmaker() as session:
             jobs = await repository.list_unfinished_jobs(session)
+        if not include_running:
+            jobs = [job for job in jobs if job.state != "running"]
         for job in jobs:
-            defer = job.resume_at if job.state == "waiting_rate_limit" else None
-            await self.queue.enqueue(job.id, defer_until=defer)
+            # Rate-limited, retrying and deferred jobs all keep their resume time.
+            await self.queue.enqueue(job.id, defer_until=job.resume_at)
         return len(jobs)
 
     async def recover_orphans(self) -> list[str]:
@@ -190,14 +196,34 @@ class Jobs:
             job_id_var.reset(token)
             heartbeat.cancel()
             await asyncio.gather(heartbeat, return_exceptions=True)
-            await lock.release()
+            try:
+                await lock.release()
+            except Exception as error:  # cache down: the lease lapses by itself
+                logger.warning("could not release a job lease: %r", error)
 
     async def _keep_lease(self, lock: Lock, every: float) -> None:
+        """Renew the lease while the job runs, through cache outages.
+
+        A failed renewal is tried again next period rather than given up: after a Redis
+        restart that lost the lease, the running job takes it back (same token) before
+        the orphan watch, which waits a whole lease, could hand the job to another worker.
+        """
+        lost = False
         while True:
             await asyncio.sleep(every)
-            if not await lock.extend():
-                logger.warning("job lease lost", extra=log_fields(lock=lock.name))
-                return
+            try:
+                held = await lock.extend() or bool(
+                    await self.cache.acquire_lock(lock.name, ttl=lock.ttl, token=lock.token)
+                )
+            except Exception as error:  # Redis down: the job carries on, renew next period
+                held = False
+                logger.debug("lease renewal failed: %r", error)
+            if held == lost:
+                lost = not held
+                logger.warning(
+                    "job lease lost" if lost else "job lease taken back",
+                    extra=log_fields(lock=lock.name),
+                )
 
     async def _begin(self, job_id: str) -> JobRun | None:
         async with self.sessionmaker() as session, session.begin():
@@ -236,7 +262,7 @@ class Jobs:
         try:
             result = await handler(run)
         except JobDeferred as deferred:
-            await self._finish(run, "waiting_rate_limit", deferred.reason, deferred.resume_at)
+            await self._finish(run, deferred.state, deferred.reason, deferred.resume_at)
             await self.queue.enqueue(run.job_id, defer_until=deferred.resume_at)
         except JobStopped as stopped:
             await self._finish(run, stopped.state, stopped.reason)

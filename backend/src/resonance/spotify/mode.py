@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Literal
 
-from resonance.cache import Cache
+from resonance.cache import Cache, soft_delete, soft_get, soft_set
 
 Mode = Literal["development", "extended"]
 REMEMBER_SECONDS = 24 * 3600
@@ -52,13 +52,13 @@ class QuotaModes:
         for key in (self.mode_key, self.features_key):
             _known.pop(key, None)
             if self.cache is not None:
-                await self.cache.delete(key)
+                await soft_delete(self.cache, key)
 
     async def _get(self, key: str) -> str | None:
         if key in _known:
             return _known[key]
         if self.cache is not None:
-            raw = await self.cache.get(key)
+            raw = await soft_get(self.cache, key)
             if raw is not None:
                 _known[key] = raw.decode()
                 return _known[key]
@@ -67,4 +67,4 @@ class QuotaModes:
     async def _set(self, key: str, value: str) -> None:
         _known[key] = value
         if self.cache is not None:
-            await self.cache.set(key, value.encode(), ttl=REMEMBER_SECONDS)
+            await soft_set(self.cache, key, value.encode(), ttl=REMEMBER_SECONDS)
