@@ -1,5 +1,9 @@
-"""Database engine, sessions, typed models and migrations (SQLite or PostgreSQL)."""
+"""Database engine, sessions, typed models and migrations (SQLite or PostgreSQL).
 
+Every table type of `resonance.db.models` is part of this package's public API.
+"""
+
+from resonance.db import models
 from resonance.db.base import Base, TimestampMixin, utcnow
 from resonance.db.engine import (
     create_engine,
@@ -9,53 +13,12 @@ from resonance.db.engine import (
     session_scope,
 )
 from resonance.db.migrate import downgrade, upgrade
-from resonance.db.models import (
-    JOB_STATES,
-    SPOTIFY_FEATURE_NAMES,
-    TERMINAL_STATES,
-    Album,
-    Artist,
-    ArtistGenre,
-    AudioDescriptors,
-    Genre,
-    IndexVersion,
-    Job,
-    LibraryFile,
-    LibraryItem,
-    Playlist,
-    PlaylistEntry,
-    SpotifyAudioFeatures,
-    Track,
-    TrackArtist,
-    TrackGenre,
-    User,
-    UserPlaylist,
-)
+from resonance.db.models import *  # noqa: F403 - the tables, listed in models.__all__
 from resonance.db.upsert import insert_ignore, upsert_many, upsert_returning
 
 __all__ = [
-    "JOB_STATES",
-    "SPOTIFY_FEATURE_NAMES",
-    "TERMINAL_STATES",
-    "Album",
-    "Artist",
-    "ArtistGenre",
-    "AudioDescriptors",
     "Base",
-    "Genre",
-    "IndexVersion",
-    "Job",
-    "LibraryFile",
-    "LibraryItem",
-    "Playlist",
-    "PlaylistEntry",
-    "SpotifyAudioFeatures",
     "TimestampMixin",
-    "Track",
-    "TrackArtist",
-    "TrackGenre",
-    "User",
-    "UserPlaylist",
     "create_engine",
     "create_sessionmaker",
     "downgrade",
@@ -67,4 +30,5 @@ __all__ = [
     "upsert_many",
     "upsert_returning",
     "utcnow",
+    *models.__all__,
 ]

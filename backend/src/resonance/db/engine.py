@@ -52,7 +52,7 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 @asynccontextmanager
 async def session_scope(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-    """A unit of work outside a request (jobs, CLI): commit on success, roll back on error."""
+    """One unit of work (a request, a job step, a command): commit, or roll back on error."""
     async with factory() as session:
         try:
             yield session

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.cache import Cache
+from resonance.db import session_scope
 from resonance.errors import Unauthorized
 from resonance.jobs import Jobs
 from resonance.runtime.core import Runtime
@@ -51,13 +52,8 @@ JobsDep = Annotated[Jobs, Depends(get_jobs)]
 
 async def get_session(runtime: RuntimeDep) -> AsyncIterator[AsyncSession]:
     """One session per request, committed when the endpoint returns without error."""
-    async with runtime.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
+    async with session_scope(runtime.sessionmaker) as session:
+        yield session
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

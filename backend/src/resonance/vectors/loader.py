@@ -11,20 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import catalog
 from resonance.audio import snapshot_audio
+from resonance.db import SPOTIFY_FEATURE_NAMES
 from resonance.vectors.cooc import cooccurrence_windows
 from resonance.vectors.snapshot import Catalogue
 
 # Spotify features that go into the `spotify` block (key and mode are categorical,
 # time signature nearly constant, loudness covered by our own dynamics).
-SPOTIFY_BLOCK = (
-    "danceability",
-    "energy",
-    "speechiness",
-    "acousticness",
-    "instrumentalness",
-    "liveness",
-    "valence",
-    "tempo",
+SPOTIFY_BLOCK = tuple(
+    name
+    for name in SPOTIFY_FEATURE_NAMES
+    if name not in {"key", "mode", "loudness", "time_signature"}
 )
 # Spotify values shown in explanations and usable as targets, under names that do not
 # collide with Resonance's own descriptors (our "energy" is not Spotify's).
