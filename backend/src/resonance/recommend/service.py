@@ -72,6 +72,10 @@ async def current_model(runtime: Runtime, *, need: list[int] | None = None) -> R
             await build_index_or_409(runtime)
             await holder.refresh(runtime.sessionmaker)
             model = holder.model
+    if model is not None and need and (missing := [t for t in need if not model.has_track(t)]):
+        # The version just loaded may come from a build that started before these tracks
+        # were read (another process held the build lock): add them to it as well.
+        await add_new_tracks(runtime, model, missing)
     if model is None or model.n_items == 0:
         raise Conflict(EMPTY_CATALOGUE, title="Nothing to recommend from yet")
     return model
