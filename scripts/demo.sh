@@ -41,6 +41,11 @@ if [ ! -f "$FRONTEND/.next/BUILD_ID" ] || [ -n "$(find "$FRONTEND/app" "$FRONTEN
   echo "Building the web app…"
   (cd "$FRONTEND" && NEXT_TELEMETRY_DISABLED=1 npm run build)
 fi
+# The build is `output: "standalone"` (as in the container): its server needs the static
+# assets and public files beside it, as the Dockerfile copies them.
+rm -rf "$FRONTEND/.next/standalone/.next/static" "$FRONTEND/.next/standalone/public"
+cp -r "$FRONTEND/.next/static" "$FRONTEND/.next/standalone/.next/static"
+cp -r "$FRONTEND/public" "$FRONTEND/.next/standalone/public"
 
 "$BIN/resonance" db upgrade
 
@@ -50,7 +55,9 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+# Ctrl-C is how the demo is meant to end: stop everything and exit 0, so make reports no error.
+trap 'cleanup; exit 0' INT TERM
 
 wait_for() {  # url name
   for _ in $(seq 1 240); do
@@ -65,7 +72,7 @@ wait_for() {  # url name
 PIDS+=($!)
 "$BIN/resonance" serve --no-migrate --port "$API_PORT" &
 PIDS+=($!)
-(cd "$FRONTEND" && NEXT_TELEMETRY_DISABLED=1 exec node_modules/.bin/next start -H 127.0.0.1 -p "$WEB_PORT") &
+(cd "$FRONTEND/.next/standalone" && NEXT_TELEMETRY_DISABLED=1 HOSTNAME=127.0.0.1 PORT="$WEB_PORT" exec node server.js) &
 PIDS+=($!)
 
 wait_for "$RESONANCE_SANDBOX_URL/_sandbox/switches" "The sandbox"
@@ -79,4 +86,8 @@ cat <<MSG
 
   Ctrl-C stops everything.
 MSG
-wait -n "${PIDS[@]}"
+# A process that stops on its own is a failure: say which, and exit with its status.
+status=0
+wait -n "${PIDS[@]}" || status=$?
+echo "A Resonance process stopped (exit $status); stopping the others." >&2
+exit "$status"
