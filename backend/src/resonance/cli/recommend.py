@@ -1,8 +1,10 @@
-"""`resonance recommend`: recommendations with explanations in the terminal."""
+"""`resonance recommend`: recommendations with explanations in the terminal, or as JSON."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 
 import typer
 from rich.console import Console
@@ -14,8 +16,46 @@ from resonance.recommend import API_MAX_N, RecommendRequest
 
 # The API's request schema is the one source of defaults and limits.
 DEFAULTS = {name: field.default for name, field in RecommendRequest.model_fields.items()}
+# What the API's field names are called on this command line, for error messages.
+OPTION_OF = {
+    "track_ids": "--track",
+    "spotify_track_ids": "--track",
+    "playlist_id": "--playlist",
+    "targets": "--target",
+    "genre_mode": "--genre-mode",
+}
+SEEDS_NEEDED = "give --playlist ID or at least one --track (a Resonance id or a Spotify id)"
 
 console = Console()
+
+
+def parse_target(text: str) -> dict[str, float | str]:
+    """`energy=0.8` or `tempo_bpm=120:0.7` (value, then an optional strength 0–1)."""
+    name, sep, rest = text.partition("=")
+    value, _, strength = rest.partition(":")
+    try:
+        numbers = [float(value), *([float(strength)] if strength else [])]
+    except ValueError:
+        numbers = []
+    if not sep or not name.strip() or not numbers or not all(map(math.isfinite, numbers)):
+        raise typer.BadParameter(f"{text!r}: write NAME=VALUE or NAME=VALUE:STRENGTH")
+    parsed: dict[str, float | str] = {"name": name.strip(), "value": numbers[0]}
+    if len(numbers) > 1:
+        parsed["strength"] = numbers[1]
+    return parsed
+
+
+def _request(**fields: object) -> RecommendRequest:
+    from pydantic import ValidationError
+
+    try:
+        return RecommendRequest.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = OPTION_OF.get(str(first["loc"][0]), f"--{first['loc'][0]}") if first["loc"] else ""
+        message = SEEDS_NEEDED if not where else f"{where}: {first['msg']}"
+        console.print(f"[red]{message}[/red]")
+        raise typer.Exit(2) from exc
 
 
 def recommend_command(
@@ -25,47 +65,52 @@ def recommend_command(
     track: list[str] = typer.Option(
         [], "--track", help="Track: Resonance id or Spotify id (repeatable)"
     ),
+    target: list[str] = typer.Option(
+        [], "--target", help="Pull toward a descriptor: energy=0.8, tempo_bpm=120:0.7 (repeatable)"
+    ),
     n: int = typer.Option(DEFAULTS["n"], "--n", min=1, max=API_MAX_N),
     diversity: float = typer.Option(DEFAULTS["diversity"], min=0.0, max=1.0),
     genre_mode: str = typer.Option(DEFAULTS["genre_mode"], help="focus | blend | explore"),
+    as_json: bool = typer.Option(False, "--json", help="Print the API's JSON answer instead."),
 ) -> None:
     """Recommend tracks for a playlist or tracks, and show why."""
-    from pydantic import ValidationError
-
     from resonance.recommend import RecommendResponse, recommend_for
 
-    ids = [int(t) for t in track if t.isdigit()]
-    spotify_ids = [t.removeprefix("spotify:track:") for t in track if not t.isdigit()]
-    try:
-        request = RecommendRequest(
-            track_ids=ids,
-            spotify_track_ids=spotify_ids,
-            playlist_id=playlist,
-            n=n,
-            diversity=diversity,
-            genre_mode=genre_mode,
-        )
-    except ValidationError as exc:
-        console.print(f"[red]{exc.errors()[0]['msg']}[/red]")
-        raise typer.Exit(2) from exc
+    if not playlist and not track:
+        console.print(f"[red]{SEEDS_NEEDED}[/red]")
+        raise typer.Exit(2)
+    request = _request(
+        track_ids=[int(t) for t in track if t.isdigit()],
+        spotify_track_ids=[t.removeprefix("spotify:track:") for t in track if not t.isdigit()],
+        playlist_id=playlist,
+        targets=[parse_target(t) for t in target],
+        n=n,
+        diversity=diversity,
+        genre_mode=genre_mode,
+    )
 
-    async def run() -> None:
+    async def run() -> bytes:
         async with command_runtime() as runtime, runtime.sessionmaker() as session:
-            body = await recommend_for(runtime, session, request, user_id=None)
-        response = RecommendResponse.model_validate_json(body)
-        table = Table("#", "score", "track", "why", show_lines=True)
-        for item in response.items:
-            shares = item.explanation.shares
-            top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
-            split = " + ".join(f"{k} {v:.2f}" for v, k in top)
-            artists = ", ".join(a.name for a in item.track.artists)
-            why = "\n".join([split, *item.explanation.sentences])
-            table.add_row(str(item.rank), f"{item.score:.3f}", f"{item.track.name}\n{artists}", why)
-        console.print(table)
-        console.print(f"index v{response.index_version}, {response.took_ms:.0f} ms")
+            return await recommend_for(runtime, session, request, user_id=None)
 
     try:
-        asyncio.run(run())
+        body = asyncio.run(run())
     except ResonanceError as exc:
         console.print(f"[red]{exc.detail}[/red]")
         raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(json.dumps(json.loads(body), indent=2))
+        return
+    response = RecommendResponse.model_validate_json(body)
+    table = Table("#", "score", "track", "why", show_lines=True)
+    for item in response.items:
+        shares = item.explanation.shares
+        top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
+        split = " + ".join(f"{k} {v:.2f}" for v, k in top)
+        artists = ", ".join(a.name for a in item.track.artists)
+        why = "\n".join([split, *item.explanation.sentences])
+        table.add_row(str(item.rank), f"{item.score:.3f}", f"{item.track.name}\n{artists}", why)
+    console.print(table)
+    for note in response.notes:
+        console.print(f"[yellow]{note}[/yellow]")
+    console.print(f"index v{response.index_version}, {response.took_ms:.0f} ms")
