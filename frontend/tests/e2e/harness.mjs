@@ -169,3 +169,26 @@ export async function launchBrowser() {
     },
   };
 }
+
+async function sessionKey(secret) {
+  const enc = new TextEncoder();
+  const material = await crypto.subtle.importKey("raw", enc.encode(secret), "HKDF", false, ["deriveBits"]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: enc.encode("resonance-cookie-v1"), info: enc.encode("session") },
+    material,
+    256,
+  );
+  return new Uint8Array(bits);
+}
+
+/**
+ * The session cookie in `context`, decrypted with the server's secret: the Spotify tokens the
+ * browser must never see in clear. Null when signed out.
+ */
+export async function sessionCookie(context, stack) {
+  const cookie = (await context.cookies(stack.webUrl)).find((c) => c.name === "rs_session");
+  if (!cookie?.value) return null;
+  const { jwtDecrypt } = await import("jose");
+  const { payload } = await jwtDecrypt(cookie.value, await sessionKey(stack.sessionSecret), { audience: "session" });
+  return { cookie, tokens: payload };
+}

@@ -5,8 +5,7 @@ import { readFileSync, readdirSync, statSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
-import { jwtDecrypt } from "jose";
-import { FRONTEND_DIR, launchBrowser, startStack } from "./harness.mjs";
+import { FRONTEND_DIR, launchBrowser, sessionCookie, startStack } from "./harness.mjs";
 import { AuthErrorPage, ConsentPage, Header, LandingPage } from "./pages/auth.mjs";
 import { LibraryPage } from "./pages/library.mjs";
 import { RecommendationsPage } from "./pages/recommendations.mjs";
@@ -29,27 +28,15 @@ const seenTokens = new Set();
 const bodies = []; // every text body the browser received
 const cspViolations = []; // what Chromium refused under the Content-Security-Policy
 
-async function sessionKey(secret) {
-  const enc = new TextEncoder();
-  const material = await crypto.subtle.importKey("raw", enc.encode(secret), "HKDF", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits(
-    { name: "HKDF", hash: "SHA-256", salt: enc.encode("resonance-cookie-v1"), info: enc.encode("session") },
-    material,
-    256,
-  );
-  return new Uint8Array(bits);
-}
-
 /** Decrypts the session cookie with the server's secret: the tokens the browser must never see. */
 async function currentTokens() {
-  const cookie = (await page.context().cookies(stack.webUrl)).find((c) => c.name === "rs_session");
-  if (!cookie) return null;
-  assert.equal(cookie.httpOnly, true, "session cookie is HttpOnly");
-  assert.equal(cookie.sameSite, "Lax", "session cookie is SameSite=Lax");
-  const { payload } = await jwtDecrypt(cookie.value, await sessionKey(stack.sessionSecret), { audience: "session" });
-  seenTokens.add(payload.accessToken);
-  seenTokens.add(payload.refreshToken);
-  return payload;
+  const session = await sessionCookie(page.context(), stack);
+  if (!session) return null;
+  assert.equal(session.cookie.httpOnly, true, "session cookie is HttpOnly");
+  assert.equal(session.cookie.sameSite, "Lax", "session cookie is SameSite=Lax");
+  seenTokens.add(session.tokens.accessToken);
+  seenTokens.add(session.tokens.refreshToken);
+  return session.tokens;
 }
 
 async function assertNoTokenInPage() {
