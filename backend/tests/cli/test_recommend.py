@@ -1,0 +1,69 @@
+"""`resonance recommend` on the command line: its own option names, targets and JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from resonance.cli import app
+from resonance.cli.recommend import parse_target
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"),
+    [
+        ("energy=0.8", {"name": "energy", "value": 0.8}),
+        ("tempo_bpm=120:0.7", {"name": "tempo_bpm", "value": 120.0, "strength": 0.7}),
+    ],
+)
+def test_targets_read_as_name_value_and_strength(text: str, parsed: dict[str, object]) -> None:
+    assert parse_target(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["energy", "energy=", "=0.8", "energy=x", "energy=nan", "e=1:inf"])
+def test_a_malformed_target_says_how_to_write_one(text: str) -> None:
+    with pytest.raises(typer.BadParameter, match="NAME=VALUE"):
+        parse_target(text)
+
+
+def test_no_seeds_names_the_commands_own_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path))
+    result = runner.invoke(app, ["recommend"])
+    assert result.exit_code == 2
+    assert "--playlist" in result.output and "--track" in result.output
+    assert "track_ids" not in result.output
+
+
+def test_a_fresh_data_directory_gets_an_answer_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path / "new"))
+    result = runner.invoke(app, ["recommend", "--track", "1", "--json"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "Unknown seeds" in result.output or "catalogue is empty" in result.output
+    assert (tmp_path / "new" / "resonance.db").exists(), "the command migrated the new database"
+
+
+def test_json_output_is_the_apis_body(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from resonance.cli import recommend as command
+
+    body = {"items": [], "index_version": 3, "took_ms": 1.0, "notes": []}
+
+    async def fake(*args: object, **kwargs: object) -> bytes:
+        return json.dumps(body).encode()
+
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("resonance.recommend.recommend_for", fake)
+    result = runner.invoke(app, ["recommend", "--track", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == body
+    assert command.OPTION_OF["track_ids"] == "--track"
