@@ -106,6 +106,7 @@ async def test_scan_matches_reports_and_rescans_incrementally(
         "symlink leads outside the scanned folders",
     } <= summary.reasons.keys()
     assert "symlinked folder not followed" in summary.reasons
+    assert calls[0] == (0, 5), "the total is known before the first file is analysed"
     assert calls[-1] == (5, 5)
 
     async with db() as session:

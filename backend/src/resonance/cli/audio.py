@@ -19,6 +19,8 @@ from resonance.settings import Settings
 library_app = typer.Typer(no_args_is_help=True, help="Your own music files.")
 audio_app = typer.Typer(no_args_is_help=True, help="Audio analysis (DSP descriptors).")
 console = Console()
+# What the first minute of a first scan is spent on, said instead of a bar stuck at 0/?.
+WARMING_UP = "starting the audio workers (a first run compiles the DSP code: about a minute)"
 T = TypeVar("T")
 
 
@@ -48,10 +50,11 @@ def scan_command(
     from resonance.ingest import scan_folders
 
     with _bar() as bar:
-        task = bar.add_task("analysing files", total=None)
+        task = bar.add_task("looking for audio files", total=None)
 
         def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            stage = "analysing files" if done else WARMING_UP
+            bar.update(task, completed=done, total=total, description=stage)
 
         summary = _with_db(lambda sm, s: scan_folders(paths, sm, s, progress=progress))
     table = Table("files", "count", title="Library scan")

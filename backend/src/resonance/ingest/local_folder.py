@@ -218,6 +218,10 @@ async def scan_folders(
         return c, await loop.run_in_executor(pool, scan_file, str(c.path), sr, excerpt)
 
     tasks = [asyncio.ensure_future(one(c)) for c in todo]
+    # Say how many files there are before the first one is done: starting the workers
+    # (and, on a first run, compiling the DSP code) takes a while.
+    if progress is not None and (result := progress(0, len(todo))) is not None:
+        await result
     try:
         async with sessionmaker() as session:
             for done, next_result in enumerate(asyncio.as_completed(tasks), start=1):
