@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from resonance.api.deps import CacheDep, SessionDep, SettingsDep
 from resonance.api.problems import ProblemError
@@ -14,8 +14,12 @@ from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated
 from resonance.jobs.deps import JobsDep
 from resonance.jobs.schemas import JobOut
 from resonance.spotify.client import SpotifyClient
+from resonance.spotify.ids import SPOTIFY_ID_PATTERN
 
 router = APIRouter()
+# Checked before it reaches a Spotify URL or a query (a control character made the job's
+# request fail, a NUL the PostgreSQL query).
+PlaylistIdPath = Annotated[str, Path(pattern=SPOTIFY_ID_PATTERN, description="Spotify id")]
 _REAUTH: dict[int | str, dict[str, Any]] = {
     401: {"description": "The Spotify token is missing, expired or revoked"}
 }
@@ -50,7 +54,7 @@ async def ingest_library(user: CurrentUser, jobs: JobsDep, response: Response) -
     responses=_REAUTH,
 )
 async def ingest_playlist(
-    playlist_id: str,
+    playlist_id: PlaylistIdPath,
     user: CurrentUser,
     jobs: JobsDep,
     response: Response,
@@ -89,7 +93,7 @@ async def my_library(
     summary="An ingested playlist with its tracks",
     responses={404: {"description": "The playlist was never ingested"}},
 )
-async def get_playlist(playlist_id: str, session: SessionDep) -> PlaylistOut:
+async def get_playlist(playlist_id: PlaylistIdPath, session: SessionDep) -> PlaylistOut:
     found = await views.playlist_view(session, playlist_id)
     if found is None:
         raise ProblemError(404, f"Playlist {playlist_id!r} has not been ingested.")
