@@ -29,7 +29,7 @@ from tests.spotify.sandbox_server import CLIENT_ID, SandboxServer
 TOKEN = "schemathesis-service-token-0123456789"
 # Per operation and backend: enough to find the bounds and formats that break, while
 # the whole module stays within about a minute per backend on two shared cores.
-EXAMPLES = 30
+EXAMPLES = 20
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 pytestmark = pytest.mark.slow
