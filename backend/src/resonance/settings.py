@@ -112,6 +112,12 @@ class Settings(BaseSettings):
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
 
+    @field_validator("docs_enabled", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `RESONANCE_DOCS_ENABLED=` as .env.example writes it means "the default".
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,3 +190,18 @@ def test_openapi_describes_every_route(client: TestClient) -> None:
     assert undocumented == []
     protected = spec["paths"]["/v1/recommendations"]["post"]
     assert {"401", "422"} <= set(protected["responses"])
+
+
+def test_resonance_openapi_prints_the_document_with_docs_off(tmp_path: Path) -> None:
+    """The served /openapi.json is off by default; the command does not need it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "resonance.cli", "openapi"],
+        env={**os.environ, "RESONANCE_DATA_DIR": str(tmp_path), "RESONANCE_DOCS_ENABLED": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "/v1/recommendations" in document["paths"] and "/metrics" in document["paths"]
