@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     # Larger request bodies are refused with 413 before they are read (the largest real
     # one, a 10,000-track playlist to save, is about 300 KB).
     max_request_bytes: int = Field(default=1_048_576, ge=1)
+    # /docs, /redoc and /openapi.json; None = served in demo mode only. `resonance openapi`
+    # prints the document whatever this says.
+    docs_enabled: bool | None = None
+    # /metrics: "token" needs the service token (Authorization: Bearer …), "none" leaves it
+    # open for a port only the internal network reaches.
+    metrics_auth: Literal["token", "none"] = "token"
 
     # --- Spotify -----------------------------------------------------------
     demo_mode: bool = False
@@ -106,6 +112,12 @@ class Settings(BaseSettings):
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
 
+    @field_validator("docs_enabled", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `RESONANCE_DOCS_ENABLED=` as .env.example writes it means "the default".
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, value: Path) -> Path:
@@ -128,6 +140,10 @@ class Settings(BaseSettings):
         if self.spotify_api_url:
             return self.spotify_api_url.rstrip("/")
         return f"{self.sandbox_url.rstrip('/')}/v1" if self.demo_mode else SPOTIFY_API_URL
+
+    @property
+    def serve_docs(self) -> bool:
+        return self.demo_mode if self.docs_enabled is None else self.docs_enabled
 
     @property
     def uses_arq(self) -> bool:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -137,16 +141,46 @@ def test_metrics_label_routes_by_template(client: TestClient) -> None:
     auth = {"Authorization": f"Bearer {TOKEN}"}
     client.get("/v1/jobs/abc", headers=auth)
     client.get("/v1/jobs/def", headers=auth)
-    body = client.get("/metrics").text
+    body = client.get("/metrics", headers=auth).text
     assert 'route="/v1/jobs/{job_id}",status="4xx"' in body
     assert "/v1/jobs/abc" not in body
     assert "resonance_index_items 0.0" in body
     assert 'resonance_jobs{state="running"} 0.0' in body
 
 
+def test_metrics_need_the_service_token_unless_opened(
+    client: TestClient, sqlite_url: str, tmp_path: Path
+) -> None:
+    refused = client.get("/metrics")
+    assert refused.status_code == 401
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert "resonance_" not in refused.text
+    settings = Settings(
+        data_dir=tmp_path, database_url=sqlite_url, service_token=TOKEN, metrics_auth="none"
+    )
+    with TestClient(create_app(settings)) as private_port:
+        assert "resonance_index_items" in private_port.get("/metrics").text
+
+
+def test_docs_and_schema_are_off_unless_enabled(client: TestClient) -> None:
+    for path in ("/docs", "/redoc", "/openapi.json"):
+        assert client.get(path).status_code == 404, path
+    # `resonance openapi` still has the document.
+    assert "/v1/recommendations" in client.app.openapi()["paths"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("enable", [{"docs_enabled": True}, {"demo_mode": True}])
+def test_docs_are_served_when_enabled_or_in_demo_mode(
+    sqlite_url: str, tmp_path: Path, enable: dict[str, bool]
+) -> None:
+    settings = Settings(data_dir=tmp_path, database_url=sqlite_url, service_token=TOKEN, **enable)
+    with TestClient(create_app(settings)) as docs_client:
+        assert docs_client.get("/docs").status_code == 200
+        assert "/v1/recommendations" in docs_client.get("/openapi.json").json()["paths"]
+
+
 def test_openapi_describes_every_route(client: TestClient) -> None:
-    spec = client.get("/openapi.json").json()
-    assert client.get("/docs").status_code == 200
+    spec = client.app.openapi()  # type: ignore[attr-defined]
     undocumented = [
         f"{method.upper()} {path}"
         for path, operations in spec["paths"].items()
@@ -156,3 +190,18 @@ def test_openapi_describes_every_route(client: TestClient) -> None:
     assert undocumented == []
     protected = spec["paths"]["/v1/recommendations"]["post"]
     assert {"401", "422"} <= set(protected["responses"])
+
+
+def test_resonance_openapi_prints_the_document_with_docs_off(tmp_path: Path) -> None:
+    """The served /openapi.json is off by default; the command does not need it."""
+    done = subprocess.run(
+        [sys.executable, "-m", "resonance.cli", "openapi"],
+        env={**os.environ, "RESONANCE_DATA_DIR": str(tmp_path), "RESONANCE_DOCS_ENABLED": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    assert "/v1/recommendations" in document["paths"] and "/metrics" in document["paths"]

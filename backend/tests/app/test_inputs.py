@@ -39,12 +39,24 @@ def seeded(sqlite_url: str) -> dict[int, int]:
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("track_id", [2**63, -(2**63) - 1, 10**30])
-def test_ids_beyond_64_bits_are_422(client: TestClient, track_id: int) -> None:
+@pytest.mark.parametrize("track_id", [2**31, 2**63, -(2**63) - 1, 10**30])
+def test_ids_the_database_cannot_hold_are_422(client: TestClient, track_id: int) -> None:
+    """Id columns are INTEGER (32-bit on PostgreSQL); larger ids failed inside the query."""
     response = client.post("/v1/recommendations", json={"track_ids": [track_id]}, headers=AUTH)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert "track_ids.0" in response.json()["detail"]
+    for path in (f"/v1/tracks/{track_id}", f"/v1/tracks/{track_id}/similar"):
+        assert client.get(path, headers=AUTH).status_code == 422, path
+
+
+def test_spotify_ids_with_control_characters_are_422(client: TestClient) -> None:
+    """They used to reach the Spotify URL of an ingestion job (502) or a query."""
+    for body in ({"playlist_id": "ab\u0001cd"}, {"spotify_track_ids": ["a/b"]}):
+        response = client.post("/v1/recommendations", json=body, headers=AUTH)
+        assert response.status_code == 422, response.text
+    assert client.get("/v1/playlists/a%00b", headers=AUTH).status_code == 422
+    assert client.get("/v1/jobs/a%00b", headers=AUTH).status_code == 422
 
 
 @pytest.mark.parametrize(

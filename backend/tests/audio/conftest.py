@@ -90,8 +90,11 @@ def http_server() -> Iterator[str]:
 
 @pytest.fixture
 def audio_settings(tmp_path: Path, http_server: str) -> Settings:
-    """The local server plays the sandbox: the one loopback host downloads may reach."""
-    return Settings(data_dir=tmp_path, sandbox_url=http_server, download_max_bytes=300_000)
+    """The local server plays the sandbox (demo mode): the one loopback host downloads may
+    reach."""
+    return Settings(
+        data_dir=tmp_path, demo_mode=True, sandbox_url=http_server, download_max_bytes=300_000
+    )
 
 
 @pytest.fixture

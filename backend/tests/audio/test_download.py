@@ -95,3 +95,17 @@ async def test_chain_raises_transient_errors(audio_settings: Settings, http_serv
     with pytest.raises(DownloadError) as info:
         await locate(TrackAudioRef(6, None, f"{http_server}/broken"), audio_settings)
     assert info.value.transient
+
+
+async def test_the_sandbox_is_trusted_only_when_it_is_in_use(
+    tmp_path: Path, http_server: str
+) -> None:
+    """Production keeps the default sandbox_url (a loopback port): it must not open a hole."""
+    production = Settings(data_dir=tmp_path, sandbox_url=http_server)
+    with pytest.raises(DownloadError, match="allow-list"):
+        await download(f"{http_server}/audio/1", "k", production)
+    assert not Handler.hits
+    pointed = Settings(
+        data_dir=tmp_path, sandbox_url=http_server, spotify_api_url=f"{http_server}/v1"
+    )
+    assert (await download(f"{http_server}/audio/1", "k", pointed)).suffix == ".wav"

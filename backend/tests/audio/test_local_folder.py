@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import Executor
+import subprocess
+import sys
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance import catalog
-from resonance.audio.decode import DecodeError, load_clip
 from resonance.audio.tags import read_tags
+from resonance.audio.workers import scan_file
 from resonance.catalog.schemas import ArtistIn, TrackIn
-from resonance.db.models import AudioDescriptors, Track
+from resonance.db import AudioDescriptors, Track
 from resonance.ingest import scan_folders as scan
 from resonance.settings import Settings
 from tests.audio.signals import A_MINOR, C_MAJOR, SR, chords
@@ -222,10 +224,41 @@ async def test_a_fifo_and_an_unreadable_folder_are_skipped_with_their_reason(
     assert "locked" in summary.examples["cannot read folder: Permission denied"]
 
 
-def test_the_decoder_never_opens_a_fifo(tmp_path: Path) -> None:
+def test_a_worker_never_opens_a_fifo(tmp_path: Path) -> None:
     """A file swapped for a FIFO after the walk looked at it still cannot block a worker."""
-    fifo = tmp_path / "swapped.mp3"
+    fifo = tmp_path / "Band - swapped.mp3"
     os.mkfifo(fifo)
-    with pytest.raises(DecodeError) as caught:
-        load_clip(fifo)
-    assert caught.value.code == "not_a_file"
+    with ThreadPoolExecutor(1) as pool:
+        tags, outcome = pool.submit(scan_file, str(fifo), SR, 30.0).result(timeout=30)
+    assert (tags.title, tags.artists) == ("swapped", ["Band"])
+    assert outcome.code == "not_a_file"
+
+
+@pytest.mark.slow
+def test_the_scan_command_finishes_past_a_fifo_and_a_latin1_name(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """`resonance library scan` as a user runs it: worker processes, the printed summary."""
+    root = tmp_path / "music"
+    root.mkdir()
+    sf.write(os.fsencode(root / os.fsdecode(b"Caf\xe9 - Noir.wav")), chords(A_MINOR, 0.5), SR)
+    os.mkfifo(root / "stream.mp3")
+    done = subprocess.run(
+        [sys.executable, "-m", "resonance.cli", "library", "scan", str(root)],
+        env={
+            **os.environ,
+            "RESONANCE_DATA_DIR": str(tmp_path),
+            "RESONANCE_DATABASE_URL": sqlite_url,
+            "RESONANCE_AUDIO_WORKERS": "1",
+            "COLUMNS": "200",
+        },
+        capture_output=True,
+        text=True,
+        timeout=180,  # it used to wait for a writer on the FIFO forever
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "not a regular file (FIFO, socket or device)" in done.stdout
+    assert "stream.mp3" in done.stdout
+    lines = {line.split("│")[1].strip(): line for line in done.stdout.splitlines() if "│" in line}
+    assert "1" in lines["analysed"] and "1" in lines["skipped"]

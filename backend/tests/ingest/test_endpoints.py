@@ -24,7 +24,11 @@ async def api(
     sandbox: SandboxServer, tmp_path: Path, sqlite_url: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     settings = sandbox_settings(
-        sandbox, tmp_path, database_url=sqlite_url, service_token=SERVICE_TOKEN
+        sandbox,
+        tmp_path,
+        database_url=sqlite_url,
+        service_token=SERVICE_TOKEN,
+        docs_enabled=True,
     )
     app = create_app(settings, handlers=NO_AUDIO)
     async with LifespanManager(app) as manager:

@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Needs the service token unless RESONANCE_METRICS_AUTH=none.
+         */
         get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;
@@ -757,6 +760,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     catalog_stats_v1_catalog_stats_get: {
@@ -872,6 +882,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Spotify id */
                 playlist_id: string;
             };
             cookie?: never;
@@ -910,6 +921,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Job id */
                 job_id: string;
             };
             cookie?: never;
@@ -1069,6 +1081,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Spotify id */
                 playlist_id: string;
             };
             cookie?: never;
@@ -1181,6 +1194,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description Resonance track id */
                 track_id: number;
             };
             cookie?: never;
@@ -1223,6 +1237,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @description Resonance track id */
                 track_id: number;
             };
             cookie?: never;

@@ -82,6 +82,11 @@ def create_app(
             " vectors and recommendations."
         ),
         lifespan=lifespan,
+        # The interactive docs and the schema map every route and limit: off outside demo
+        # unless enabled. `resonance openapi` calls app.openapi(), which needs no route.
+        docs_url="/docs" if settings.serve_docs else None,
+        redoc_url="/redoc" if settings.serve_docs else None,
+        openapi_url="/openapi.json" if settings.serve_docs else None,
     )
     install_problem_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)

@@ -1,10 +1,15 @@
-"""`GET /metrics` and the per-route latency middleware."""
+"""`GET /metrics` and the per-route latency middleware.
+
+The metrics name every route, job state and the index size: operators' business, so
+they need the service token unless ``metrics_auth`` is ``none`` (for a deployment that
+keeps the port on a private network).
+"""
 
 from __future__ import annotations
 
 import time
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -12,12 +17,25 @@ from resonance.db import JOB_STATES
 from resonance.index import ModelHolder
 from resonance.jobs import count_jobs_by_state
 from resonance.metrics import HTTP_LATENCY, INDEX_ITEMS, INDEX_VERSION, JOBS, REGISTRY
-from resonance.runtime import RuntimeDep
+from resonance.runtime import RuntimeDep, SettingsDep, require_service_token
+
+
+async def metrics_auth(request: Request, settings: SettingsDep) -> None:
+    if settings.metrics_auth == "token":
+        await require_service_token(request, settings)
+
 
 router = APIRouter(include_in_schema=True, tags=["operations"])
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics",
+    description="Needs the service token unless RESONANCE_METRICS_AUTH=none.",
+    response_class=Response,
+    dependencies=[Depends(metrics_auth)],
+    responses={401: {"description": "Missing or wrong service token (problem+json)"}},
+)
 async def metrics(runtime: RuntimeDep) -> Response:
     async with runtime.sessionmaker() as session:
         counts = await count_jobs_by_state(session)

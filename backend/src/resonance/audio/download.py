@@ -2,8 +2,9 @@
 
 A preview URL comes from Spotify or a third-party provider, so it is untrusted input
 that makes this server issue requests (SSRF). Every hop, redirects included, must be:
-http(s); to a host on ``download_allowed_hosts`` or the configured sandbox; resolving
-only to public addresses (the sandbox excepted, since it runs on loopback in demo mode);
+http(s); to a host on ``download_allowed_hosts`` or, only while the sandbox is in use
+(demo mode, or the Spotify API URL pointing at it), the sandbox; resolving only to
+public addresses (the sandbox excepted, since it runs on loopback);
 answered with an audio content type; within ``download_max_bytes`` and
 ``download_timeout``.
 
@@ -71,6 +72,16 @@ def _sandbox_netloc(settings: Settings) -> tuple[str, int]:
     return (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
 
 
+def _sandbox_in_use(settings: Settings) -> bool:
+    """Whether the sandbox is this deployment's Spotify.
+
+    ``sandbox_url`` has a default (a loopback port), so trusting it unconditionally
+    let a preview URL reach whatever listens there in production.
+    """
+    sandbox = settings.sandbox_url.rstrip("/")
+    return settings.demo_mode or settings.api_url.startswith(sandbox + "/")
+
+
 def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%")[0])
     return ip.is_global and not ip.is_multicast
@@ -86,8 +97,8 @@ async def check_url(url: str, settings: Settings, extra_hosts: tuple[str, ...] =
         raise DownloadError(f"refused URL scheme or host: {url[:80]!r}")
     host = parts.hostname.lower()
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    if (host, port) == _sandbox_netloc(settings):
-        return  # the sandbox is trusted, and lives on loopback in demo mode
+    if _sandbox_in_use(settings) and (host, port) == _sandbox_netloc(settings):
+        return  # the sandbox is trusted, and lives on loopback
     allowed = {h.lower() for h in (*settings.download_allowed_hosts, *extra_hosts) if h}
     if host not in allowed:
         raise DownloadError(f"host {host} is not on the download allow-list")

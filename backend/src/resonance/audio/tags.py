@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,22 @@ def _split_genres(values: list[str]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _regular_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file, asked without blocking.
+
+    mutagen's plain ``open`` of a FIFO waits for a writer forever: the scan's walk
+    skips FIFOs, and this covers a file swapped for one since.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode)
+    finally:
+        os.close(fd)
+
+
 def read_tags(path: str | Path) -> Tags:
     """Tags via mutagen's "easy" interface; falls back to the file name for the title.
 
@@ -54,7 +71,7 @@ def read_tags(path: str | Path) -> Tags:
     """
     path = Path(path)
     try:
-        audio = mutagen.File(str(path), easy=True)
+        audio = mutagen.File(str(path), easy=True) if _regular_file(path) else None
     except Exception:  # mutagen raises many types for corrupt headers
         audio = None
     tags = getattr(audio, "tags", None) or {}

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from resonance.catalog import CurrentUser
 from resonance.errors import NotFound
@@ -12,9 +12,12 @@ from resonance.ingest import views
 from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated, PlaylistOut
 from resonance.jobs import JobOut
 from resonance.runtime import CacheDep, JobsDep, SessionDep, SettingsDep
-from resonance.spotify import SPOTIFY_ERRORS, SpotifyClient, domain_error
+from resonance.spotify import SPOTIFY_ERRORS, SPOTIFY_ID_PATTERN, SpotifyClient, domain_error
 
 router = APIRouter()
+# Checked before it reaches a Spotify URL or a query (a control character made the job's
+# request fail, a NUL the PostgreSQL query).
+PlaylistIdPath = Annotated[str, Path(pattern=SPOTIFY_ID_PATTERN, description="Spotify id")]
 _REAUTH: dict[int | str, dict[str, Any]] = {
     401: {"description": "The Spotify token is missing, expired or revoked"}
 }
@@ -49,7 +52,7 @@ async def ingest_library(user: CurrentUser, jobs: JobsDep, response: Response) -
     responses=_REAUTH,
 )
 async def ingest_playlist(
-    playlist_id: str,
+    playlist_id: PlaylistIdPath,
     user: CurrentUser,
     jobs: JobsDep,
     response: Response,
@@ -88,7 +91,7 @@ async def my_library(
     summary="An ingested playlist with its tracks",
     responses={404: {"description": "The playlist was never ingested"}},
 )
-async def get_playlist(playlist_id: str, session: SessionDep) -> PlaylistOut:
+async def get_playlist(playlist_id: PlaylistIdPath, session: SessionDep) -> PlaylistOut:
     found = await views.playlist_view(session, playlist_id)
     if found is None:
         raise NotFound(f"Playlist {playlist_id!r} has not been ingested.")

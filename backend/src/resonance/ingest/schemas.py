@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from resonance.spotify import SpotifyId
+
 
 class PlaylistSummary(BaseModel):
     id: str | None = Field(description="Spotify id (null for imported playlists)")
@@ -54,7 +56,7 @@ class PlaylistCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=300)
     public: bool = False
-    track_ids: list[str] = Field(
+    track_ids: list[SpotifyId] = Field(
         min_length=1, max_length=10_000, description="Spotify track ids, in order"
     )
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
 
 from resonance.catalog import current_user
 from resonance.errors import NotFound
@@ -11,6 +13,8 @@ from resonance.recommend import service
 from resonance.recommend.ingest_first import ingest_playlist_first
 from resonance.recommend.options import API_MAX_N
 from resonance.recommend.schemas import (
+    ID_MAX,
+    ID_MIN,
     MapResponse,
     PendingResponse,
     RecommendRequest,
@@ -22,6 +26,8 @@ from resonance.recommend.tracks import track_cards
 from resonance.runtime import CacheDep, JobsDep, RuntimeDep, SessionDep, SpotifyTokenDep
 
 router = APIRouter(tags=["recommendations"])
+# Ids the database can hold: a larger one made the query itself fail (500).
+TrackIdPath = Annotated[int, Path(ge=ID_MIN, le=ID_MAX, description="Resonance track id")]
 
 
 @router.post(
@@ -60,7 +66,7 @@ async def recommend(
 @router.get(
     "/tracks/{track_id}", summary="One track with genres and descriptors", response_model=TrackOut
 )
-async def get_track(track_id: int, session: SessionDep) -> TrackOut:
+async def get_track(track_id: TrackIdPath, session: SessionDep) -> TrackOut:
     cards = await track_cards(session, [track_id])
     if track_id not in cards:
         raise NotFound(f"No track with id {track_id}.")
@@ -73,7 +79,10 @@ async def get_track(track_id: int, session: SessionDep) -> TrackOut:
     response_model=SimilarResponse,
 )
 async def similar_tracks(
-    track_id: int, runtime: RuntimeDep, session: SessionDep, n: int = Query(10, ge=1, le=API_MAX_N)
+    track_id: TrackIdPath,
+    runtime: RuntimeDep,
+    session: SessionDep,
+    n: int = Query(10, ge=1, le=API_MAX_N),
 ) -> Response:
     payload = await service.similar(runtime, session, track_id, n)
     return Response(payload, media_type="application/json")

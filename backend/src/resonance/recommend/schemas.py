@@ -1,9 +1,10 @@
 """Request and response bodies of the recommendation API.
 
 Request models refuse what would pass Python's types but break further in: integers
-outside the 64-bit signed range the database stores (asyncpg and SQLite raise deep in
-the query, a 500), and ``NaN`` or infinite floats (JSON's ``NaN`` literal included),
-which would silently poison every score. Both are a 422 here.
+outside the range of the database's id columns (32-bit INTEGER on PostgreSQL, 64-bit
+on SQLite; the drivers raised deep in the query, a 500), and ``NaN`` or infinite
+floats (JSON's ``NaN`` literal included), which would silently poison every score.
+Both are a 422 here.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from resonance.jobs import JobOut
 from resonance.recommend.options import API_MAX_N
+from resonance.spotify import SpotifyId
 
-# A Resonance id as the database stores it (BIGINT / SQLite INTEGER).
-TrackId = Annotated[int, Field(ge=-(2**63), le=2**63 - 1)]
-# Spotify ids are 22 base-62 characters; the bound keeps echoed unknown ids small.
-SpotifyId = Annotated[str, Field(min_length=1, max_length=64)]
+# A Resonance id as every backend stores it (INTEGER: 32-bit signed on PostgreSQL).
+ID_MIN, ID_MAX = -(2**31), 2**31 - 1
+TrackId = Annotated[int, Field(ge=ID_MIN, le=ID_MAX)]
 
 
 class TargetIn(BaseModel):

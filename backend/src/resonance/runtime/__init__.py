@@ -14,6 +14,7 @@ from resonance.runtime.deps import (
     SessionDep,
     SettingsDep,
     SpotifyTokenDep,
+    require_service_token,
 )
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "SessionDep",
     "SettingsDep",
     "SpotifyTokenDep",
+    "require_service_token",
     "running",
 ]

@@ -13,11 +13,13 @@ from resonance.spotify.errors import (
     SpotifyServerError,
     domain_error,
 )
+from resonance.spotify.ids import SPOTIFY_ID_PATTERN, SpotifyId
 from resonance.spotify.pkce import challenge_for, is_valid_verifier
 from resonance.spotify.prefetch import prefetch
 
 __all__ = [
     "SPOTIFY_ERRORS",
+    "SPOTIFY_ID_PATTERN",
     "Page",
     "QuotaExceededError",
     "RateLimitedError",
@@ -26,6 +28,7 @@ __all__ = [
     "SpotifyClient",
     "SpotifyError",
     "SpotifyForbidden",
+    "SpotifyId",
     "SpotifyNotFound",
     "SpotifyServerError",
     "challenge_for",
