@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     audio_sample_rate: int = 22050
     audio_excerpt_seconds: float = 30.0
     audio_workers: int = 0  # 0 = one per core
+    # Compiled librosa kernels (numba); empty = data_dir/numba-cache. See audio/workers.py.
+    numba_cache_dir: Path | None = None
     preview_provider_url: str | None = None
     download_allowed_hosts: list[str] = Field(
         default_factory=lambda: ["p.scdn.co", "cdnt-preview.dzcdn.net", "cdns-preview-d.dzcdn.net"]
@@ -131,6 +133,10 @@ class Settings(BaseSettings):
         if self.jobs_backend == "auto":
             return self.redis_url is not None
         return self.jobs_backend == "arq"
+
+    @property
+    def resolved_numba_cache_dir(self) -> Path:
+        return self.numba_cache_dir or self.data_dir / "numba-cache"
 
     @property
     def index_dir(self) -> Path:
