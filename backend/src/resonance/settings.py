@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("RECOMMENDER_SERVICE_TOKEN", "RESONANCE_SERVICE_TOKEN"),
     )
+    # Seals job credentials in the cache; empty = derived from the service token, else a
+    # key file in data_dir (set it when API and workers run on different hosts).
+    secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -90,6 +93,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = 5
     job_retry_base_seconds: float = 2.0
     job_lease_seconds: float = 30.0
+    # Longest a job's credentials stay in the cache when a refresh token lets the job
+    # renew its access token (e.g. to outwait a long Retry-After); without one they
+    # expire with the access token (at most an hour).
+    job_secret_max_seconds: float = 48 * 3600.0
     # arq re-delivers a dead worker's job once this (plus 10 s) has passed.
     worker_job_timeout: float = 3600.0
 
@@ -154,7 +161,9 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Values that must never appear in logs."""
         found = [
-            s.get_secret_value() for s in (self.service_token, self.spotify_client_secret) if s
+            s.get_secret_value()
+            for s in (self.service_token, self.spotify_client_secret, self.secret_key)
+            if s
         ]
         return [value for value in found if len(value) >= 6]
 

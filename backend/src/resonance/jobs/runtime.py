@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.cache import Cache
 from resonance.jobs import repository
+from resonance.jobs.secrets import JobSecret
 from resonance.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,6 +67,14 @@ class JobRun:
     async def secret(self) -> str | None:
         """The credential handed over at submit time (a Spotify access token), if still held."""
         return await self.jobs.secret(self.job_id)
+
+    async def credentials(self) -> JobSecret | None:
+        """The access token with its refresh token and expiry, if still held."""
+        return await self.jobs.credentials(self.job_id)
+
+    async def renew_credentials(self, secret: JobSecret) -> None:
+        """Keep refreshed credentials for the rest of this job (and its later attempts)."""
+        await self.jobs.store_secret(self.job_id, secret)
 
     async def submit(
         self, kind: str, target: str | None = None, params: dict[str, Any] | None = None
