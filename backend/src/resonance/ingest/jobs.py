@@ -112,7 +112,10 @@ async def playlist_job(run: JobRun) -> dict[str, Any]:
             user = await ingest.resolve_user(run.user_id)
             force = bool(run.params.get("force"))
             outcome = await ingest.playlist(user, run.target, force=force)
-            if outcome == "ingested":
+            # A resumed attempt finds the playlist "unchanged" when the previous one was
+            # stopped (429 beyond the cap, a kill) after the entries but before the artist
+            # details: enrich again, it only fetches what is still missing.
+            if outcome == "ingested" or run.attempts > 1:
                 await ingest.enrich()
             await _remember_mode(run, client, user)
             await _hand_off(run, ingest)
