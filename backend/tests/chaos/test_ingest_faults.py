@@ -97,10 +97,21 @@ async def test_postgres_connections_cut_mid_write_lose_nothing(
     sandbox.switches(latency_ms=20)
     job = await ingest(jobs, sandbox, "Long drives")
     await wait_for(jobs, job.id, lambda j: j.state == "running")
+    seen: set[str] = set()
+
+    async def watch() -> None:
+        while True:
+            current = await jobs.get(job.id)
+            seen.add(current.state if current else "gone")
+            await asyncio.sleep(0.02)
+
+    watcher = asyncio.create_task(watch())
     killed = await terminate_while_writing(database_url, 1.5)
     assert killed >= 1, "no write was caught in flight"
     sandbox.switches(latency_ms=0)
     await assert_complete(jobs, job, sandbox, tmp_path, "Long drives")
+    watcher.cancel()
+    assert "failed" not in seen  # a lost connection is retried, never shown as a failure
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.cache import Cache, Lock
@@ -27,6 +28,19 @@ logger = logging.getLogger(__name__)
 RETRYABLE = (TransientJobError, OSError, TimeoutError)
 # Spotify access tokens live an hour: longer than that, a bare one is of no use.
 ACCESS_TOKEN_SECONDS = 3600.0
+
+
+# What asyncpg reports when its connection was killed in the middle of an operation.
+_DRIVER_DISCONNECTS = {"ConnectionDoesNotExistError", "InternalClientError"}
+
+
+def database_connection_lost(error: BaseException) -> bool:
+    """A database error caused by losing the connection, not by the statement."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return True
+    return type(error.orig).__name__ in _DRIVER_DISCONNECTS
 
 
 def create_queue(settings: Settings) -> JobQueue:
@@ -308,8 +322,14 @@ class Jobs:
             await self._finish(run, "queued", "Interrupted by a shutdown; will resume.")
             raise
         except Exception as error:
-            logger.exception("job failed")
-            await self._finish(run, "failed", f"{type(error).__name__}: {error}")
+            if not database_connection_lost(error):
+                logger.exception("job failed")
+                await self._finish(run, "failed", f"{type(error).__name__}: {error}")
+                return
+            # Failover, restart, pg_terminate_backend: the pool pre-pings a fresh connection
+            # for the next attempt, which resumes from the last committed checkpoint.
+            logger.warning("database connection lost mid-job; retrying", exc_info=True)
+            await self._retry_or_fail(run, f"database connection lost: {type(error).__name__}")
         else:
             if result:
                 await run.progress(counters=result)
