@@ -53,7 +53,7 @@ class Outcome:
         return self.features is not None
 
 
-def warm(numba_cache: str | None = None) -> None:
+def warm(numba_cache: str | None = None, parent_pid: int | None = None) -> None:
     """Worker initialiser: a private numba cache, one BLAS thread, then JIT-load by use.
 
     `numba_cache` (a directory `prepare_numba_cache` filled) is copied to a directory
@@ -68,7 +68,7 @@ def warm(numba_cache: str | None = None) -> None:
         os.environ["NUMBA_CACHE_DIR"] = _private_copy(Path(numba_cache))
     from threadpoolctl import threadpool_limits
 
-    _exit_with_parent()
+    _exit_with_parent(parent_pid)
     threadpool_limits(limits=1)
     from resonance.audio.descriptors import extract
 
@@ -76,12 +76,17 @@ def warm(numba_cache: str | None = None) -> None:
     extract((0.1 * rng.standard_normal(22050 * 4)).astype(np.float32), 22050)
 
 
-def _exit_with_parent() -> None:
-    """A worker outlives a SIGKILLed parent (blocked on its queue): leave when it goes."""
+def _exit_with_parent(parent_pid: int | None = None) -> None:
+    """A worker outlives a SIGKILLed parent (blocked on its queue): leave when it goes.
+
+    `parent_pid` is the pool owner's pid, taken before spawning: a parent killed while
+    this process was still starting (seconds of imports) must not be mistaken for
+    init, which would adopt it and leave this worker blocked on its queue for good.
+    """
     import threading
     import time
 
-    parent = os.getppid()
+    parent = parent_pid or os.getppid()
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -122,7 +127,7 @@ def make_pool(workers: int, numba_cache_dir: Path | None = None) -> Executor:
     context = multiprocessing.get_context("spawn")
     cache = str(prepare_numba_cache(numba_cache_dir)) if numba_cache_dir is not None else None
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=warm, initargs=(cache,)
+        max_workers=workers, mp_context=context, initializer=warm, initargs=(cache, os.getpid())
     )
 
 
@@ -142,6 +147,7 @@ def prepare_numba_cache(base: Path) -> Path:
     base.mkdir(parents=True, exist_ok=True)
     final = base / cache_key()
     if (final / COMPLETE).exists():
+        _remove_stale(base, fills=False)  # private copies of workers that are gone (4 MB each)
         return final
     with (base / ".lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -176,9 +182,9 @@ def _private_copy(shared: Path) -> str:
     return str(private)
 
 
-def _remove_stale(base: Path) -> None:
+def _remove_stale(base: Path, *, fills: bool = True) -> None:
     for entry in base.iterdir():
-        if entry.name.startswith(".fill-"):
+        if fills and entry.name.startswith(".fill-"):
             shutil.rmtree(entry, ignore_errors=True)  # we hold the lock: no fill is running
         elif entry.name.startswith("proc-") and not _alive(entry.name.removeprefix("proc-")):
             shutil.rmtree(entry, ignore_errors=True)
