@@ -38,6 +38,9 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("RECOMMENDER_SERVICE_TOKEN", "RESONANCE_SERVICE_TOKEN"),
     )
+    # Seals job credentials in the cache; empty = derived from the service token, else a
+    # key file in data_dir (set it when API and workers run on different hosts).
+    secret_key: SecretStr | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -79,6 +82,8 @@ class Settings(BaseSettings):
     audio_sample_rate: int = 22050
     audio_excerpt_seconds: float = 30.0
     audio_workers: int = 0  # 0 = one per core
+    # Compiled librosa kernels (numba); empty = data_dir/numba-cache. See audio/workers.py.
+    numba_cache_dir: Path | None = None
     preview_provider_url: str | None = None
     download_allowed_hosts: list[str] = Field(
         default_factory=lambda: ["p.scdn.co", "cdnt-preview.dzcdn.net", "cdns-preview-d.dzcdn.net"]
@@ -97,6 +102,10 @@ class Settings(BaseSettings):
     job_max_attempts: int = 5
     job_retry_base_seconds: float = 2.0
     job_lease_seconds: float = 30.0
+    # Longest a job's credentials stay in the cache when a refresh token lets the job
+    # renew its access token (e.g. to outwait a long Retry-After); without one they
+    # expire with the access token (at most an hour).
+    job_secret_max_seconds: float = 48 * 3600.0
     # arq re-delivers a dead worker's job once this (plus 10 s) has passed.
     worker_job_timeout: float = 3600.0
 
@@ -152,6 +161,10 @@ class Settings(BaseSettings):
         return self.jobs_backend == "arq"
 
     @property
+    def resolved_numba_cache_dir(self) -> Path:
+        return self.numba_cache_dir or self.data_dir / "numba-cache"
+
+    @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
@@ -167,7 +180,9 @@ class Settings(BaseSettings):
     def secret_values(self) -> list[str]:
         """Values that must never appear in logs."""
         found = [
-            s.get_secret_value() for s in (self.service_token, self.spotify_client_secret) if s
+            s.get_secret_value()
+            for s in (self.service_token, self.spotify_client_secret, self.secret_key)
+            if s
         ]
         return [value for value in found if len(value) >= 6]
 

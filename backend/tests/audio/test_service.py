@@ -105,7 +105,7 @@ async def test_audio_job(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     ids = await seed(db, http_server, tmp_path)
-    monkeypatch.setattr(audio_jobs, "shared_pool", lambda workers: inline_pool)
+    monkeypatch.setattr(audio_jobs, "shared_pool", lambda *args: inline_pool)
     settings = audio_settings.model_copy(
         update={"job_retry_base_seconds": 0.05, "job_max_attempts": 2}
     )

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,6 +31,7 @@ from tests.jobs.test_worker import start_worker
 from tests.processes import free_port
 from tests.services import temporary_postgres_database
 from tests.spotify.fixtures import sandbox, sandbox_server
+from tests.spotify.sandbox_server import CLIENT_ID, SandboxServer
 
 __all__ = ["sandbox", "sandbox_server"]
 
@@ -188,3 +190,45 @@ async def wait_for(
             return job
         assert time.monotonic() < deadline, f"job {job_id} stuck: {job.state} {job.error}"
         await asyncio.sleep(0.05)
+
+
+@pytest.fixture
+def spotify_env(sandbox: SandboxServer) -> dict[str, str]:
+    """Workers call the sandbox as Spotify (short caps so storms are quick to outlast)."""
+    return {
+        "RESONANCE_SPOTIFY_API_URL": sandbox.api,
+        "RESONANCE_SPOTIFY_ACCOUNTS_URL": sandbox.base,
+        "SPOTIFY_CLIENT_ID": CLIENT_ID,
+        "RESONANCE_SPOTIFY_MAX_RETRY_AFTER": "1",
+        "RESONANCE_SPOTIFY_MAX_RETRIES": "3",
+        "RESONANCE_SPOTIFY_TIMEOUT": "10",
+    }
+
+
+INGEST_ONLY = {"audio": False, "index": False}
+
+
+async def reference_counts(sandbox: SandboxServer, tmp_path: Path, kind: str, target: str) -> Any:
+    """Row counts after the same ingestion without any fault (in-process, on SQLite)."""
+    from resonance.cache.memory import MemoryCache
+    from resonance.jobs.queue import InProcessQueue
+    from tests.ingest.helpers import row_counts
+    from tests.spotify.fixtures import sandbox_settings
+
+    url = f"sqlite+aiosqlite:///{tmp_path / 'reference.db'}"
+    await asyncio.to_thread(migrate.upgrade, url)
+    engine = create_engine(url)
+    sessionmaker = create_sessionmaker(engine)
+    settings = sandbox_settings(sandbox, tmp_path / "reference")
+    service = Jobs(settings, sessionmaker, MemoryCache(), InProcessQueue(1), handlers=JOB_HANDLERS)
+    await service.start(resume=False)
+    try:
+        job, _ = await service.submit(
+            kind=kind, target=target, params=INGEST_ONLY, secret=sandbox.token("demo")
+        )
+        done = await service.wait(job.id, timeout=60)
+        assert done.state == "done", done.error
+        return await row_counts(sessionmaker)
+    finally:
+        await service.close()
+        await engine.dispose()

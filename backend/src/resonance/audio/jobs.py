@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 from concurrent.futures import Executor
-from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from resonance.audio.service import analyse_tracks
-from resonance.audio.workers import make_pool, worker_count
+from resonance.audio.workers import WorkerCrashed, make_pool, worker_count
 from resonance.jobs import JobFunction, JobRun, TransientJobError
 
 # One warmed pool per job-runner process, reused by every audio job: warming a
@@ -17,10 +18,10 @@ _pool: Executor | None = None
 MAX_PASSES = 5
 
 
-def shared_pool(workers: int) -> Executor:
+def shared_pool(workers: int, numba_cache_dir: Path | None = None) -> Executor:
     global _pool
     if _pool is None:
-        _pool = make_pool(workers)
+        _pool = make_pool(workers, numba_cache_dir)
         atexit.register(_pool.shutdown, wait=False, cancel_futures=True)
     return _pool
 
@@ -50,6 +51,15 @@ async def analyse_pending(run: JobRun) -> dict[str, Any] | None:
     report = None
     # Ingestion that finishes while this job runs joins it rather than queueing another,
     # so keep going until a pass finds nothing new (bounded, in case of a busy stream).
+    workers, numba_cache = (
+        worker_count(run.settings.audio_workers),
+        run.settings.resolved_numba_cache_dir,
+    )
+
+    def fresh_pool() -> Executor:
+        reset_pool()  # the shared pool broke: the next job must not get it either
+        return shared_pool(workers, numba_cache)
+
     for _ in range(MAX_PASSES):
         try:
             report = await analyse_tracks(
@@ -57,13 +67,14 @@ async def analyse_pending(run: JobRun) -> dict[str, Any] | None:
                 run.settings,
                 track_ids=[int(t) for t in track_ids] if track_ids else None,
                 progress=progress,
-                pool=shared_pool(worker_count(run.settings.audio_workers)),
+                pool=await asyncio.to_thread(shared_pool, workers, numba_cache),
+                new_pool=fresh_pool,
             )
-        except BrokenProcessPool as exc:
-            # A worker died (killed for memory, or a decoder crashed): start a fresh pool
-            # next attempt; finished batches are committed, so the retry continues.
+        except WorkerCrashed as exc:
+            # Workers die before any work (a broken environment): nothing a file did.
+            # Finished batches are committed; say why, and retry with a fresh pool.
             reset_pool()
-            raise TransientJobError("an audio worker process died; retrying") from exc
+            raise TransientJobError(str(exc)) from exc
         for key in totals:
             totals[key] += getattr(report, key)
         if track_ids or report.total == 0 or report.retry_later:

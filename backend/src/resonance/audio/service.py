@@ -1,12 +1,23 @@
-"""Analyse the catalogue tracks that need descriptors: find audio, extract, store."""
+"""Analyse the catalogue tracks that need descriptors: find audio, extract, store.
+
+A worker process that dies (SIGSEGV in a decoder, the OOM killer, kill -9) breaks
+the whole process pool: every file in flight fails with BrokenProcessPool. Those
+files are analysed again one at a time in a fresh pool, so the one that kills its
+worker again is marked ``failed`` with the reason (its exit signal) and the others
+are stored; a pool whose workers die before doing any work raises `WorkerCrashed`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
@@ -16,8 +27,18 @@ from resonance.audio import repository
 from resonance.audio.descriptors import DESCRIPTOR_VERSION
 from resonance.audio.download import DownloadError
 from resonance.audio.sources import Located, TrackAudioRef, locate
-from resonance.audio.workers import Outcome, analyse_file, make_pool, worker_count
+from resonance.audio.workers import (
+    Outcome,
+    WorkerCrashed,
+    analyse_file,
+    exit_reasons,
+    make_pool,
+    pool_processes,
+    worker_count,
+)
 from resonance.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], Awaitable[None]]
 BATCH = 64
@@ -54,6 +75,7 @@ async def analyse_tracks(
     progress: Progress | None = None,
     pool: Executor | None = None,
     client: httpx.AsyncClient | None = None,
+    new_pool: Callable[[], Executor] | None = None,
 ) -> AnalysisReport:
     """Find audio for every track that needs analysis and store its descriptors.
 
@@ -74,6 +96,9 @@ async def analyse_tracks(
         warmed processes, shut down at the end.
     client : httpx.AsyncClient, optional
         For downloads (tests pass one); default a client per run.
+    new_pool : callable, optional
+        Makes a fresh pool after a worker died (blocking; run in a thread); default
+        `make_pool` with ``audio_workers``. The broken pool is shut down first.
 
     Returns
     -------
@@ -87,7 +112,12 @@ async def analyse_tracks(
     if report.total == 0:
         return report
     own_pool, own_client = pool is None, client is None
-    pool = pool or make_pool(min(worker_count(settings.audio_workers), report.total))
+    if new_pool is None:
+        workers = min(worker_count(settings.audio_workers), report.total)
+        new_pool = partial(make_pool, workers, settings.resolved_numba_cache_dir)
+    if pool is None:
+        pool = await asyncio.to_thread(new_pool)
+    pools = Pools(pool, new_pool)
     client = client or httpx.AsyncClient(timeout=settings.download_timeout)
     after_id, done = 0, 0
     try:
@@ -99,23 +129,81 @@ async def analyse_tracks(
             if not batch:
                 break
             after_id = batch[-1].id
-            await _run_batch(batch, sessionmaker, settings, pool, client, report)
+            await _run_batch(batch, sessionmaker, settings, pools, client, report)
             done += len(batch)
             if progress is not None:
                 await progress(min(done, report.total), report.total, "analysing audio")
     finally:
         if own_pool:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pools.current.shutdown(wait=True, cancel_futures=True)
         if own_client:
             await client.aclose()
     return report
+
+
+class Pools:
+    """The current worker pool, and a fresh one after a worker died."""
+
+    def __init__(self, current: Executor, factory: Callable[[], Executor]) -> None:
+        self.current = current
+        self.factory = factory
+
+    async def analyse(self, path: str, settings: Settings) -> Outcome:
+        loop = asyncio.get_running_loop()
+        pool = self.current
+        try:
+            return await loop.run_in_executor(
+                pool,
+                analyse_file,
+                path,
+                settings.audio_sample_rate,
+                settings.audio_excerpt_seconds,
+            )
+        except OSError as error:
+            # Submitting to a pool that is breaking can fail on its closed pipes instead.
+            if getattr(pool, "_broken", False):
+                raise BrokenProcessPool(str(error)) from error
+            raise
+
+    async def ensure_usable(self) -> None:
+        """Replace a broken pool; raise `WorkerCrashed` if the new one dies on start-up."""
+        if not getattr(self.current, "_broken", False):
+            return
+        self.current.shutdown(wait=False, cancel_futures=True)
+        self.current = await asyncio.to_thread(self.factory)
+        processes: list[Any] = []
+        try:
+            future = asyncio.get_running_loop().run_in_executor(self.current, os.getpid)
+            processes = pool_processes(self.current)
+            await future
+        except BrokenProcessPool as error:
+            reasons = await asyncio.to_thread(exit_reasons, processes)
+            raise WorkerCrashed(
+                f"audio worker processes die on start-up ({reasons}); no file can be analysed"
+            ) from error
+
+    async def alone(self, path: str, settings: Settings) -> Outcome:
+        """Analyse one file with no other in flight: a crash is this file's."""
+        await self.ensure_usable()
+        future = asyncio.ensure_future(self.analyse(path, settings))
+        await asyncio.sleep(0)  # the submission spawns the worker processes
+        processes = pool_processes(self.current)
+        try:
+            return await future
+        except BrokenProcessPool:
+            reason = await asyncio.to_thread(exit_reasons, processes)
+            logger.warning("a file crashed its audio worker", extra={"reason": reason})
+            return Outcome(
+                code="worker_crashed",
+                reason=f"the analysis process died on this file ({reason})",
+            )
 
 
 async def _run_batch(
     batch: list[TrackAudioRef],
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
-    pool: Executor,
+    pools: Pools,
     client: httpx.AsyncClient,
     report: AnalysisReport,
 ) -> None:
@@ -132,18 +220,33 @@ async def _run_batch(
         return search.found or search.reason
 
     found = await asyncio.gather(*(find(t) for t in batch))
-    loop = asyncio.get_running_loop()
-    futures: dict[int, asyncio.Future[Outcome]] = {}
-    for track, where in zip(batch, found, strict=True):
-        if isinstance(where, Located):
-            futures[track.id] = loop.run_in_executor(
-                pool,
-                analyse_file,
-                str(where.path),
-                settings.audio_sample_rate,
-                settings.audio_excerpt_seconds,
-            )
-    outcomes = dict(zip(futures, await asyncio.gather(*futures.values()), strict=True))
+    await pools.ensure_usable()
+    paths = {
+        track.id: str(where.path)
+        for track, where in zip(batch, found, strict=True)
+        if isinstance(where, Located)
+    }
+    futures = {
+        track_id: asyncio.ensure_future(pools.analyse(path, settings))
+        for track_id, path in paths.items()
+    }
+    results = await asyncio.gather(*futures.values(), return_exceptions=True)
+    outcomes: dict[int, Outcome] = {}
+    crashed: list[int] = []
+    for track_id, result in zip(futures, results, strict=True):
+        if isinstance(result, BrokenProcessPool):
+            crashed.append(track_id)
+        elif isinstance(result, BaseException):
+            raise result
+        else:
+            outcomes[track_id] = result
+    if crashed:
+        logger.warning(
+            "an audio worker died; analysing its batch's files one at a time",
+            extra={"files": len(crashed)},
+        )
+        for track_id in crashed:
+            outcomes[track_id] = await pools.alone(paths[track_id], settings)
     async with sessionmaker() as session:
         for track, where in zip(batch, found, strict=True):
             if isinstance(where, str):

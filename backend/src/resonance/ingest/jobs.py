@@ -8,20 +8,40 @@ from typing import Any
 from resonance import audio, catalog
 from resonance.ingest.service import SpotifyIngest, UserRef
 from resonance.ingest.spotify_library import ingest_library
-from resonance.jobs import JobFunction, JobRun
-from resonance.spotify import ReauthorizationRequired, SpotifyClient
+from resonance.jobs import EXPIRY_MARGIN, JobFunction, JobRun, JobSecret
+from resonance.spotify import AccountsClient, ReauthorizationRequired, SpotifyClient
 
 logger = logging.getLogger(__name__)
 
 
 async def _client(run: JobRun) -> SpotifyClient:
-    token = await run.secret()
-    if token is None:
+    """A client with a live access token: refreshed here when it expired while the job waited
+    (a 24 h Retry-After outlasts a 1 h token), or the job ends in ``needs_reauth``."""
+    secret = await run.credentials()
+    if secret is None:
         # The token lives in the cache only (never the DB) and it has gone: ask for a new sign-in.
         raise ReauthorizationRequired(
-            "The Spotify access token for this job is gone; sign in again."
+            "The Spotify access token for this job is gone (it expires after an hour); "
+            "sign in again to resume the job."
         )
-    return SpotifyClient(run.settings, token, cache=run.cache)
+    can_refresh = secret.refresh_token is not None and bool(run.settings.spotify_client_id)
+    if not can_refresh and secret.expires_within(0.0):
+        raise ReauthorizationRequired(
+            "The Spotify access token for this job expired while it waited and there is "
+            "no refresh token; sign in again to resume the job."
+        )
+    if can_refresh and secret.expires_within(EXPIRY_MARGIN):
+        assert secret.refresh_token is not None and run.settings.spotify_client_id
+        accounts = AccountsClient(
+            run.settings.accounts_url,
+            run.settings.spotify_client_id,
+            timeout=run.settings.spotify_timeout,
+        )
+        tokens = await accounts.refresh(secret.refresh_token)  # invalid_grant: needs_reauth
+        secret = JobSecret(tokens.access_token, tokens.refresh_token, tokens.expires_at)
+        await run.renew_credentials(secret)
+        logger.info("refreshed the job's Spotify access token")
+    return SpotifyClient(run.settings, secret.access_token, cache=run.cache)
 
 
 async def _remember_mode(run: JobRun, client: SpotifyClient, user: UserRef) -> None:
@@ -80,7 +100,10 @@ async def playlist_job(run: JobRun) -> dict[str, Any]:
             user = await ingest.resolve_user(run.user_id)
             force = bool(run.params.get("force"))
             outcome = await ingest.playlist(user, run.target, force=force)
-            if outcome == "ingested":
+            # A resumed attempt finds the playlist "unchanged" when the previous one was
+            # stopped (429 beyond the cap, a kill) after the entries but before the artist
+            # details: enrich again, it only fetches what is still missing.
+            if outcome == "ingested" or run.attempts > 1:
                 await ingest.enrich()
             await _remember_mode(run, client, user)
             await _hand_off(run, ingest)

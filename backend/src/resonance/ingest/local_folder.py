@@ -210,7 +210,12 @@ async def scan_folders(
     if not todo:
         return summary
     own_pool = pool is None
-    pool = pool or make_pool(min(worker_count(settings.audio_workers), len(todo)))
+    if pool is None:
+        pool = await asyncio.to_thread(
+            make_pool,
+            min(worker_count(settings.audio_workers), len(todo)),
+            settings.resolved_numba_cache_dir,
+        )
     loop = asyncio.get_running_loop()
     sr, excerpt = settings.audio_sample_rate, settings.audio_excerpt_seconds
 

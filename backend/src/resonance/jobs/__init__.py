@@ -11,10 +11,12 @@ from resonance.jobs.registry import JobFunction, JobHandlers
 from resonance.jobs.repository import count_jobs_by_state, get_job, list_jobs
 from resonance.jobs.runtime import JobRun
 from resonance.jobs.schemas import JobOut
+from resonance.jobs.secrets import EXPIRY_MARGIN, JobSecret
 from resonance.jobs.service import Jobs
 
 __all__ = [
     "ARQ_FUNCTION",
+    "EXPIRY_MARGIN",
     "PROBE_JOB_HANDLERS",
     "ArqQueue",
     "InProcessQueue",
@@ -24,6 +26,7 @@ __all__ = [
     "JobOut",
     "JobQueue",
     "JobRun",
+    "JobSecret",
     "JobStopped",
     "Jobs",
     "TransientJobError",

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.cache import Cache
 from resonance.jobs import repository
+from resonance.jobs.secrets import JobSecret
 from resonance.settings import Settings
 
 if TYPE_CHECKING:
@@ -70,6 +71,14 @@ class JobRun:
     def can_run(self, kind: str) -> bool:
         """Whether this process knows jobs of `kind` (a follow-up stage may be left out)."""
         return kind in self.jobs.handlers
+
+    async def credentials(self) -> JobSecret | None:
+        """The access token with its refresh token and expiry, if still held."""
+        return await self.jobs.credentials(self.job_id)
+
+    async def renew_credentials(self, secret: JobSecret) -> None:
+        """Keep refreshed credentials for the rest of this job (and its later attempts)."""
+        await self.jobs.store_secret(self.job_id, secret)
 
     async def submit(
         self, kind: str, target: str | None = None, params: dict[str, Any] | None = None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.cache import Cache, Lock
@@ -16,6 +18,7 @@ from resonance.jobs.errors import JobDeferred, JobStopped, TransientJobError
 from resonance.jobs.queue import ArqQueue, InProcessQueue, JobQueue
 from resonance.jobs.registry import JobHandlers
 from resonance.jobs.runtime import JobRun
+from resonance.jobs.secrets import JobSecret, secret_box
 from resonance.logging import job_id_var, log_fields
 from resonance.settings import Settings
 
@@ -23,6 +26,21 @@ logger = logging.getLogger(__name__)
 
 # Worth retrying: the network and the disk, besides what job functions flag themselves.
 RETRYABLE = (TransientJobError, OSError, TimeoutError)
+# Spotify access tokens live an hour: longer than that, a bare one is of no use.
+ACCESS_TOKEN_SECONDS = 3600.0
+
+
+# What asyncpg reports when its connection was killed in the middle of an operation.
+_DRIVER_DISCONNECTS = {"ConnectionDoesNotExistError", "InternalClientError"}
+
+
+def database_connection_lost(error: BaseException) -> bool:
+    """A database error caused by losing the connection, not by the statement."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated or isinstance(error, OperationalError | InterfaceError):
+        return True
+    return type(error.orig).__name__ in _DRIVER_DISCONNECTS
 
 
 def create_queue(settings: Settings) -> JobQueue:
@@ -49,6 +67,7 @@ class Jobs:
         self.sessionmaker = sessionmaker
         self.cache = cache
         self.queue = queue or create_queue(settings)
+        self._box = secret_box(settings)
 
     async def start(self, *, resume: bool = True) -> None:
         """Start consuming (in-process) and re-deliver jobs a previous process left unfinished."""
@@ -68,7 +87,7 @@ class Jobs:
         target: str | None = None,
         user_id: int | None = None,
         params: dict[str, Any] | None = None,
-        secret: str | None = None,
+        secret: str | JobSecret | None = None,
         dedupe: bool = True,
     ) -> tuple[Job, bool]:
         """Create and enqueue a job; with `dedupe`, join the unfinished one for (kind, target).
@@ -89,7 +108,7 @@ class Jobs:
                     )
                     created = True
             if secret is not None:
-                await self.cache.set(self._secret_key(job.id), secret.encode(), ttl=3600)
+                await self.store_secret(job.id, secret)
             if created:
                 await self.queue.enqueue(job.id)
         logger.info(
@@ -99,8 +118,36 @@ class Jobs:
         return job, created
 
     async def secret(self, job_id: str) -> str | None:
-        value = await self.cache.get(self._secret_key(job_id))
-        return value.decode() if value is not None else None
+        """The job's access token, if its credentials are still held."""
+        found = await self.credentials(job_id)
+        return found.access_token if found is not None else None
+
+    async def credentials(self, job_id: str) -> JobSecret | None:
+        sealed = await self.cache.get(self._secret_key(job_id))
+        return self._box.open(sealed) if sealed is not None else None
+
+    async def store_secret(
+        self, job_id: str, secret: str | JobSecret, *, until: datetime | None = None
+    ) -> None:
+        """Seal and keep the job's credentials, for as long as they can be of use.
+
+        Without a refresh token that is until the access token expires (at most an hour,
+        Spotify's lifetime); with one, until `until` (a deferred job's resume time) plus
+        an hour, never more than ``job_secret_max_seconds``.
+        """
+        if isinstance(secret, str):
+            secret = JobSecret(secret)
+        now = time.time()
+        if secret.refresh_token is None:
+            ttl = ACCESS_TOKEN_SECONDS
+            if secret.expires_at is not None:
+                ttl = min(ttl, max(secret.expires_at - now, 1.0))
+        else:
+            horizon = (until.timestamp() - now) if until is not None else 0.0
+            ttl = min(
+                max(horizon, 0.0) + ACCESS_TOKEN_SECONDS, self.settings.job_secret_max_seconds
+            )
+        await self.cache.set(self._secret_key(job_id), self._box.seal(secret), ttl=ttl)
 
     @staticmethod
     def _secret_key(job_id: str) -> str:
@@ -262,6 +309,11 @@ class Jobs:
         try:
             result = await handler(run)
         except JobDeferred as deferred:
+            # Credentials that can be refreshed must outlive the wait (bounded); others
+            # expire with their access token and the job ends in needs_reauth.
+            held = await self.credentials(run.job_id)
+            if held is not None and held.refresh_token is not None:
+                await self.store_secret(run.job_id, held, until=deferred.resume_at)
             await self._finish(run, deferred.state, deferred.reason, deferred.resume_at)
             await self.queue.enqueue(run.job_id, defer_until=deferred.resume_at)
         except JobStopped as stopped:
@@ -273,8 +325,14 @@ class Jobs:
             await self._finish(run, "queued", "Interrupted by a shutdown; will resume.")
             raise
         except Exception as error:
-            logger.exception("job failed")
-            await self._finish(run, "failed", f"{type(error).__name__}: {error}")
+            if not database_connection_lost(error):
+                logger.exception("job failed")
+                await self._finish(run, "failed", f"{type(error).__name__}: {error}")
+                return
+            # Failover, restart, pg_terminate_backend: the pool pre-pings a fresh connection
+            # for the next attempt, which resumes from the last committed checkpoint.
+            logger.warning("database connection lost mid-job; retrying", exc_info=True)
+            await self._retry_or_fail(run, f"database connection lost: {type(error).__name__}")
         else:
             if result:
                 await run.progress(counters=result)

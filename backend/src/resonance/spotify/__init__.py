@@ -1,5 +1,6 @@
 """Async client for Spotify's accounts service and Web API (or the sandbox that mimics them)."""
 
+from resonance.spotify.auth import AccountsClient
 from resonance.spotify.client import Page, SpotifyClient
 from resonance.spotify.errors import (
     SPOTIFY_ERRORS,
@@ -20,6 +21,7 @@ from resonance.spotify.prefetch import prefetch
 __all__ = [
     "SPOTIFY_ERRORS",
     "SPOTIFY_ID_PATTERN",
+    "AccountsClient",
     "Page",
     "QuotaExceededError",
     "RateLimitedError",
