@@ -11,8 +11,9 @@ import time
 
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from resonance.app.middleware import HttpMiddleware
 from resonance.db import JOB_STATES
 from resonance.index import ModelHolder
 from resonance.jobs import count_jobs_by_state
@@ -48,17 +49,11 @@ async def metrics(runtime: RuntimeDep) -> Response:
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 
 
-class LatencyMiddleware:
+class LatencyMiddleware(HttpMiddleware):
     """Observe latency under the route *template* (`/v1/tracks/{track_id}`), never the raw
     path, so that ids do not explode the label set."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 

@@ -21,7 +21,9 @@ logger = logging.getLogger("resonance.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class RequestIdMiddleware:
+class HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests and passes anything else through."""
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -29,6 +31,14 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class RequestIdMiddleware(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex[:16]
         token = request_id_var.set(request_id)
@@ -75,7 +85,7 @@ def too_large_detail(limit: int) -> str:
     return f"The request body is larger than the {limit} bytes this API accepts."
 
 
-class BodyLimitMiddleware:
+class BodyLimitMiddleware(HttpMiddleware):
     """Refuse request bodies over ``max_bytes`` with 413 problem+json.
 
     A declared Content-Length over the limit is refused before a byte is read. A body
@@ -84,13 +94,10 @@ class BodyLimitMiddleware:
     """
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             detail = (

@@ -12,17 +12,7 @@ from fastapi.responses import JSONResponse
 from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from resonance.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RateLimited,
-    ResonanceError,
-    Unauthorized,
-    Unavailable,
-    UpstreamFailure,
-)
+from resonance import errors
 from resonance.logging import request_id_var
 
 logger = logging.getLogger(__name__)
@@ -45,19 +35,19 @@ _TITLES = {
 
 
 # Each domain error kind answers with one status code; the services never name one.
-STATUS_OF: dict[type[ResonanceError], int] = {
-    InvalidInput: 422,
-    NotFound: 404,
-    Conflict: 409,
-    Unauthorized: 401,
-    Forbidden: 403,
-    RateLimited: 429,
-    UpstreamFailure: 502,
-    Unavailable: 503,
+STATUS_OF: dict[type[errors.ResonanceError], int] = {
+    errors.InvalidInput: 422,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.RateLimited: 429,
+    errors.UpstreamFailure: 502,
+    errors.Unavailable: 503,
 }
 
 
-def status_of(error: ResonanceError) -> int:
+def status_of(error: errors.ResonanceError) -> int:
     for kind in type(error).__mro__:
         if kind in STATUS_OF:
             return STATUS_OF[kind]
@@ -102,8 +92,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    @app.exception_handler(ResonanceError)
-    async def _problem(request: Request, exc: ResonanceError) -> JSONResponse:
+    @app.exception_handler(errors.ResonanceError)
+    async def _problem(request: Request, exc: errors.ResonanceError) -> JSONResponse:
         return problem_response(
             status_of(exc),
             exc.detail,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         status_counts,
         store_descriptors,
     )
-    from resonance.audio.service import AnalysisReport, analyse_tracks
+    from resonance.audio.service import AnalysisReport, analyse_tracks, store_outcome
     from resonance.audio.sources import TrackAudioRef
     from resonance.audio.synth import (
         PREVIEW_CONTENT_TYPE,
@@ -72,6 +72,7 @@ __all__ = [
     "snapshot_audio",
     "status_counts",
     "store_descriptors",
+    "store_outcome",
     "synthesize",
     "warm",
     "worker_count",

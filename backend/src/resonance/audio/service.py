@@ -258,18 +258,30 @@ async def _run_batch(
         await session.commit()
 
 
+async def store_outcome(
+    session: AsyncSession, track_id: int, outcome: Outcome, source: str
+) -> bool:
+    """Keep a successful analysis as the track's descriptors (this version, from `source`).
+
+    Returns False, storing nothing, when the analysis did not succeed.
+    """
+    if not outcome.ok or outcome.features is None or outcome.summary is None:
+        return False
+    await repository.store_descriptors(
+        session,
+        track_id,
+        version=DESCRIPTOR_VERSION,
+        features=outcome.features,
+        summary=outcome.summary,
+        source=source,
+    )
+    return True
+
+
 async def _store(
     session: AsyncSession, track_id: int, where: Located, outcome: Outcome, report: AnalysisReport
 ) -> None:
-    if outcome.ok and outcome.features is not None and outcome.summary is not None:
-        await repository.store_descriptors(
-            session,
-            track_id,
-            version=DESCRIPTOR_VERSION,
-            features=outcome.features,
-            summary=outcome.summary,
-            source=where.kind,
-        )
+    if await store_outcome(session, track_id, outcome, where.kind):
         report.analysed += 1
         report.sources[where.kind] += 1
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData
+from sqlalchemy import DateTime, Dialect, ForeignKey, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -55,3 +55,15 @@ class Base(DeclarativeBase):
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+def owned_by(table: str, *, indexed: bool = False) -> Any:
+    """A primary-key column referencing `table`.id, whose rows go when the owner goes.
+
+    Link tables (a track's artists, a user's library) are keyed by the rows they join.
+    """
+    return mapped_column(
+        ForeignKey(f"{table}.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True if indexed else None,
+    )

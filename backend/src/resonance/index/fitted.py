@@ -36,6 +36,7 @@ class FittedIndex:
         catalogue: Catalogue,
         vector_config: VectorConfig | None = None,
         index_config: IndexConfig | None = None,
+        /,
     ) -> FittedIndex:
         """Build the vectors of `catalogue` and an index over them."""
         vectors = build_vectors(catalogue, vector_config)

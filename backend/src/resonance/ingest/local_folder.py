@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance import audio, catalog
-from resonance.audio import DESCRIPTOR_VERSION, Outcome, Tags, make_pool, scan_file, worker_count
+from resonance.audio import Outcome, Tags, make_pool, scan_file, worker_count
 from resonance.db import LibraryFile, Track
 from resonance.ingest import repository
 from resonance.settings import Settings
@@ -291,14 +291,7 @@ async def _record(
             summary.matched += 1
         elif how == "created":
             summary.created += 1
-        await audio.store_descriptors(
-            session,
-            track_id,
-            version=DESCRIPTOR_VERSION,
-            features=outcome.features,
-            summary=outcome.summary,
-            source="local",
-        )
+        await audio.store_outcome(session, track_id, outcome, "local")
         summary.analysed += 1
         status, reason = "analysed", None
     else:

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from resonance.db.base import Base, TimestampMixin, UTCDateTime, utcnow
+from resonance.db.base import Base, TimestampMixin, UTCDateTime, owned_by, utcnow
 
 
 class User(TimestampMixin, Base):
@@ -89,12 +89,8 @@ class Track(TimestampMixin, Base):
 class TrackArtist(Base):
     __tablename__ = "track_artists"
 
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    artist_id: Mapped[int] = mapped_column(
-        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    track_id: Mapped[int] = owned_by("tracks")
+    artist_id: Mapped[int] = owned_by("artists", indexed=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     artist: Mapped[Artist] = relationship(lazy="raise")
@@ -110,12 +106,8 @@ class Genre(Base):
 class ArtistGenre(Base):
     __tablename__ = "artist_genres"
 
-    artist_id: Mapped[int] = mapped_column(
-        ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True
-    )
-    genre_id: Mapped[int] = mapped_column(
-        ForeignKey("genres.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    artist_id: Mapped[int] = owned_by("artists")
+    genre_id: Mapped[int] = owned_by("genres", indexed=True)
 
 
 class TrackGenre(Base):
@@ -123,12 +115,8 @@ class TrackGenre(Base):
 
     __tablename__ = "track_genres"
 
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
-    genre_id: Mapped[int] = mapped_column(
-        ForeignKey("genres.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    track_id: Mapped[int] = owned_by("tracks")
+    genre_id: Mapped[int] = owned_by("genres", indexed=True)
     source: Mapped[str] = mapped_column(String(16), default="tag")
 
 
@@ -169,12 +157,8 @@ class UserPlaylist(Base):
 
     __tablename__ = "user_playlists"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    playlist_id: Mapped[int] = mapped_column(
-        ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True
-    )
+    user_id: Mapped[int] = owned_by("users")
+    playlist_id: Mapped[int] = owned_by("playlists")
     relation: Mapped[str] = mapped_column(String(16))
 
 
@@ -183,12 +167,8 @@ class LibraryItem(Base):
 
     __tablename__ = "library_items"
 
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
-    )
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    user_id: Mapped[int] = owned_by("users")
+    track_id: Mapped[int] = owned_by("tracks", indexed=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)  # saved | top | recent
     rank: Mapped[int | None] = mapped_column(Integer)
     added_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -199,9 +179,7 @@ class AudioDescriptors(Base):
 
     __tablename__ = "audio_descriptors"
 
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[int] = owned_by("tracks")
     version: Mapped[int] = mapped_column(Integer, index=True)
     # Raw descriptor vector (float32 little-endian) in the order of the version's schema.
     features: Mapped[bytes] = mapped_column(LargeBinary)
@@ -216,9 +194,7 @@ class SpotifyAudioFeatures(Base):
 
     __tablename__ = "spotify_audio_features"
 
-    track_id: Mapped[int] = mapped_column(
-        ForeignKey("tracks.id", ondelete="CASCADE"), primary_key=True
-    )
+    track_id: Mapped[int] = owned_by("tracks")
     danceability: Mapped[float | None] = mapped_column(Float)
     energy: Mapped[float | None] = mapped_column(Float)
     key: Mapped[int | None] = mapped_column(Integer)
