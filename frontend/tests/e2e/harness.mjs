@@ -138,7 +138,9 @@ export async function startStack({ accessTokenMaxAge = 0 } = {}) {
     await stop();
     throw err;
   }
-  return { sandboxUrl, backendUrl, webUrl, serviceToken, sessionSecret, clientId, logDir, work, stop };
+  // Started in this order: sandbox, backend, web (the load test samples their memory).
+  const pids = Object.fromEntries(["sandbox", "backend", "web"].map((name, i) => [name, procs[i].pid]));
+  return { sandboxUrl, backendUrl, webUrl, serviceToken, sessionSecret, clientId, logDir, work, stop, pids };
 }
 
 export const CHROMIUM_ARGS = [
