@@ -166,6 +166,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-order tracks for smooth transitions */
+        post: operations["order_tracks_v1_order_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/paths": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A path of songs from one track to another */
+        post: operations["make_path_v1_paths_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/playlists": {
         parameters: {
             query?: never;
@@ -258,6 +292,19 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** ArcIn */
+        ArcIn: {
+            /**
+             * Descriptor
+             * @enum {string}
+             */
+            descriptor: "energy" | "tempo_bpm" | "brightness";
+            /**
+             * Shape
+             * @enum {string}
+             */
+            shape: "rising" | "falling" | "peak";
+        };
         /** ArtistOut */
         ArtistOut: {
             /** Id */
@@ -435,6 +482,54 @@ export interface components {
             points: components["schemas"]["MapPoint"][];
             /** Total */
             total: number;
+        };
+        /** OrderRequest */
+        OrderRequest: {
+            arc?: components["schemas"]["ArcIn"] | null;
+            /** Track Ids */
+            track_ids: number[];
+        };
+        /** OrderResponse */
+        OrderResponse: {
+            /** Original Total */
+            original_total: number;
+            /** Total */
+            total: number;
+            /** Tracks */
+            tracks: components["schemas"]["TrackOut"][];
+            /**
+             * Transition Costs
+             * @description Cost of each move, in order
+             */
+            transition_costs: number[];
+        };
+        /** PathRequest */
+        PathRequest: {
+            /** From Track */
+            from_track: number;
+            /**
+             * Steps
+             * @description Tracks in the path, A and B included
+             * @default 12
+             */
+            steps?: number;
+            /** To Track */
+            to_track: number;
+        };
+        /** PathResponse */
+        PathResponse: {
+            /** Steps */
+            steps: components["schemas"]["PathStepOut"][];
+        };
+        /** PathStepOut */
+        PathStepOut: {
+            /** Sentence */
+            sentence: string;
+            /** Similarity To End */
+            similarity_to_end: number;
+            /** Similarity To Previous */
+            similarity_to_previous: number;
+            track: components["schemas"]["TrackOut"];
         };
         /** PendingResponse */
         PendingResponse: {
@@ -1024,6 +1119,90 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    order_tracks_v1_order_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderResponse"];
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    make_path_v1_paths_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PathRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PathResponse"];
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
             };
             /** @description Validation Error */
             422: {

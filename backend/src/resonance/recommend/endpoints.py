@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from resonance.catalog import current_user
 from resonance.errors import NotFound
 from resonance.jobs import JobOut
-from resonance.recommend import service
+from resonance.recommend import journeys, service
 from resonance.recommend.ingest_first import ingest_playlist_first
 from resonance.recommend.options import API_MAX_N
 from resonance.recommend.schemas import (
@@ -108,3 +108,6 @@ async def catalogue_map(
 async def rebuild_index(jobs: JobsDep) -> JobOut:
     job, _ = await jobs.submit(kind="index", target="catalogue")
     return JobOut.model_validate(job)
+
+
+router.include_router(journeys.router)

@@ -109,6 +109,10 @@ class Recommender:
     def n_items(self) -> int:
         return self.catalogue.n_items
 
+    def row_of(self, track_id: int) -> int:
+        """The track's row in the catalogue, vectors and index (KeyError if unknown)."""
+        return self._row_of[track_id]
+
     def has_track(self, track_id: int) -> bool:
         return track_id in self._row_of
 

@@ -1,0 +1,154 @@
+"""Song paths and flow ordering: the library, its bad inputs, and the HTTP API."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from resonance.app import create_app
+from resonance.recommend import Recommender, UnknownSeedsError
+from resonance.recommend.flow import Arc, OrderError, camelot, flow_order, key_cost, tempo_cost
+from resonance.recommend.paths import PathError, song_path
+from resonance.settings import Settings
+from resonance.vectors import synthetic_catalogue
+from tests.recommend.test_endpoints import AUTH, TOKEN, seeded
+
+__all__ = ["seeded"]
+
+
+@pytest.fixture(scope="module")
+def model() -> tuple[Recommender, np.ndarray]:
+    catalogue, family = synthetic_catalogue(3000, seed=5, audio_coverage=0.9, spotify_coverage=0.0)
+    return Recommender.fit(catalogue), family
+
+
+def ends(model: Recommender, family: np.ndarray) -> tuple[int, int]:
+    ids = model.catalogue.track_ids
+    return int(ids[np.flatnonzero(family == 0)[0]]), int(ids[np.flatnonzero(family == 0)[40]])
+
+
+def test_a_path_runs_from_a_to_b_closing_in_with_no_artist_twice_in_a_row(
+    model: tuple[Recommender, np.ndarray],
+) -> None:
+    recommender, family = model
+    a, b = ends(recommender, family)
+    path = song_path(recommender, a, b, steps=12)
+    assert [s.track_id for s in (path[0], path[-1])] == [a, b]
+    assert len(path) == 12 and len({s.track_id for s in path}) == 12
+    to_end = [s.similarity_to_end for s in path]
+    closer = sum(later >= earlier for earlier, later in itertools.pairwise(to_end))
+    assert closer >= 0.9 * (len(path) - 1)
+    artists = [recommender.catalogue.artist_ids[recommender.row_of(s.track_id)] for s in path]
+    assert all(x != y for x, y in itertools.pairwise(artists))
+    assert path[4].sentence.startswith("Step 5 of 12:") and path[4].sentence.endswith(".")
+
+
+def test_a_path_is_smoother_than_a_random_one_with_the_same_ends(
+    model: tuple[Recommender, np.ndarray],
+) -> None:
+    recommender, family = model
+    a, b = ends(recommender, family)
+    path = [s.track_id for s in song_path(recommender, a, b, steps=10)]
+    vectors = recommender.vectors.vectors
+    rng = np.random.default_rng(0)
+    middle = rng.choice(recommender.catalogue.track_ids, 8, replace=False).tolist()
+
+    def smoothness(ids: list[int]) -> float:
+        rows = [recommender.row_of(int(t)) for t in ids]
+        return float(np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)]))
+
+    assert smoothness(path) > smoothness([a, *middle, b])
+
+
+@pytest.mark.parametrize(
+    ("steps", "message"),
+    [(2, "between 3"), (101, "between 3"), (12, "same track")],
+)
+def test_bad_paths_say_why(model: tuple[Recommender, np.ndarray], steps: int, message: str) -> None:
+    recommender, family = model
+    a, b = ends(recommender, family)
+    with pytest.raises(PathError, match=message):
+        song_path(recommender, a, a if message == "same track" else b, steps=steps)
+    with pytest.raises(UnknownSeedsError):
+        song_path(recommender, a, 10**9, steps=5)
+
+
+def test_camelot_wheel_and_tempo_mixing_rules() -> None:
+    c_major, a_minor, g_major, f_sharp_major = (
+        camelot(0, 1),
+        camelot(9, 0),
+        camelot(7, 1),
+        camelot(6, 1),
+    )
+    assert c_major == (8, True) and a_minor == (8, False) and g_major == (9, True)
+    assert key_cost(c_major, a_minor) == 0 and key_cost(c_major, g_major) == 0
+    assert key_cost(c_major, f_sharp_major) == 1
+    assert tempo_cost(120, 120) == 0 and tempo_cost(120, 60) == 0 and tempo_cost(120, 240) == 0
+    assert tempo_cost(120, 90) > 0.4
+
+
+def test_ordering_lowers_the_cost_and_keeps_every_track(
+    model: tuple[Recommender, np.ndarray],
+) -> None:
+    recommender, _ = model
+    ids = [
+        int(t)
+        for t in np.random.default_rng(3).choice(recommender.catalogue.track_ids, 60, replace=False)
+    ]
+    ordered = flow_order(recommender, ids)
+    assert sorted(ordered.track_ids) == sorted(ids)
+    assert len(ordered.transition_costs) == len(ids) - 1
+    assert ordered.total <= 0.6 * ordered.original_total
+    rising = flow_order(recommender, ids, Arc("energy", "rising"))
+    energy = recommender.catalogue.descriptors["energy"]
+    values = [energy[recommender.row_of(t)] for t in rising.track_ids]
+    first, last = np.nanmean(values[:20]), np.nanmean(values[-20:])
+    assert last > first, "a rising energy arc ends higher than it starts"
+
+
+@pytest.mark.parametrize("count", [1, 501])
+def test_orders_of_a_wrong_size_say_so(model: tuple[Recommender, np.ndarray], count: int) -> None:
+    recommender, _ = model
+    ids = [int(t) for t in recommender.catalogue.track_ids[:count]]
+    with pytest.raises(OrderError, match="between 2 and 500"):
+        flow_order(recommender, ids)
+
+
+@pytest.fixture
+def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path, database_url=sqlite_url, service_token=TOKEN)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_the_api_answers_paths_and_orders_and_refuses_bad_ones(
+    client: TestClient, seeded: tuple[dict[int, int], np.ndarray]
+) -> None:
+    row_to_id, family = seeded
+    a, b = row_to_id[0], row_to_id[int(np.flatnonzero(family == family[0])[-1])]
+    path = client.post("/v1/paths", json={"from_track": a, "to_track": b, "steps": 6}, headers=AUTH)
+    assert path.status_code == 200, path.text
+    steps = path.json()["steps"]
+    assert [s["track"]["id"] for s in (steps[0], steps[-1])] == [a, b]
+    assert all(s["sentence"].endswith(".") for s in steps)
+    same = client.post("/v1/paths", json={"from_track": a, "to_track": a}, headers=AUTH)
+    assert same.status_code == 422 and "same track" in same.json()["detail"]
+    ids = [row_to_id[r] for r in range(30)]
+    order = client.post(
+        "/v1/order",
+        json={"track_ids": ids, "arc": {"descriptor": "energy", "shape": "peak"}},
+        headers=AUTH,
+    )
+    assert order.status_code == 200, order.text
+    body = order.json()
+    assert sorted(t["id"] for t in body["tracks"]) == sorted(ids)
+    assert body["total"] <= body["original_total"]
+    one = client.post("/v1/order", json={"track_ids": ids[:1]}, headers=AUTH)
+    assert one.status_code == 422
+    unknown = client.post("/v1/order", json={"track_ids": [ids[0], 2_000_000_000]}, headers=AUTH)
+    assert unknown.status_code == 404
