@@ -77,3 +77,36 @@ def test_json_output_is_the_apis_body(tmp_path: Path, monkeypatch: pytest.Monkey
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == body
     assert command.OPTION_OF["track_ids"] == "--track"
+
+
+def test_path_and_order_commands_explain_on_a_real_catalogue(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from resonance.db import create_engine, create_sessionmaker, upgrade
+    from tests.recommend.seed_catalogue import seed_catalogue
+
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path))
+    url = f"sqlite+aiosqlite:///{tmp_path / 'resonance.db'}"
+    upgrade(url)
+
+    async def seed() -> dict[int, int]:
+        engine = create_engine(url)
+        try:
+            row_to_id, _ = await seed_catalogue(create_sessionmaker(engine), 200)
+            return row_to_id
+        finally:
+            await engine.dispose()
+
+    ids = asyncio.run(seed())
+    path = runner.invoke(app, ["path", str(ids[0]), str(ids[150]), "--steps", "5"])
+    assert path.exit_code == 0, path.output
+    assert "Step 5 of 5" in path.output
+    order = runner.invoke(
+        app, ["order", *map(str, [ids[i] for i in range(8)]), "--arc", "energy:rising"]
+    )
+    assert order.exit_code == 0, order.output
+    assert "original order" in order.output
+    same = runner.invoke(app, ["path", str(ids[0]), str(ids[0])])
+    assert same.exit_code == 1 and "same track" in same.output

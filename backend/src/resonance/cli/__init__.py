@@ -16,6 +16,7 @@ def _register_features() -> None:
     from resonance.cli.index import app as index_app
     from resonance.cli.ingest import import_app, ingest_app
     from resonance.cli.jobs import app as jobs_app
+    from resonance.cli.journeys import order_command, path_command
     from resonance.cli.recommend import recommend_command
     from resonance.cli.sandbox import sandbox_command
 
@@ -26,6 +27,8 @@ def _register_features() -> None:
     app.add_typer(audio_app, name="audio")
     app.add_typer(index_app, name="index")
     app.command("recommend")(recommend_command)
+    app.command("path")(path_command)
+    app.command("order")(order_command)
     app.add_typer(jobs_app, name="jobs")
 
 

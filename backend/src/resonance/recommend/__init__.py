@@ -24,7 +24,7 @@ from resonance.recommend.recommender import (
     UnknownSeedsError,
 )
 from resonance.recommend.schemas import RecommendRequest, RecommendResponse
-from resonance.recommend.service import holder_of, recommend_for
+from resonance.recommend.service import current_model, holder_of, recommend_for
 
 __all__ = [
     "API_MAX_N",
@@ -39,6 +39,7 @@ __all__ = [
     "Seeds",
     "Target",
     "UnknownSeedsError",
+    "current_model",
     "holder_of",
     "recommend_for",
     "router",
