@@ -193,7 +193,7 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const RecommendInput = z
   .object({
-    playlist_id: spotifyId.min(RECOMMEND.playlistId.min).max(RECOMMEND.playlistId.max).optional(),
+    playlist_id: spotifyId.optional(),
     track_ids: z.array(z.number().int().positive()).max(RECOMMEND.trackIds.max).optional(),
     spotify_track_ids: z.array(spotifyId).max(RECOMMEND.spotifyTrackIds.max).optional(),
     n: z.number().int().min(RECOMMEND.n.min).max(RECOMMEND.n.max).default(RECOMMEND.n.default),

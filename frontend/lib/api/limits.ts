@@ -34,10 +34,6 @@ const OpenApi = z.object({
           wait_seconds: Bounded,
           track_ids: Items,
           spotify_track_ids: Items,
-          // `str | None` with length bounds: they sit on the string branch.
-          playlist_id: z.object({
-            anyOf: z.array(z.object({ minLength: z.number().int(), maxLength: z.number().int() }).partial()),
-          }),
         }),
       }),
       TargetIn: z.object({ properties: z.object({ strength: Bounded }) }),
@@ -79,12 +75,6 @@ const genreDefault = genreModes.find((m) => m === request.genre_mode.default);
 if (!genreDefault) throw new Error("lib/api/openapi.json: genre_mode's default is not one of its values");
 
 /** POST /v1/recommendations (RecommendRequest). */
-function stringBranch(branches: ReadonlyArray<{ minLength?: number; maxLength?: number }>, name: string) {
-  const found = branches.find((b) => b.maxLength !== undefined);
-  if (found?.maxLength === undefined) throw new Error(`lib/api/openapi.json: ${name} has no maxLength`);
-  return { min: found.minLength ?? 0, max: found.maxLength };
-}
-
 export const RECOMMEND = {
   n: bounds(request.n),
   diversity: bounds(request.diversity),
@@ -94,7 +84,6 @@ export const RECOMMEND = {
   waitSeconds: bounds(request.wait_seconds),
   trackIds: { max: request.track_ids.maxItems },
   spotifyTrackIds: { max: request.spotify_track_ids.maxItems },
-  playlistId: stringBranch(request.playlist_id.anyOf, "RecommendRequest.playlist_id"),
 } as const;
 
 const descriptionMax = save.description.anyOf.find((b) => b.maxLength !== undefined)?.maxLength;
