@@ -113,7 +113,12 @@ def test_exclude_library_keeps_the_users_saved_tracks_out(
     library = client.get("/v1/me/library", headers=auth).json()
     saved = {t["id"] for t in library["saved_tracks"]}
     assert saved
-    body = {"playlist_id": sandbox.playlist_id("Jazz mix"), "n": 50, "exclude_library": True}
+    body = {
+        "playlist_id": sandbox.playlist_id("Jazz mix"),
+        "n": 50,
+        "source": "library",
+        "exclude_library": True,
+    }
     response = client.post("/v1/recommendations", json=body, headers=auth)
     assert response.status_code == 200, response.text
     items = {i["track"]["spotify_id"] for i in response.json()["items"]}
