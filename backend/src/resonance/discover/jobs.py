@@ -81,7 +81,7 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
                 await _hand_off(run, discovery.counters)
                 raise JobDeferred(next_day(), f"{spent}; resumes tomorrow (UTC)") from spent
             discovery.counters["budget_spent"] = 1
-            await run.progress(stage=f"stopped: {spent}")
+            await run.progress(stage="stopped: job request budget spent")
         except ProviderFailed as failed:
             await discovery.save()
             raise TransientJobError(failed.reason) from failed

@@ -92,7 +92,8 @@ class DiscoveryRun:
         start = int(self.checkpoint.get("seeds_done", 0))
         for index in range(start, len(seeds)):
             seed = seeds[index]
-            await self.progress(done=index, total=len(seeds), stage=f"{seed.kind} {seed.label}")
+            stage = f"{seed.kind} {seed.label}"[:64]  # the job row's stage column
+            await self.progress(done=index, total=len(seeds), stage=stage)
             try:
                 for provider in self.providers:
                     if provider.accepts(seed):

@@ -25,6 +25,7 @@ def recommend_body(
     cards: dict[int, bytes],
     took_ms: float,
     provenance: dict[int, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> bytes:
     """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out.
 
@@ -36,7 +37,7 @@ def recommend_body(
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
             "items": _items(items, cards, provenance or {}),
-            "notes": list_notes(items),
+            "notes": [*list_notes(items), *notes],
             "took_ms": round(took_ms, 2),
         }
     )

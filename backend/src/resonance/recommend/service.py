@@ -110,6 +110,12 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
     return result.version
 
 
+FEW_NEW = (
+    "Only {found} tracks here are new to you: discovery may still be finding more (it runs"
+    ' after each library or playlist read). Ask with source "library" to include music'
+    " you already have."
+)
+
 MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
 
 
@@ -207,6 +213,9 @@ async def recommend_for(
         if user_id is not None
         else {}
     )
+    notes = []
+    if request.source == "new" and user_id is not None and len(items) < request.n:
+        notes.append(FEW_NEW.format(found=len(items)))
     return recommend_body(
         holder_of(runtime).loaded_version or 0,
         [found[t] for t in seeds.track_ids[:50] if t in found],
@@ -214,6 +223,7 @@ async def recommend_for(
         found,
         took_ms=(time.perf_counter() - started) * 1000,
         provenance=provenance,
+        notes=notes,
     )
 
 
