@@ -19,6 +19,7 @@ from resonance.discover import (
     Seed,
     SpotifyCatalogueProvider,
 )
+from resonance.jobs.runtime import JobRun
 from resonance.jobs.service import Jobs
 from resonance.sandbox.world import World
 from resonance.settings import Settings
@@ -159,6 +160,11 @@ async def test_429s_are_waited_out_or_reschedule_the_job(
     assert len(await provenance(sessionmaker)) > limited  # the two answers before the 429
     assert waiting.checkpoint["seeds"]
 
+    # Resumed (here at once; the queue would wait for resume_at): from its checkpoint on.
+    resumed = await jobs.run_now(waiting.id)
+    assert (resumed.state, resumed.error) == ("done", None)
+    assert resumed.counters["seeds_done"] == len(resumed.checkpoint["seeds"])
+
 
 async def test_a_provider_that_goes_down_leaves_what_it_found(
     make_jobs: MakeJobs, sandbox: SandboxServer, sessionmaker: async_sessionmaker[AsyncSession]
@@ -212,3 +218,21 @@ async def test_ingestion_chains_discovery_by_kind(
     done = await jobs.run_now(submitted.id)
     assert done.state == "done" and "discover_job_id" not in done.counters
     assert await jobs_of_kind(sessionmaker, "discover") == []
+
+
+async def test_discovered_tracks_go_to_the_audio_stage_then_the_index(
+    make_jobs: MakeJobs, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = await make_jobs(discover_seed_artists=1, discover_seed_genres=0)
+    house = await read(jobs, sandbox)
+    submitted: list[str] = []
+
+    async def record(self: JobRun, kind: str, *args: Any, **kwargs: Any) -> str:
+        submitted.append(kind)
+        return "job-id"
+
+    monkeypatch.setattr(JobRun, "can_run", lambda self, kind: True)
+    monkeypatch.setattr(JobRun, "submit", record)
+    job = await discover(jobs, sandbox, house)
+    assert job.state == "done" and job.counters["tracks_added"] > 0
+    assert submitted == ["audio", "index"]
