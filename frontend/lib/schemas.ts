@@ -47,6 +47,8 @@ export const Explanation = z.object({
   common_playlists: z.number().default(0),
   diversity_note: z.string().nullish(),
   genre_similarity: z.number().nullish(),
+  /** Where a discovered track came from (also the first of `sentences`). */
+  provenance: z.string().nullish(),
   sentences: z.array(z.string()).default([]),
 });
 export type Explanation = z.infer<typeof Explanation>;

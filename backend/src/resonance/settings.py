@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     # at most this many seconds (ISRC matches need no tolerance).
     library_match_tolerance_seconds: float = 3.0
 
+    # --- discovery: candidate providers beyond the listener's own library ----
+    discover_enabled: bool = True  # chain a discovery job after each library/playlist read
+    # Budgets per provider: requests one job may send, and one user's per UTC day.
+    discover_requests_per_job: int = Field(default=150, ge=1)
+    discover_requests_per_user_day: int = Field(default=1000, ge=1)
+    discover_seed_artists: int = Field(default=12, ge=0)  # the seeds' most frequent artists
+    discover_seed_genres: int = Field(default=2, ge=0)  # and their most frequent genres
+    discover_albums_per_artist: int = Field(default=2, ge=1, le=10)  # newest first
+    discover_search_pages: int = Field(default=2, ge=0, le=20)  # of 10 results each
+    discover_cache_ttl: float = 7 * 24 * 3600.0  # provider answers are cached this long
+
     # --- jobs --------------------------------------------------------------
     # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.
     jobs_backend: Literal["auto", "inprocess", "arq"] = "auto"

@@ -229,7 +229,9 @@ async def test_new_tracks_are_handed_to_the_audio_stage(
 ) -> None:
     submitted: list[str] = []
 
-    async def record(self: JobRun, kind: str, target: str | None = None, params: Any = None) -> str:
+    async def record(
+        self: JobRun, kind: str, target: str | None = None, params: Any = None, **_: Any
+    ) -> str:
         submitted.append(kind)
         return "job-id"
 
@@ -237,9 +239,15 @@ async def test_new_tracks_are_handed_to_the_audio_stage(
     monkeypatch.setattr(JobRun, "submit", record)
     job = await run_job(jobs, "playlist", sandbox.playlist_id("Pop mix"), sandbox.token("demo"))
     assert job.counters["audio_pending"] == 40
-    assert submitted == ["audio", "index"]
+    assert submitted == ["audio", "index", "discover"]
     assert job.counters["index_job_id"] == "job-id"
+    assert job.counters["discover_job_id"] == "job-id"
     off = await run_job(
-        jobs, "playlist", sandbox.playlist_id("Folk mix"), sandbox.token("demo"), audio=False
+        jobs,
+        "playlist",
+        sandbox.playlist_id("Folk mix"),
+        sandbox.token("demo"),
+        audio=False,
+        discover=False,
     )
-    assert off.state == "done" and submitted == ["audio", "index", "index"]
+    assert off.state == "done" and submitted == ["audio", "index", "discover", "index"]

@@ -48,7 +48,8 @@ def test_a_playlist_is_read_first_then_recommended_from(
     playlist = sandbox.playlist_id("Jazz mix")
     response = client.post(
         "/v1/recommendations",
-        json={"playlist_id": playlist, "n": 10, "wait_seconds": 30},
+        # From everything read: discovery (music new to the listener) runs in the background.
+        json={"playlist_id": playlist, "n": 10, "wait_seconds": 30, "source": "library"},
         headers=auth,
     )
     assert response.status_code == 200, response.text
@@ -113,7 +114,12 @@ def test_exclude_library_keeps_the_users_saved_tracks_out(
     library = client.get("/v1/me/library", headers=auth).json()
     saved = {t["id"] for t in library["saved_tracks"]}
     assert saved
-    body = {"playlist_id": sandbox.playlist_id("Jazz mix"), "n": 50, "exclude_library": True}
+    body = {
+        "playlist_id": sandbox.playlist_id("Jazz mix"),
+        "n": 50,
+        "source": "library",
+        "exclude_library": True,
+    }
     response = client.post("/v1/recommendations", json=body, headers=auth)
     assert response.status_code == 200, response.text
     items = {i["track"]["spotify_id"] for i in response.json()["items"]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 
 import httpx
@@ -27,7 +29,7 @@ def test_the_world_is_deterministic_fast_and_has_eight_genres() -> None:
     assert list(build_world(8).tracks) != list(world.tracks)
     assert {a.genres[0] for a in world.artists.values()} == set(GENRES)
     assert len(world.artists) >= 300
-    assert 10_000 <= len(world.tracks) <= 12_000  # enough for the web app's 10k-track run
+    assert 10_000 <= len(world.tracks) <= 13_000  # enough for the web app's 10k-track run
     assert all(len(t.isrc) == 12 for t in world.tracks.values())
     assert len({t.isrc for t in world.tracks.values()}) == len(world.tracks)
     sizes = sorted(len(p.track_ids) for p in world.playlists.values())
@@ -38,6 +40,40 @@ def test_the_world_is_deterministic_fast_and_has_eight_genres() -> None:
     assert all(t in world.tracks for t, _ in crate.saved)
     kinds = {(p.collaborative, bool(p.followers)) for p in world.playlists.values()}
     assert (True, False) in kinds and (False, True) in kinds
+
+
+# The world as it was before the discovery catalogue was added (seed 7): every id,
+# library and playlist must stay byte-identical, whatever is appended after them.
+WORLD_BEFORE_DISCOVERY = "2f7dbe09410b320118877382ed7f30a109cad5c03d758788475af2286cf54f74"
+
+
+def test_the_discovery_catalogue_leaves_the_earlier_world_untouched() -> None:
+    world = build_world(7)
+    old_artists = [a for a in world.artists.values()][:320]
+    old_albums = [a for a in world.albums.values()][:1600]
+    parts = {
+        "artists": [(a.id, a.name, a.genres) for a in old_artists],
+        "albums": [(a.id, a.name, a.artist_id, a.release_date, a.track_ids) for a in old_albums],
+        "tracks": [
+            (t.id, t.name, t.album_id, t.artist_ids, t.isrc, t.genre, t.features)
+            for t in world.tracks.values()
+            if t.id not in world.undiscovered
+        ],
+        "users": [(u.id, u.account_id, u.saved, u.top, u.recent) for u in world.users.values()],
+        "playlists": [
+            (p.id, p.name, p.owner, p.track_ids, p.added_at) for p in world.playlists.values()
+        ],
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    assert digest == WORLD_BEFORE_DISCOVERY
+    heard = {t for u in world.users.values() for t, _ in u.saved}
+    heard |= {t for u in world.users.values() for t in u.top}
+    heard |= {t for u in world.users.values() for t, _ in u.recent}
+    heard |= {t for p in world.playlists.values() for t in p.track_ids}
+    assert len(world.undiscovered) > 1000
+    assert not heard & world.undiscovered
+    for genre in GENRES:  # new music in every scene
+        assert sum(world.scene_of(t) == genre for t in world.undiscovered) >= 100
 
 
 def get(server: SandboxServer, path: str, token: str, **params: object) -> httpx.Response:
@@ -165,3 +201,57 @@ def test_playlist_writes_are_owner_only_and_bounded(sandbox: SandboxServer) -> N
         f"{sandbox.api}/playlists/{followed}/items", json={"uris": uris[:1]}, headers=headers
     )
     assert denied.status_code == 403
+
+
+def test_discographies_album_tracks_and_search_reach_the_undiscovered(
+    sandbox: SandboxServer,
+) -> None:
+    token = sandbox.token("demo")
+    world = build_world(7)
+    new_track = world.tracks[sorted(world.undiscovered)[0]]
+    artist_id = new_track.artist_ids[0]
+    albums = get(sandbox, f"/artists/{artist_id}/albums", token, limit=10)
+    assert albums.status_code == 200
+    openapi.validate(albums.json(), "responses/PagingArtistDiscographyAlbumObject")
+    assert new_track.album_id in [a["id"] for a in albums.json()["items"]]
+    dates = [a["release_date"] for a in albums.json()["items"]]
+    assert dates == sorted(dates, reverse=True)
+    assert get(sandbox, f"/artists/{artist_id}/albums", token, limit=11).status_code == 400
+    tracks = get(sandbox, f"/albums/{new_track.album_id}/tracks", token, limit=50)
+    openapi.validate(tracks.json(), "responses/PagingSimplifiedTrackObject")
+    assert new_track.id in [t["id"] for t in tracks.json()["items"]]
+
+    genre = new_track.genre
+    found = get(
+        sandbox, "/search", token, q=f'genre:"{genre}"', type="track,artist,album", limit=10
+    )
+    assert found.status_code == 200
+    openapi.validate(found.json(), "responses/SearchItems")
+    body = found.json()
+    assert all(world.scene_of(t["id"]) == genre for t in body["tracks"]["items"])
+    assert all(genre in a["genres"] for a in body["artists"]["items"])
+    by_isrc = get(sandbox, "/search", token, q=f"isrc:{new_track.isrc}", type="track").json()
+    assert [t["id"] for t in by_isrc["tracks"]["items"]] == [new_track.id]
+    name = world.artists[artist_id].name
+    by_artist = get(sandbox, "/search", token, q=f'artist:"{name}"', type="track", limit=10)
+    assert all(
+        artist_id in [a["id"] for a in t["artists"]] for t in by_artist.json()["tracks"]["items"]
+    )
+    year = world.albums[new_track.album_id].release_date[:4]
+    by_year = get(sandbox, "/search", token, q=f"genre:{genre} year:{year}", type="album").json()
+    assert all(a["release_date"].startswith(year) for a in by_year["albums"]["items"])
+    # Reachable in pages: offset up to 1000, limit up to 10; past that Spotify answers 400.
+    assert (
+        get(sandbox, "/search", token, q="genre:house", type="track", offset=1000).status_code
+        == 200
+    )
+    for bad in (
+        {"q": "genre:house", "type": "track", "offset": 1001},
+        {"q": "genre:house", "type": "track", "limit": 11},
+        {"type": "track"},
+        {"q": "genre:house"},
+        {"q": "genre:house", "type": "episode"},
+    ):
+        answer = get(sandbox, "/search", token, **bad)
+        assert answer.status_code == 400, bad
+        openapi.validate(answer.json()["error"], "schemas/ErrorObject")

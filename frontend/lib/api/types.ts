@@ -245,7 +245,7 @@ export interface paths {
         put?: never;
         /**
          * Recommend tracks for seeds or a playlist, with explanations
-         * @description With `playlist_id` and the user's token (X-Spotify-Access-Token), a playlist not yet ingested is read first; if that takes longer than `wait_seconds` the answer is 202 with the job to poll. `exclude_library` needs the token too.
+         * @description With `playlist_id` and the user's token (X-Spotify-Access-Token), a playlist not yet ingested is read first; if that takes longer than `wait_seconds` the answer is 202 with the job to poll. By default (`source` "new") only music the listener does not have yet is recommended: that, and `exclude_library`, need the token too.
          */
         post: operations["recommend_v1_recommendations_post"];
         delete?: never;
@@ -367,6 +367,11 @@ export interface components {
             genre_similarity: number | null;
             /** Imputed Blocks */
             imputed_blocks: string[];
+            /**
+             * Provenance
+             * @description Where a discovered track came from (its provider and seed), when it was found by discovery
+             */
+            provenance?: string | null;
             /** Related Genres */
             related_genres: components["schemas"]["RelatedGenre"][];
             /** Seeds In Common Playlists */
@@ -646,6 +651,7 @@ export interface components {
             diversity?: number;
             /**
              * Exclude Library
+             * @description With source "library", still leave out saved, top and recently played tracks
              * @default false
              */
             exclude_library?: boolean;
@@ -685,6 +691,13 @@ export interface components {
              * @description Spotify id of a playlist to use as seeds (ingested first if needed)
              */
             playlist_id?: string | null;
+            /**
+             * Source
+             * @description "new" (default): only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library": recommend from everything, what they already have included
+             * @default new
+             * @enum {string}
+             */
+            source?: "new" | "library";
             /** Spotify Artist Ids */
             spotify_artist_ids?: string[];
             /** Spotify Track Ids */

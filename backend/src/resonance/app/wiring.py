@@ -8,13 +8,14 @@ from contextlib import asynccontextmanager
 
 from resonance.audio import JOB_HANDLERS as AUDIO_JOBS
 from resonance.db import upgrade
+from resonance.discover import JOB_HANDLERS as DISCOVER_JOBS
 from resonance.index import JOB_HANDLERS as INDEX_JOBS
 from resonance.ingest import JOB_HANDLERS as INGEST_JOBS
 from resonance.jobs import PROBE_JOB_HANDLERS, JobHandlers, JobQueue
 from resonance.runtime import Runtime, running
 from resonance.settings import Settings, get_settings
 
-JOB_HANDLERS = JobHandlers(PROBE_JOB_HANDLERS, INGEST_JOBS, AUDIO_JOBS, INDEX_JOBS)
+JOB_HANDLERS = JobHandlers(PROBE_JOB_HANDLERS, INGEST_JOBS, DISCOVER_JOBS, AUDIO_JOBS, INDEX_JOBS)
 
 
 def open_runtime(

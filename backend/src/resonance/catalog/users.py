@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resonance.db import (
     LibraryItem,
     Playlist,
+    PlaylistEntry,
     User,
     UserPlaylist,
     insert_ignore,
@@ -144,6 +145,20 @@ async def library_track_ids(
         .distinct()
     )
     return sorted(rows)
+
+
+async def known_track_ids(session: AsyncSession, user_id: int) -> set[int]:
+    """Everything the user already has: library items and the entries of their playlists
+    (owned, collaborative or followed with readable contents)."""
+    known = set(await library_track_ids(session, user_id))
+    rows = await session.scalars(
+        select(PlaylistEntry.track_id)
+        .join(UserPlaylist, UserPlaylist.playlist_id == PlaylistEntry.playlist_id)
+        .where(UserPlaylist.user_id == user_id)
+        .distinct()
+    )
+    known.update(rows)
+    return known
 
 
 async def library_items(session: AsyncSession, user_id: int, kind: str) -> list[LibraryItem]:

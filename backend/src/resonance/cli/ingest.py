@@ -21,6 +21,10 @@ console = Console(stderr=True)
 
 TOKEN_HELP = "The user's Spotify access token (or set SPOTIFY_ACCESS_TOKEN)."  # noqa: S105 - help text
 AUDIO_HELP = "Also analyse the new tracks' audio in this process (else: resonance audio analyse)."
+DISCOVER_HELP = (
+    "Also discover music the user does not have yet from what was read, in this process"
+    " (docs/discovery.md)."
+)
 SANDBOX_HELP = "Get a token for this sandbox user instead (demo, alice, bob, carol, bench)."
 
 
@@ -45,11 +49,11 @@ async def _spotify_user_id(settings: Settings, token: str) -> str:
 
 
 async def _run_with_progress(
-    kind: str, target: str | None, token: str, *, force: bool, audio: bool
+    kind: str, target: str | None, token: str, *, force: bool, audio: bool, discover: bool
 ) -> JobOut:
     async with command_runtime() as runtime:
         jobs = runtime.jobs
-        params = {"force": force, "audio": audio}
+        params = {"force": force, "audio": audio, "discover": discover}
         job, created = await jobs.submit(kind=kind, target=target, params=params, secret=token)
         if created:  # the in-process queue is already running it
             stop = TERMINAL_STATES | {"waiting_rate_limit"}
@@ -75,7 +79,15 @@ async def _run_with_progress(
                         completed=row.progress_done,
                         total=row.progress_total,
                     )
-        return JobOut.model_validate(await task)
+        done = await task
+        chained = done.counters.get("discover_job_id")
+        if discover and chained:
+            console.print(f"discovering: job {chained}")
+            found = await jobs.wait(str(chained), timeout=24 * 3600)
+            console.print(
+                f"job {found.id}: {found.state}" + (f" ({found.error})" if found.error else "")
+            )
+        return JobOut.model_validate(done)
 
 
 def _finish(job: JobOut) -> None:
@@ -95,12 +107,15 @@ def ingest_library(
     token: str = typer.Option(None, envvar="SPOTIFY_ACCESS_TOKEN", help=TOKEN_HELP),
     sandbox_user: str = typer.Option(None, help=SANDBOX_HELP),
     audio: bool = typer.Option(False, help=AUDIO_HELP),
+    discover: bool = typer.Option(False, help=DISCOVER_HELP),
 ) -> None:
     """Saved, top and recently played tracks and the user's playlists."""
     settings = get_settings()
     access = _token(settings, token, sandbox_user)
     target = sandbox_user or asyncio.run(_spotify_user_id(settings, access))
-    job = asyncio.run(_run_with_progress("library", target, access, force=False, audio=audio))
+    job = asyncio.run(
+        _run_with_progress("library", target, access, force=False, audio=audio, discover=discover)
+    )
     _finish(job)
 
 
@@ -111,11 +126,16 @@ def ingest_playlist(
     sandbox_user: str = typer.Option(None, help=SANDBOX_HELP),
     force: bool = typer.Option(False, help="Re-read entries even if the snapshot is unchanged."),
     audio: bool = typer.Option(False, help=AUDIO_HELP),
+    discover: bool = typer.Option(False, help=DISCOVER_HELP),
 ) -> None:
     """One playlist (skipped when its snapshot_id has not changed)."""
     settings = get_settings()
     access = _token(settings, token, sandbox_user)
-    job = asyncio.run(_run_with_progress("playlist", playlist_id, access, force=force, audio=audio))
+    job = asyncio.run(
+        _run_with_progress(
+            "playlist", playlist_id, access, force=force, audio=audio, discover=discover
+        )
+    )
     _finish(job)
 
 

@@ -52,6 +52,27 @@ async def _remember_mode(run: JobRun, client: SpotifyClient, user: UserRef) -> N
         await catalog.set_user_quota_mode(session, user.id, mode)
 
 
+async def _discover(run: JobRun, ingest: SpotifyIngest, user: UserRef, target: str) -> None:
+    """Queue discovery (music the user does not have yet) from what was just read.
+
+    Params {"discover": false} or RESONANCE_DISCOVER_ENABLED=false leave it out. The job
+    gets this job's token: discovery reads Spotify's catalogue as the user.
+    """
+    if not (run.settings.discover_enabled and run.params.get("discover", True)):
+        return
+    if not run.can_run("discover"):
+        return
+    job_id = await run.submit(
+        "discover",
+        target=target,
+        params={k: run.params[k] for k in ("audio", "index") if k in run.params} or None,
+        user_id=user.id,
+        secret=await run.secret(),
+    )
+    ingest.counters["discover_job_submitted"] = 1
+    await run.progress(counters={"discover_job_id": job_id})
+
+
 async def _hand_off(run: JobRun, ingest: SpotifyIngest) -> None:
     """Queue the audio stage for tracks still pending, then an index build."""
     async with run.sessionmaker() as session:
@@ -83,6 +104,7 @@ async def library_job(run: JobRun) -> dict[str, Any]:
             async with run.sessionmaker() as session, session.begin():
                 await catalog.mark_library_synced(session, user.id)
             await _hand_off(run, ingest)
+            await _discover(run, ingest, user, f"library:{user.spotify_id or user.id}")
         finally:
             await ingest.aclose()
         ingest.counters["spotify_requests"] = client.requests
@@ -107,6 +129,8 @@ async def playlist_job(run: JobRun) -> dict[str, Any]:
                 await ingest.enrich()
             await _remember_mode(run, client, user)
             await _hand_off(run, ingest)
+            if outcome != "unavailable":
+                await _discover(run, ingest, user, f"playlist:{run.target}")
         finally:
             await ingest.aclose()
         ingest.counters["spotify_requests"] = client.requests

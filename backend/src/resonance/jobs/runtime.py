@@ -81,10 +81,21 @@ class JobRun:
         await self.jobs.store_secret(self.job_id, secret)
 
     async def submit(
-        self, kind: str, target: str | None = None, params: dict[str, Any] | None = None
+        self,
+        kind: str,
+        target: str | None = None,
+        params: dict[str, Any] | None = None,
+        *,
+        user_id: int | None = None,
+        secret: str | None = None,
     ) -> str:
-        """Chain a follow-up job for the same user; returns its id (an existing one if running)."""
+        """Chain a follow-up job for the same user (or `user_id`); returns its id (an existing
+        one if running). `secret` hands this job's credential on (a stage calling Spotify)."""
         job, _ = await self.jobs.submit(
-            kind=kind, target=target, user_id=self.user_id, params=params
+            kind=kind,
+            target=target,
+            user_id=user_id if user_id is not None else self.user_id,
+            params=params,
+            secret=secret,
         )
         return job.id

@@ -35,7 +35,8 @@ TrackIdPath = Annotated[int, Path(ge=ID_MIN, le=ID_MAX, description="Resonance t
     summary="Recommend tracks for seeds or a playlist, with explanations",
     description="With `playlist_id` and the user's token (X-Spotify-Access-Token), a playlist"
     " not yet ingested is read first; if that takes longer than `wait_seconds` the answer is"
-    " 202 with the job to poll. `exclude_library` needs the token too.",
+    ' 202 with the job to poll. By default (`source` "new") only music the listener does'
+    " not have yet is recommended: that, and `exclude_library`, need the token too.",
     response_model=RecommendResponse | PendingResponse,
     responses={
         202: {"description": "The playlist is still being read", "model": PendingResponse},

@@ -24,15 +24,20 @@ def recommend_body(
     items: Sequence[Recommendation],
     cards: dict[int, bytes],
     took_ms: float,
+    provenance: dict[int, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> bytes:
-    """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out."""
+    """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out.
+
+    `provenance` holds a sentence for each discovered track: where it came from.
+    """
     return orjson.dumps(
         {
             "status": "ok",
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
-            "items": _items(items, cards),
-            "notes": list_notes(items),
+            "items": _items(items, cards, provenance or {}),
+            "notes": [*list_notes(items), *notes],
             "took_ms": round(took_ms, 2),
         }
     )
@@ -69,21 +74,27 @@ def list_notes(items: Sequence[Recommendation]) -> list[str]:
     return [WEAK_MATCH] if items and not related else []
 
 
-def _items(items: Sequence[Recommendation], cards: dict[int, bytes]) -> list[dict[str, Any]]:
+def _items(
+    items: Sequence[Recommendation],
+    cards: dict[int, bytes],
+    provenance: dict[int, str] | None = None,
+) -> list[dict[str, Any]]:
+    found = provenance or {}
     return [
         {
             "rank": item.rank,
             "score": round(item.score, 6),
             "track": orjson.Fragment(cards[item.track_id]),
-            "explanation": explanation_json(item.explanation),
+            "explanation": explanation_json(item.explanation, found.get(item.track_id)),
         }
         for item in items
         if item.track_id in cards
     ]
 
 
-def explanation_json(explanation: Explanation) -> dict[str, Any]:
-    """An `ExplanationOut` as a dict."""
+def explanation_json(explanation: Explanation, provenance: str | None = None) -> dict[str, Any]:
+    """An `ExplanationOut` as a dict; a discovered track's provenance comes first in words."""
+    sentences = explanation.sentences()
     return {
         "shares": {k: round(v, 6) for k, v in explanation.shares.items()},
         "imputed_blocks": explanation.imputed_blocks,
@@ -98,7 +109,8 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
         "common_playlists": explanation.common_playlists,
         "diversity_note": explanation.diversity_note,
         "genre_similarity": explanation.genre_similarity,
-        "sentences": explanation.sentences(),
+        "provenance": provenance,
+        "sentences": [provenance, *sentences] if provenance else sentences,
     }
 
 

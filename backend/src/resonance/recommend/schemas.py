@@ -44,7 +44,16 @@ class RecommendRequest(BaseModel):
     n: int = Field(20, ge=1, le=API_MAX_N)
     exclude_seeds: bool = True
     exclude_playlist: bool = True
-    exclude_library: bool = False
+    source: Literal["new", "library"] = Field(
+        "new",
+        description='"new" (default): only music the listener does not have yet, leaving out'
+        ' their library and the tracks of their playlists; "library": recommend from'
+        " everything, what they already have included",
+    )
+    exclude_library: bool = Field(
+        False,
+        description='With source "library", still leave out saved, top and recently played tracks',
+    )
     allow_explicit: bool = True
     targets: list[TargetIn] = Field(default_factory=list, max_length=10)
     genre_mode: Literal["focus", "blend", "explore"] = "blend"
@@ -119,6 +128,11 @@ class ExplanationOut(BaseModel):
     common_playlists: int
     diversity_note: str | None
     genre_similarity: float | None
+    provenance: str | None = Field(
+        None,
+        description="Where a discovered track came from (its provider and seed), when it"
+        " was found by discovery",
+    )
     sentences: list[str]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance import catalog
+from resonance import catalog, discover
 from resonance.errors import Conflict, InvalidInput, NotFound
 from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
@@ -110,6 +110,12 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
     return result.version
 
 
+FEW_NEW = (
+    "Only {found} tracks here are new to you: discovery may still be finding more (it runs"
+    ' after each library or playlist read). Ask with source "library" to include music'
+    " you already have."
+)
+
 MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
 
 
@@ -170,7 +176,10 @@ async def recommend_for(
     seeds = await resolve_seeds(runtime, session, request)
     model = await current_model(runtime, need=seeds.track_ids)
     exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
-    if request.exclude_library and user_id is not None:
+    if user_id is not None and request.source == "new":
+        # Music the listener does not have yet: not in their library, not in their playlists.
+        exclude |= await catalog.known_track_ids(session, user_id)
+    elif request.exclude_library and user_id is not None:
         exclude |= set(await catalog.library_track_ids(session, user_id))
     options = RecommendOptions(
         exclude_seeds=request.exclude_seeds,
@@ -199,12 +208,22 @@ async def recommend_for(
     except EmptyCatalogueError as exc:
         raise Conflict(EMPTY_CATALOGUE) from exc
     found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])
+    provenance = (
+        await discover.provenance_sentences(session, user_id, [i.track_id for i in items])
+        if user_id is not None
+        else {}
+    )
+    notes = []
+    if request.source == "new" and user_id is not None and len(items) < request.n:
+        notes.append(FEW_NEW.format(found=len(items)))
     return recommend_body(
         holder_of(runtime).loaded_version or 0,
         [found[t] for t in seeds.track_ids[:50] if t in found],
         items,
         found,
         took_ms=(time.perf_counter() - started) * 1000,
+        provenance=provenance,
+        notes=notes,
     )
 
 

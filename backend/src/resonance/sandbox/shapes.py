@@ -65,19 +65,24 @@ class Shapes:
             "artists": [self.simple_artist(self.world.artists[album.artist_id])],
         }
 
-    def track(self, track: Track) -> dict[str, Any]:
+    def simple_track(self, track: Track) -> dict[str, Any]:
+        """A track without its album (an album's track list)."""
         return self._ref("track", track.id) | {
-            "album": self.simple_album(self.world.albums[track.album_id]),
             "artists": [self.simple_artist(self.world.artists[a]) for a in track.artist_ids],
             "disc_number": 1,
             "duration_ms": track.duration_ms,
             "explicit": track.explicit,
-            "external_ids": {"isrc": track.isrc},
             "is_playable": True,
             "is_local": False,
             "name": track.name,
             "preview_url": f"{self.base}/previews/{track.id}" if self.previews else None,
             "track_number": track.track_number,
+        }
+
+    def track(self, track: Track) -> dict[str, Any]:
+        return self.simple_track(track) | {
+            "album": self.simple_album(self.world.albums[track.album_id]),
+            "external_ids": {"isrc": track.isrc},
         }
 
     def audio_features(self, track: Track) -> dict[str, Any]:

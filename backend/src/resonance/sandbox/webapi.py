@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 
 from resonance.sandbox.guard import SpotifyApiError, api_user, ids_arg, page_args, require_extended
 from resonance.sandbox.runtime import sandbox_of
+from resonance.sandbox.search import parse_query
 from resonance.sandbox.shapes import Shapes
 from resonance.sandbox.world import Playlist
 
@@ -248,20 +249,76 @@ async def one_audio_features(request: Request, track_id: str, user_id: UserId) -
     return shapes.audio_features(_lookup(shapes.world.tracks, track_id, "track"))
 
 
+@router.get("/artists/{artist_id}/albums")
+async def artist_albums(request: Request, artist_id: str, user_id: UserId) -> dict[str, Any]:
+    """An artist's discography, newest first (at most 10 a page since February 2026)."""
+    limit, offset = page_args(request, max_limit=10, default=5)
+    shapes = _shapes(request)
+    _lookup(shapes.world.artists, artist_id, "artist")
+    groups = request.query_params.get("include_groups")
+    album_ids = shapes.world.albums_by_artist.get(artist_id, [])
+    if groups and "album" not in groups.split(","):
+        album_ids = []  # the sandbox has albums only: no singles, compilations or guest spots
+    items = [
+        shapes.simple_album(shapes.world.albums[a]) | {"album_group": "album"}
+        for a in album_ids[offset : offset + limit]
+    ]
+    return shapes.page(
+        f"/artists/{artist_id}/albums", items, offset=offset, limit=limit, total=len(album_ids)
+    )
+
+
+@router.get("/albums/{album_id}/tracks")
+async def album_tracks(request: Request, album_id: str, user_id: UserId) -> dict[str, Any]:
+    limit, offset = page_args(request)
+    shapes = _shapes(request)
+    found = _lookup(shapes.world.albums, album_id, "album")
+    items = [
+        shapes.simple_track(shapes.world.tracks[t])
+        for t in found.track_ids[offset : offset + limit]
+    ]
+    return shapes.page(
+        f"/albums/{album_id}/tracks", items, offset=offset, limit=limit, total=len(found.track_ids)
+    )
+
+
+SEARCH_MAX_OFFSET = 1000
+SEARCH_TYPES = {"track", "artist", "album"}
+
+
 @router.get("/search")
 async def search(request: Request, user_id: UserId) -> dict[str, Any]:
+    """Search with Spotify's field filters (genre:, artist:, album:, year:, isrc:).
+
+    Results come in a stable order that mixes old and new catalogue (Spotify ranks by
+    relevance, not by when a track was added), `limit` ≤ 10, `offset` ≤ 1000.
+    """
+    q = request.query_params.get("q", "").strip()
+    kinds_arg = request.query_params.get("type", "")
+    if not q:
+        raise SpotifyApiError(400, "No search query")
+    kinds = {k for k in kinds_arg.split(",") if k}
+    if not kinds:
+        raise SpotifyApiError(400, "Missing parameter type")
+    if kinds - SEARCH_TYPES:
+        raise SpotifyApiError(400, "Bad search type field")
     limit, offset = page_args(request, max_limit=10, default=5)
-    query = request.query_params.get("q", "").casefold().strip()
-    kinds = set(request.query_params.get("type", "track").split(","))
+    if offset > SEARCH_MAX_OFFSET:
+        raise SpotifyApiError(400, f"Invalid offset: must be at most {SEARCH_MAX_OFFSET}")
+    query = parse_query(q)
     shapes = _shapes(request)
-    world = shapes.world
     out: dict[str, Any] = {}
+    path = "/search"
     if "track" in kinds:
-        hits = [t for t in world.tracks.values() if query and query in t.name.casefold()]
+        hits = query.tracks(shapes.world)
         items = [shapes.track(t) for t in hits[offset : offset + limit]]
-        out["tracks"] = shapes.page("/search", items, offset=offset, limit=limit, total=len(hits))
+        out["tracks"] = shapes.page(path, items, offset=offset, limit=limit, total=len(hits))
     if "artist" in kinds:
-        found = [a for a in world.artists.values() if query and query in a.name.casefold()]
-        items = [shapes.artist(a) for a in found[offset : offset + limit]]
-        out["artists"] = shapes.page("/search", items, offset=offset, limit=limit, total=len(found))
+        artists = query.artists(shapes.world)
+        items = [shapes.artist(a) for a in artists[offset : offset + limit]]
+        out["artists"] = shapes.page(path, items, offset=offset, limit=limit, total=len(artists))
+    if "album" in kinds:
+        albums = query.albums(shapes.world)
+        items = [shapes.simple_album(a) for a in albums[offset : offset + limit]]
+        out["albums"] = shapes.page(path, items, offset=offset, limit=limit, total=len(albums))
     return out

@@ -36,6 +36,12 @@ BACK_CATALOGUE_ALBUMS = 2
 CRATE_USER = "crate"
 CRATE_LIBRARY_SIZE = 10_000
 CRATE_PLAYLIST_SIZE = 1000
+# Music nobody in the world has yet, for discovery: per genre, new artists with a few
+# albums, and a new release from some existing artists. Their own random stream again,
+# after everything else, so every earlier id, library and playlist stays byte-identical.
+NEW_ARTISTS_PER_GENRE = 8
+NEW_ARTIST_ALBUMS = 2
+NEW_RELEASE_EVERY = 4  # one existing artist in four has a new release
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -145,6 +151,14 @@ class World:
     playlists: dict[str, Playlist]
     tracks_by_genre: dict[str, list[str]]
     by_isrc: dict[str, str]
+    # Track ids nobody has in a library or playlist (the discovery catalogue).
+    undiscovered: set[str] = field(default_factory=set)
+    albums_by_artist: dict[str, list[str]] = field(default_factory=dict)
+
+    def scene_of(self, track_id: str) -> str:
+        """Ground truth: the scene (genre) a track was made in. For tests and benchmarks
+        only: nothing in the service can import the sandbox, and the API never says it."""
+        return self.tracks[track_id].genre
 
     def user_playlists(self, user_id: str) -> list[Playlist]:
         return [
@@ -319,11 +333,21 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
     playlist("carol", "Heavy", ("metal",), 50, followers={"demo"})
     playlist(BENCH_USER, "Benchmark 1000", GENRES, BENCH_PLAYLIST_SIZE)
     _crate_digger(random.Random(seed * 1_000 + 1), artists, albums, tracks, users, playlists)
+    known = set(tracks)
+    _undiscovered(random.Random(seed * 1_000 + 2), artists, albums, tracks)
     by_genre = {g: [] for g in GENRES}
     for track in tracks.values():
         by_genre[track.genre].append(track.id)
     by_isrc = {t.isrc: t.id for t in tracks.values()}
-    return World(seed, artists, albums, tracks, users, playlists, by_genre, by_isrc)
+    by_artist: dict[str, list[str]] = {}
+    for album in albums.values():
+        by_artist.setdefault(album.artist_id, []).append(album.id)
+    for album_ids in by_artist.values():  # newest first, as Spotify lists a discography
+        album_ids.sort(key=lambda a: albums[a].release_date, reverse=True)
+    world = World(seed, artists, albums, tracks, users, playlists, by_genre, by_isrc)
+    world.undiscovered = set(tracks) - known
+    world.albums_by_artist = by_artist
+    return world
 
 
 def _crate_digger(
@@ -359,3 +383,43 @@ def _crate_digger(
     crate.track_ids = rng.sample(everything, CRATE_PLAYLIST_SIZE)
     crate.added_at = [_stamp(rng) for _ in crate.track_ids]
     playlists[crate.id] = crate
+
+
+def _undiscovered(
+    rng: random.Random,
+    artists: dict[str, Artist],
+    albums: dict[str, Album],
+    tracks: dict[str, Track],
+) -> None:
+    """New artists and new releases in every genre that no user has heard yet."""
+    taken = {a.name.removeprefix("The ") for a in artists.values()}
+    names = [
+        f"{a.title()} {n.title()}"
+        for a in _ADJECTIVES
+        for n in _NOUNS
+        if f"The {a.title()} {n.title()}".removeprefix("The ") not in taken
+    ]
+    rng.shuffle(names)
+    serial = len(tracks)
+    for g_index, genre in enumerate(GENRES):
+        genre_artists = [a for a in artists.values() if a.genres[0] == genre]
+        for artist in genre_artists[::NEW_RELEASE_EVERY]:
+            serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
+            _recent(rng, albums[next(reversed(albums))])
+        newcomers: list[Artist] = []
+        for a_index in range(NEW_ARTISTS_PER_GENRE):
+            name = names[g_index * NEW_ARTISTS_PER_GENRE + a_index]
+            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
+            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
+            artists[artist.id] = artist
+            newcomers.append(artist)
+        for artist in newcomers:
+            for _ in range(NEW_ARTIST_ALBUMS):
+                serial = _album(rng, artist, genre, newcomers, albums, tracks, serial)
+
+
+def _recent(rng: random.Random, album: Album) -> None:
+    """A new release: dated this year or last."""
+    album.release_date = (
+        f"{rng.randint(2025, 2026)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    )

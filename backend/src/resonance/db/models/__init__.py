@@ -23,6 +23,7 @@ from resonance.db.models.catalog import (
     User,
     UserPlaylist,
 )
+from resonance.db.models.discover import DiscoveryUsage, TrackProvenance
 from resonance.db.models.index import IndexVersion
 from resonance.db.models.jobs import JOB_STATES, TERMINAL_STATES, Job
 
@@ -35,6 +36,7 @@ __all__ = [
     "ArtistGenre",
     "AudioDescriptors",
     "Base",
+    "DiscoveryUsage",
     "Genre",
     "IndexVersion",
     "Job",
@@ -46,6 +48,7 @@ __all__ = [
     "Track",
     "TrackArtist",
     "TrackGenre",
+    "TrackProvenance",
     "User",
     "UserPlaylist",
 ]

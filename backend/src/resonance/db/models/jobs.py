@@ -30,7 +30,7 @@ class Job(TimestampMixin, Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(
         String(32)
-    )  # library | playlist | audio | index | scan | import
+    )  # library | playlist | discover | audio | index | scan | import
     target: Mapped[str | None] = mapped_column(String(255))  # e.g. a playlist's Spotify id
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     state: Mapped[str] = mapped_column(String(24), default="queued", index=True)
