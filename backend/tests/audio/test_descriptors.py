@@ -126,6 +126,16 @@ def test_key_and_mode(material: list[list[int]], key: str, mode: str) -> None:
     assert float(summary["tonal_clarity"]) > 0.6
 
 
+@pytest.mark.parametrize("mode", ["major", "minor"])
+@pytest.mark.parametrize("tonic", range(12))
+def test_every_key_and_mode(tonic: int, mode: str) -> None:
+    """The progressions transposed to all 24 keys: the profiles favour no key."""
+    material = C_MAJOR if mode == "major" else A_MINOR
+    shift = tonic if mode == "major" else tonic - 9
+    summary = extract(chords([[n + shift for n in chord] for chord in material]), SR).summary
+    assert (summary["key"], summary["mode"]) == (PITCH_CLASSES[tonic], mode)
+
+
 def test_noise_is_flatter_and_brighter_than_a_tone() -> None:
     noise, pure = extract(white_noise(), SR), extract(tone(440.0), SR)
     flat = FEATURE_NAMES.index("flatness_mean")
