@@ -4,9 +4,10 @@ A chroma vector counts every partial, not only the notes played: the 3rd harmoni
 a note lands on its fifth and the 5th on its major third, so a minor chord's chroma
 carries a major third too and profiles made for notes read minor keys as major.
 Following Gómez (2006), each key profile is therefore spread over the pitch classes
-of the first six harmonics (weights 0.8ʰ⁻¹) before it is correlated with the chroma.
+of the first six harmonics (weights 0.6ʰ⁻¹) before it is correlated with the chroma.
 The profiles are Temperley's (2001) corpus profiles, which separate relative keys
-better than Krumhansl–Kessler's probe-tone ratings on chords.
+better than Krumhansl–Kessler's probe-tone ratings on chords, with a second minor
+profile (Krumhansl–Kessler's) for natural minor.
 
 The chroma is computed on magnitudes (not power, which lets the loudest partials
 drown the rest of the harmony) and tuned: ``estimate_tuning`` reads the deviation
@@ -24,13 +25,20 @@ import numpy as np
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 
 # Temperley (2001), "The Cognition of Basic Musical Structures", key profiles
-# (tonic first), as used by music21 / Essentia's "temperley" profile.
+# (tonic first), as used by music21 / Essentia's "temperley" profile. His minor
+# profile is harmonic minor (raised 7th strong, flat 7th weak), which misreads the
+# natural minor of most pop, rock and metal as its relative major; Krumhansl &
+# Kessler's (1982) minor ratings weigh both sevenths alike. A minor key scores the
+# better of the two.
 MAJOR_PROFILE = np.array([5.0, 2.0, 3.5, 2.0, 4.5, 4.0, 2.0, 4.5, 2.0, 3.5, 1.5, 4.0], np.float64)
-MINOR_PROFILE = np.array([5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0], np.float64)
+MINOR_PROFILES = (
+    np.array([5.0, 2.0, 3.5, 4.5, 2.0, 4.0, 2.0, 4.5, 3.5, 2.0, 1.5, 4.0], np.float64),
+    np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17], np.float64),
+)
 # Pitch-class offset of harmonics 1–6 above the fundamental: 0, 12, 19, 24, 28, 31
 # semitones.
 HARMONIC_OFFSETS = (0, 0, 7, 0, 4, 7)
-HARMONIC_DECAY = 0.8
+HARMONIC_DECAY = 0.6
 TUNING_MIN_AGREEMENT = 0.5
 
 
@@ -41,17 +49,16 @@ def _spread(profile: np.ndarray) -> np.ndarray:
     return out
 
 
-def _templates() -> np.ndarray:
-    """24 × 12 z-scored profiles: rows 0–11 major keys C…B, rows 12–23 minor keys."""
-    major, minor = _spread(MAJOR_PROFILE), _spread(MINOR_PROFILE)
-    rows = [np.roll(major, k) for k in range(12)] + [np.roll(minor, k) for k in range(12)]
-    t = np.asarray(rows)
+def _rotations(profile: np.ndarray) -> np.ndarray:
+    """12 × 12 z-scored rotations of a harmonic-spread profile, tonic C first."""
+    t = np.asarray([np.roll(_spread(profile), k) for k in range(12)])
     t -= t.mean(axis=1, keepdims=True)
     out: np.ndarray = t / np.linalg.norm(t, axis=1, keepdims=True)
     return out
 
 
-_TEMPLATES = _templates()
+_MAJOR = _rotations(MAJOR_PROFILE)
+_MINORS = tuple(_rotations(p) for p in MINOR_PROFILES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +85,8 @@ def estimate_key(chroma_mean: np.ndarray) -> KeyEstimate:
     norm = float(np.linalg.norm(c))
     if norm < 1e-12:
         return KeyEstimate("C", "major", 0.0, 0.0, 0.0, 0.0, 0.0)
-    r = _TEMPLATES @ (c / norm)
+    c /= norm
+    r = np.concatenate([_MAJOR @ c, np.max([m @ c for m in _MINORS], axis=0)])
     best = int(np.argmax(r))
     tonic, minor = best % 12, best >= 12
     relative = (tonic + 3) % 12 if minor else 12 + (tonic + 9) % 12
