@@ -29,11 +29,13 @@ def white_noise(seconds: float = 10.0, sr: int = SR, seed: int = 0) -> np.ndarra
     return (0.2 * rng.standard_normal(int(seconds * sr))).astype(np.float32)
 
 
-def midi_hz(note: int) -> float:
+def midi_hz(note: float) -> float:
     return 440.0 * 2 ** ((note - 69) / 12)
 
 
-def chords(progression: list[list[int]], seconds_each: float = 2.0, sr: int = SR) -> np.ndarray:
+def chords(
+    progression: list[list[int]] | list[list[float]], seconds_each: float = 2.0, sr: int = SR
+) -> np.ndarray:
     """Each chord (MIDI notes) as harmonic tones with a soft attack and decay."""
     n = int(seconds_each * sr)
     t = np.arange(n) / sr
@@ -47,6 +49,16 @@ def chords(progression: list[list[int]], seconds_each: float = 2.0, sr: int = SR
                 y += a * np.sin(2 * np.pi * f * h * t)
         out.append(0.15 * y * envelope)
     return np.concatenate(out).astype(np.float32)
+
+
+def steady_chord(notes: list[int], seconds: float = 30.0, sr: int = SR) -> np.ndarray:
+    """Harmonic tones held at constant level: no onset after the first."""
+    t = np.arange(int(seconds * sr)) / sr
+    y = np.zeros(len(t))
+    for note in notes:
+        for h, a in ((1, 1.0), (2, 0.4), (3, 0.2)):
+            y += a * np.sin(2 * np.pi * midi_hz(note) * h * t)
+    return (0.1 * y).astype(np.float32)
 
 
 # C major: I–IV–V–I–vi–IV–V–I (C E G / F A C / G B D …), the tonic in the bass.

@@ -91,7 +91,71 @@ def test_empty_missing_and_garbage(tmp_path: Path) -> None:
     assert reason(tmp_path / "empty.mp3") == "empty"
     assert reason(tmp_path / "nope.wav") == "missing"
     (tmp_path / "noise.m4a").write_bytes(np.random.default_rng(0).bytes(20000))
-    assert reason(tmp_path / "noise.m4a") in {"unsupported", "undecodable"}
+    assert reason(tmp_path / "noise.m4a") == "not_audio"
+
+
+def why(path: Path) -> DecodeError:
+    with pytest.raises(DecodeError) as info:
+        load_clip(path)
+    return info.value
+
+
+def test_text_renamed_mp3_is_not_an_audio_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.mp3").write_text("Shopping list: milk, eggs, bread\n" * 50)
+    error = why(tmp_path / "notes.mp3")
+    assert (error.code, error.reason) == ("not_audio", "not an audio file (it is text)")
+
+
+def test_random_bytes_flac_is_not_an_audio_file(tmp_path: Path) -> None:
+    (tmp_path / "noise.flac").write_bytes(np.random.default_rng(1).bytes(40_000))
+    error = why(tmp_path / "noise.flac")
+    assert (error.code, error.reason) == ("not_audio", "not an audio file (no known audio header)")
+
+
+def test_header_only_wav_is_empty(tmp_path: Path) -> None:
+    sf.write(tmp_path / "header.wav", np.zeros((0, 2), np.float32), 44100)
+    assert (tmp_path / "header.wav").stat().st_size == 44
+    assert why(tmp_path / "header.wav").code == "empty"
+
+
+def test_corrupt_flac_says_where_the_decoder_lost_sync(tmp_path: Path) -> None:
+    sf.write(tmp_path / "good.flac", tone(440.0, 20), 22050)
+    data = (tmp_path / "good.flac").read_bytes()
+    cut = len(data) // 2
+    noise = np.random.default_rng(2).bytes(len(data) - cut)
+    (tmp_path / "bad.flac").write_bytes(data[:cut] + noise)
+    error = why(tmp_path / "bad.flac")
+    assert error.code == "corrupt"
+    assert error.reason.startswith("corrupt FLAC (decoder lost sync at ")
+    percent = float(error.reason.split(" at ")[1].split(" %")[0])
+    assert 20 <= percent <= 55, error.reason
+
+
+def test_wav_with_a_codec_libsndfile_lacks_names_it(tmp_path: Path) -> None:
+    if shutil.which("ffmpeg"):
+        pytest.skip("ffmpeg would be tried for it")
+    fmt = struct.pack("<HHIIHH", 0x0161, 2, 44100, 16000, 2, 16)  # WMA v2
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt
+    body += b"data" + struct.pack("<I", 4000) + bytes(4000)
+    (tmp_path / "wma.wav").write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+    error = why(tmp_path / "wma.wav")
+    assert (error.code, error.reason) == ("unsupported", "unsupported codec WMA v2 in a WAV file")
+
+
+def test_phase_inverted_stereo_is_not_silent(tmp_path: Path) -> None:
+    y = tone(440.0, 5)
+    sf.write(tmp_path / "inverted.wav", np.stack([y, -y], axis=1), 22050)
+    clip = load_clip(tmp_path / "inverted.wav")
+    assert float(np.abs(clip.y).max()) == pytest.approx(0.5, abs=0.01)
+
+
+def test_stereo_is_silent_only_when_every_channel_is(tmp_path: Path) -> None:
+    y = tone(440.0, 5)
+    quiet = np.zeros_like(y)
+    sf.write(tmp_path / "left.wav", np.stack([y, quiet], axis=1), 22050)
+    assert float(np.abs(load_clip(tmp_path / "left.wav").y).max()) > 0.2
+    sf.write(tmp_path / "both.wav", np.stack([quiet, quiet], axis=1), 22050)
+    assert why(tmp_path / "both.wav").code == "silent"
 
 
 def test_absurd_sample_rate_and_channels(tmp_path: Path) -> None:
@@ -122,8 +186,8 @@ def test_other_containers_go_through_ffmpeg(
     (bin_dir / "ffmpeg").write_text(
         f'#!/bin/sh\necho "$@" > {log}\n'
         f'exec {sys.executable} -c "import sys, numpy as np; '
-        "t = np.arange(22050 * 30) / 22050; "
-        "sys.stdout.buffer.write((0.3 * np.sin(2 * np.pi * 440 * t)).astype('<f4').tobytes())\"\n"
+        "t = np.arange(22050 * 30) / 22050; y = 0.3 * np.sin(2 * np.pi * 440 * t); "
+        "sys.stdout.buffer.write(np.stack([y, -y], 1).astype('<f4').tobytes())\"\n"
     )
     for tool in ("ffmpeg", "ffprobe"):
         (bin_dir / tool).chmod(0o755)
@@ -133,4 +197,6 @@ def test_other_containers_go_through_ffmpeg(
     assert clip.duration == 40.0 and clip.offset == 5.0 and len(clip.y) == 30 * 22050
     args = log.read_text().split()
     assert args[args.index("-ss") + 1] == "5.000" and args[args.index("-t") + 1] == "30.000"
-    assert args[-7:-1] == ["-ac", "1", "-ar", "22050", "-f", "f32le"]
+    # Two channels (downmixed by us, so a phase-inverted pair does not cancel).
+    assert args[-7:-1] == ["-ac", "2", "-ar", "22050", "-f", "f32le"]
+    assert float(np.abs(clip.y).max()) == pytest.approx(0.3, abs=0.01)

@@ -13,15 +13,95 @@ from resonance.audio.descriptors import (
     extract,
 )
 from resonance.audio.keys import PITCH_CLASSES
-from tests.audio.signals import A_MINOR, C_MAJOR, SR, chords, click_track, tone, white_noise
+from tests.audio.signals import (
+    A_MINOR,
+    C_MAJOR,
+    SR,
+    chords,
+    click_track,
+    steady_chord,
+    tone,
+    white_noise,
+)
 
 
-@pytest.mark.parametrize("bpm", [90, 120, 150])
+@pytest.mark.parametrize("bpm", [90, 97, 120, 130, 140, 150])
 def test_click_track_tempo_within_two_percent(bpm: int) -> None:
-    tempo = extract(click_track(bpm), SR).summary["tempo_bpm"]
+    summary = extract(click_track(bpm), SR).summary
+    tempo = summary["tempo_bpm"]
     assert isinstance(tempo, float)
-    # Octave errors (45, 180, 300…) are well outside ±2 % and count as wrong.
+    # Octave and metrical errors (×2, ×½, ×4/3…) are far outside ±2 % and count as wrong.
     assert abs(tempo - bpm) / bpm <= 0.02, tempo
+    assert float(summary["tempo_confidence"]) > 0.7
+
+
+@pytest.mark.parametrize("bpm", [97, 120, 130, 140])
+def test_accented_loop_tempo_is_the_beat_not_a_subdivision(bpm: int) -> None:
+    """Kick on 1 and 3, snare on 2 and 4, hats on eighths: the beat, not the hats."""
+    beat = 60.0 / bpm
+    kick = click_track(bpm / 2, seconds=30) * 1.0
+    snare = np.roll(click_track(bpm / 2, seconds=30), round(beat * SR)) * 0.8
+    hats = np.roll(click_track(bpm * 2, seconds=30), 0) * 0.3
+    tempo = extract(kick + snare + hats, SR).summary["tempo_bpm"]
+    assert isinstance(tempo, float)
+    assert abs(tempo - bpm) / bpm <= 0.04, tempo
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        tone(220.0, 30),
+        steady_chord([48, 60, 64, 67]),
+        white_noise(30),
+        np.zeros(30 * SR, np.float32),
+    ],
+    ids=["sine", "steady chord", "white noise", "silence"],
+)
+def test_no_pulse_means_no_tempo(signal: np.ndarray) -> None:
+    summary = extract(signal, SR).summary
+    assert summary["tempo_bpm"] is None
+    assert float(summary["tempo_confidence"]) < 0.35
+    assert float(summary["rhythmic_regularity"]) < 0.35
+
+
+def test_random_clicks_have_onsets_but_no_tempo() -> None:
+    rng = np.random.default_rng(3)
+    y = np.zeros(30 * SR, np.float32)
+    for at in np.cumsum(rng.exponential(0.35, 80)):
+        i = int(at * SR)
+        if i < len(y) - 400:
+            y[i : i + 400] += np.exp(-np.arange(400) / 60.0).astype(np.float32)
+    summary = extract(y, SR).summary
+    assert summary["tempo_bpm"] is None
+
+
+def test_steady_tones_have_no_onsets() -> None:
+    onset_rate = FEATURE_NAMES.index("onset_rate")
+    for signal in (tone(220.0, 30), steady_chord([48, 60, 64, 67])):
+        result = extract(signal, SR)
+        assert result.features[onset_rate] < 0.2, result.features[onset_rate]
+
+
+def test_steady_c_major_chord_is_c_major() -> None:
+    """A sustained triad is its own key, not its relative minor's neighbour."""
+    summary = extract(steady_chord([48, 60, 64, 67], seconds=20), SR).summary
+    assert (summary["key"], summary["mode"]) == ("C", "major")
+    assert float(summary["key_relative_margin"]) > 0
+
+
+def test_detuned_chords_keep_their_key() -> None:
+    """A band tuned a third of a semitone sharp (A = 448 Hz) is still in C major."""
+    y = chords([[n + 0.33 for n in chord] for chord in C_MAJOR])
+    summary = extract(y, SR).summary
+    assert (summary["key"], summary["mode"]) == ("C", "major")
+    assert 0.2 < float(summary["tuning_semitones"]) < 0.45
+
+
+def test_energy_follows_loudness_for_steady_tones() -> None:
+    loud = extract(tone(220.0, 20, amp=0.5), SR).summary["energy"]
+    soft = extract(tone(220.0, 20, amp=0.02), SR).summary["energy"]
+    assert float(loud) > float(soft) + 0.3
+    assert float(loud) <= 0.6  # loud but with no onsets: not maximal energy
 
 
 def test_click_track_is_regular_and_percussive() -> None:
@@ -44,6 +124,16 @@ def test_key_and_mode(material: list[list[int]], key: str, mode: str) -> None:
     assert (summary["key"], summary["mode"]) == (key, mode)
     assert float(summary["key_confidence"]) > 0.6
     assert float(summary["tonal_clarity"]) > 0.6
+
+
+@pytest.mark.parametrize("mode", ["major", "minor"])
+@pytest.mark.parametrize("tonic", range(12))
+def test_every_key_and_mode(tonic: int, mode: str) -> None:
+    """The progressions transposed to all 24 keys: the profiles favour no key."""
+    material = C_MAJOR if mode == "major" else A_MINOR
+    shift = tonic if mode == "major" else tonic - 9
+    summary = extract(chords([[n + shift for n in chord] for chord in material]), SR).summary
+    assert (summary["key"], summary["mode"]) == (PITCH_CLASSES[tonic], mode)
 
 
 def test_noise_is_flatter_and_brighter_than_a_tone() -> None:

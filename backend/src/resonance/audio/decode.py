@@ -31,6 +31,24 @@ SIZE_SLACK_BYTES = 32 * 1024 * 1024
 # A decoder that stops this far short of the declared length means a cut-off file.
 TRUNCATION_TOLERANCE = 0.03
 FFMPEG_TIMEOUT = 60.0
+# A downmix (mean of the channels) quieter than this share of the loudest channel's
+# RMS has cancelled: channels in opposite phase. The loudest channel is used instead.
+CANCELLED_SHARE = 0.5
+READ_BLOCK_SECONDS = 1.0
+# WAVE format tags worth naming when libsndfile cannot decode them.
+WAV_CODECS = {
+    0x0050: "MPEG-1 audio",
+    0x0055: "MP3",
+    0x0092: "Dolby AC-3",
+    0x0160: "WMA v1",
+    0x0161: "WMA v2",
+    0x0162: "WMA Pro",
+    0x0163: "WMA Lossless",
+    0x00FF: "AAC",
+    0x1610: "AAC (HE)",
+    0x2000: "Dolby AC-3",
+    0x2001: "DTS",
+}
 
 
 class DecodeError(Exception):
@@ -61,8 +79,13 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
     """Decode the representative excerpt of an audio file to mono float32 at ``sr``.
 
     Raises ``DecodeError`` with one of the codes ``missing``, ``empty``,
-    ``unsupported``, ``undecodable``, ``truncated``, ``bad_format``, ``size_mismatch``,
-    ``too_short``, ``silent``, ``unreadable`` or ``not_a_file``.
+    ``not_audio``, ``unsupported``, ``corrupt``, ``undecodable``, ``truncated``,
+    ``bad_format``, ``size_mismatch``, ``too_short``, ``silent``, ``unreadable`` or
+    ``not_a_file`` (docs/audio.md says when each applies).
+
+    Multichannel audio is averaged to mono unless that cancels (a phase-inverted
+    channel): then the loudest channel is analysed, and the file is silent only if
+    every channel is.
     """
     path = Path(path)
     size = _regular_file_size(path)
@@ -73,25 +96,20 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
     name = os.fsencode(path)
     try:
         info = sf.info(name)
-    except (sf.LibsndfileError, RuntimeError):
-        return _fallback(path, size, sr, excerpt_seconds)
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        kind = _explain_unreadable(path, exc)
+        return _fallback(path, size, sr, excerpt_seconds, kind)
     _check_format(info.samplerate, info.channels)
     declared = _declared_frames(path, info)
     if declared == 0:
-        raise DecodeError("truncated", "no audio frames: the file is cut off or empty")
+        raise DecodeError("empty", "the header declares no audio frames: no audio in the file")
     duration = declared / info.samplerate
     _check_size(size, duration, info.samplerate, info.channels)
     if duration < MIN_SECONDS and declared == info.frames:
         raise DecodeError("too_short", f"only {duration:.1f} s of audio (need {MIN_SECONDS:.0f} s)")
     start, length = excerpt_window(duration, excerpt_seconds)
     first, wanted = int(start * info.samplerate), int(length * info.samplerate)
-    try:
-        with sf.SoundFile(name) as f:
-            if first:
-                f.seek(first)
-            data = f.read(frames=wanted, dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError) as exc:
-        raise DecodeError("undecodable", f"decoder failed: {exc}") from exc
+    data = _read(name, info, first, wanted, declared)
     got = len(data)
     if got < wanted * (1 - TRUNCATION_TOLERANCE):
         if got == 0 and declared == 0:
@@ -101,7 +119,172 @@ def load_clip(path: str | Path, *, sr: int = 22050, excerpt_seconds: float = 30.
             f"file ends early: decoded {(first + got) / info.samplerate:.1f} s "
             f"of a declared {duration:.1f} s",
         )
-    return _finish(data.mean(axis=1), info.samplerate, sr, duration, start)
+    return _finish(downmix(data), info.samplerate, sr, duration, start)
+
+
+def downmix(data: np.ndarray) -> np.ndarray:
+    """Mono from (frames, channels): the mean, or the loudest channel if the mean cancels.
+
+    Summing a channel with its phase-inverted copy gives silence; analysing the
+    loudest channel instead keeps what a listener hears from either speaker.
+    """
+    if data.shape[1] == 1:
+        only: np.ndarray = data[:, 0]
+        return only
+    mean: np.ndarray = data.mean(axis=1)
+    rms = np.sqrt(np.mean(np.square(data, dtype=np.float64), axis=0))
+    loudest = int(np.argmax(rms))
+    if float(np.sqrt(np.mean(np.square(mean, dtype=np.float64)))) < CANCELLED_SHARE * rms[loudest]:
+        channel: np.ndarray = np.ascontiguousarray(data[:, loudest])
+        return channel
+    return mean
+
+
+def _read(name: bytes, info: Any, first: int, wanted: int, declared: int) -> np.ndarray:
+    """Read ``wanted`` frames from ``first``; on a decoder error, say where it failed.
+
+    One read on the happy path (reading an MP3 in pieces makes libmpg123 lose its bit
+    reservoir at every piece); only after a failure is the file read again block by
+    block to find the last second that decoded.
+    """
+    try:
+        with sf.SoundFile(name) as f:
+            if first:
+                f.seek(first)
+            data: np.ndarray = f.read(frames=wanted, dtype="float32", always_2d=True)
+            return data
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        where = (
+            100.0 * (first + _frames_before_failure(name, info, first, wanted)) / max(declared, 1)
+        )
+        raise DecodeError(
+            "corrupt",
+            f"corrupt {info.format} (decoder lost sync at {min(where, 100.0):.0f} %)",
+        ) from exc
+
+
+def _frames_before_failure(name: bytes, info: Any, first: int, wanted: int) -> int:
+    block = max(1, int(READ_BLOCK_SECONDS * info.samplerate))
+    got = 0
+    try:
+        with sf.SoundFile(name) as f:
+            if first:
+                f.seek(first)
+            while got < wanted:
+                part = f.read(frames=min(block, wanted - got), dtype="float32", always_2d=True)
+                if not len(part):
+                    break
+                got += len(part)
+    except (sf.LibsndfileError, RuntimeError):
+        pass
+    return got
+
+
+def sniff(head: bytes) -> str | None:
+    """The container a file's first bytes announce, or None for none we know."""
+    if head[:4] in (b"RIFF", b"RIFX", b"RF64") and head[8:12] == b"WAVE":
+        return "WAV"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "AIFF"
+    checks = (
+        (b"fLaC", "FLAC"),
+        (b"OggS", "OGG"),
+        (b"ID3", "MP3"),
+        (b"caff", "CAF"),
+        (b".snd", "AU"),
+        (b"\x1a\x45\xdf\xa3", "Matroska/WebM"),
+        (b"\x30\x26\xb2\x75", "ASF/WMA"),
+        (b"MAC ", "Monkey's Audio"),
+        (b"wvpk", "WavPack"),
+        (b"MPCK", "Musepack"),
+        (b"#!AMR", "AMR"),
+    )
+    for magic, kind in checks:
+        if head.startswith(magic):
+            return kind
+    if head[4:8] == b"ftyp":
+        return "MP4/M4A"
+    if len(head) >= 2 and head[0] == 0xFF and head[1] & 0xF6 == 0xF0:
+        return "AAC (ADTS)"
+    if _mpeg_frames(head):
+        return "MP3"
+    return None
+
+
+_MP3_KBPS = {
+    3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),  # MPEG-1
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),  # MPEG-2 / 2.5
+}
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def _mpeg_frames(head: bytes) -> bool:
+    """Two consecutive valid MPEG layer III frame headers at the start (a bare MP3).
+
+    One frame sync alone is 11 bits that random bytes match once in 2048 files;
+    a second header exactly one frame length later makes a false match negligible.
+    """
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate, padding = head[2] >> 4, (head[2] >> 2) & 3, (head[2] >> 1) & 1
+    if version == 1 or layer != 1 or bitrate in (0, 15) or rate == 3:
+        return False
+    kbps = _MP3_KBPS[3 if version == 3 else 2][bitrate]
+    hz = _MP3_RATES[version][rate]
+    length = (144 if version == 3 else 72) * kbps * 1000 // hz + padding
+    after = head[length : length + 2]
+    return len(after) < 2 or (after[0] == 0xFF and after[1] & 0xE0 == 0xE0)
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return sum(ch.isprintable() or ch in "\r\n\t" for ch in text) >= 0.95 * len(text)
+
+
+def _explain_unreadable(path: Path, exc: Exception) -> str:
+    """Why libsndfile cannot open a file, as a ``DecodeError`` unless ffmpeg may still.
+
+    Returns the container's name when the file does look like audio that ffmpeg
+    could decode; raises ``not_audio`` for anything without an audio header,
+    ``unsupported`` (naming the codec) for WAV codecs, and ``corrupt`` for formats
+    libsndfile itself reads (FLAC, OGG, WAV, AIFF) whose header it rejects.
+    """
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as err:
+        raise DecodeError("unreadable", f"cannot read file: {err.strerror or err}") from err
+    kind = sniff(head)
+    if kind is None:
+        what = "it is text" if _looks_like_text(head) else "no known audio header"
+        raise DecodeError("not_audio", f"not an audio file ({what})")
+    if kind == "WAV":
+        tag = _wav_format_tag(head)
+        if tag is not None and tag not in (0x0001, 0x0003, 0xFFFE, 0x0006, 0x0007):
+            codec = WAV_CODECS.get(tag, f"format tag 0x{tag:04X}")
+            if shutil.which("ffmpeg") is None:
+                raise DecodeError("unsupported", f"unsupported codec {codec} in a WAV file")
+            return f"WAV ({codec})"
+    if kind in ("WAV", "FLAC", "AIFF", "CAF", "AU") or (kind == "OGG" and b"vorbis" in head):
+        raise DecodeError("corrupt", f"corrupt {kind}: its header cannot be read ({exc})")
+    return kind
+
+
+def _wav_format_tag(head: bytes) -> int | None:
+    pos = 12
+    while pos + 8 <= len(head):
+        chunk, length = head[pos : pos + 4], struct.unpack("<I", head[pos + 4 : pos + 8])[0]
+        if chunk == b"fmt " and pos + 10 <= len(head):
+            tag: int = struct.unpack("<H", head[pos + 8 : pos + 10])[0]
+            return tag
+        pos += 8 + length + (length & 1)
+    return None
 
 
 def _regular_file_size(path: Path) -> int:
@@ -184,14 +367,13 @@ def _finish(mono: np.ndarray, rate: int, sr: int, duration: float, start: float)
     return Clip(np.ascontiguousarray(y, dtype=np.float32), sr, duration, start)
 
 
-def _fallback(path: Path, size: int, sr: int, excerpt_seconds: float) -> Clip:
-    """Decode with ffmpeg when libsndfile does not know the container."""
+def _fallback(path: Path, size: int, sr: int, excerpt_seconds: float, kind: str) -> Clip:
+    """Decode with ffmpeg when libsndfile does not know the container (``kind``)."""
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         # libsndfile's own message is often misleading here ("file does not exist").
         raise DecodeError(
-            "unsupported",
-            "unrecognised or unsupported format (libsndfile cannot read it; no ffmpeg installed)",
+            "unsupported", f"unsupported format {kind} (libsndfile cannot read it; no ffmpeg)"
         )
     ffprobe = shutil.which("ffprobe")
     duration = _probe_duration(ffprobe, path) if ffprobe else None
@@ -199,18 +381,21 @@ def _fallback(path: Path, size: int, sr: int, excerpt_seconds: float) -> Clip:
     cmd = [ffmpeg, "-v", "error", "-nostdin", "-ss", f"{start:.3f}", "-i", str(path)]
     if length and duration:
         cmd += ["-t", f"{length:.3f}"]
-    cmd += ["-ac", "1", "-ar", str(sr), "-f", "f32le", "-"]
+    # Two channels, downmixed here: ffmpeg's own mono downmix would cancel inverted ones.
+    cmd += ["-ac", "2", "-ar", str(sr), "-f", "f32le", "-"]
     try:
         done = subprocess.run(cmd, capture_output=True, timeout=FFMPEG_TIMEOUT, check=False)
     except subprocess.TimeoutExpired as exc:
         raise DecodeError("undecodable", "ffmpeg timed out") from exc
-    mono = np.frombuffer(done.stdout, dtype="<f4")
+    pcm = np.frombuffer(done.stdout, dtype="<f4")
+    mono = downmix(pcm[: len(pcm) // 2 * 2].reshape(-1, 2))
     if done.returncode != 0 or not len(mono):
         message = done.stderr.decode(errors="replace").strip().splitlines()
-        raise DecodeError("undecodable", message[-1] if message else "ffmpeg decoded nothing")
+        detail = message[-1] if message else "ffmpeg decoded nothing"
+        raise DecodeError("undecodable", f"{kind} that ffmpeg cannot decode ({detail})")
     duration = duration if duration else len(mono) / sr
     _check_size(size, duration, 192_000, 8)  # generous: true rate and channels unknown
-    return _finish(mono.copy(), sr, sr, duration, start)
+    return _finish(np.array(mono, np.float32), sr, sr, duration, start)
 
 
 def _probe_duration(ffprobe: str, path: Path) -> float | None:

@@ -22,10 +22,13 @@ import scipy.fft
 from numpy.lib.stride_tricks import sliding_window_view
 
 from resonance.audio import human
-from resonance.audio.keys import PITCH_CLASSES, estimate_key
+from resonance.audio.keys import PITCH_CLASSES, estimate_key, estimate_tuning
 from resonance.audio.rhythm import rhythm_features
 
-DESCRIPTOR_VERSION: int = 1
+# 2: tempo with metrical disambiguation and "none" (no pulse), tempo and key
+#    confidences, tuned chroma and overtone-aware key profiles, onsets that need an
+#    absolute rise, roll-off on magnitudes (as librosa), stereo read without cancelling.
+DESCRIPTOR_VERSION: int = 2
 
 N_FFT = 2048
 HOP = 512
@@ -47,8 +50,9 @@ def _names() -> tuple[str, ...]:
     names += [f"contrast_{i}" for i in range(CONTRAST_BANDS + 1)]
     names += ["zcr_mean", "zcr_std"]
     names += ["loudness_db", "rms_db_std", "dynamic_range_db"]
-    names += ["onset_rate", "tempo_bpm", "beat_strength", "pulse_clarity"]
+    names += ["onset_rate", "tempo_bpm", "beat_strength", "tempo_confidence"]
     names += ["key_correlation", "key_margin", "mode_major", "percussive_share"]
+    names += ["key_confidence", "tuning_semitones"]
     return tuple(names)
 
 
@@ -70,16 +74,22 @@ class Descriptors:
     """Raw features (float32, ``FEATURE_NAMES`` order) and the human-readable summary."""
 
     features: np.ndarray
-    summary: dict[str, float | str]
+    summary: dict[str, float | str | None]
 
 
 @functools.lru_cache(maxsize=8)
 def _filterbanks(sr: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mel and chroma filterbanks and FFT bin frequencies, built once per rate."""
+    """Mel and (A440) chroma filterbanks and FFT bin frequencies, built once per rate."""
     mel = librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS).astype(np.float32)
-    chroma = librosa.filters.chroma(sr=sr, n_fft=N_FFT).astype(np.float32)
+    chroma = _chroma_filterbank(sr, 0.0)
     freqs = librosa.fft_frequencies(sr=sr, n_fft=N_FFT).astype(np.float32)
     return mel, chroma, freqs
+
+
+@functools.lru_cache(maxsize=64)
+def _chroma_filterbank(sr: int, tuning: float) -> np.ndarray:
+    """Chroma filterbank at a tuning (semitones from A440, in steps of 0.05)."""
+    return librosa.filters.chroma(sr=sr, n_fft=N_FFT, tuning=tuning).astype(np.float32)
 
 
 def extract(y: np.ndarray, sr: int, *, timings: dict[str, float] | None = None) -> Descriptors:
@@ -100,9 +110,12 @@ def extract(y: np.ndarray, sr: int, *, timings: dict[str, float] | None = None) 
     -------
     Descriptors
         ``features``: float32 vector in ``FEATURE_NAMES`` order.
-        ``summary``: each of ``HUMAN_DESCRIPTORS`` in [0, 1], ``tempo_bpm``, ``key``
-        (pitch class such as ``"A"``), ``mode`` (``"major"``/``"minor"``) and
-        ``key_confidence`` (correlation with the key profile, clipped to [0, 1]).
+        ``summary``: each of ``HUMAN_DESCRIPTORS`` in [0, 1]; ``tempo_bpm`` (None when
+        the clip has no pulse) and ``tempo_confidence`` in [0, 1]; ``key`` (pitch
+        class such as ``"A"``), ``mode`` (``"major"``/``"minor"``), ``key_confidence``
+        in [0, 1], ``key_relative_margin`` and ``key_parallel_margin`` (how far the
+        relative and the parallel key are behind: near 0 means that confusion is
+        likely) and ``tuning_semitones``. docs/audio.md defines each.
     """
     lap = _Laps(timings)
     y = np.ascontiguousarray(y, dtype=np.float32)
@@ -125,10 +138,13 @@ def extract(y: np.ndarray, sr: int, *, timings: dict[str, float] | None = None) 
     mfcc = scipy.fft.dct(log_mel, type=2, norm="ortho", axis=0)[:N_MFCC][:, active]
     lap("mel_mfcc")
 
+    tuning = estimate_tuning(power[:, active].mean(axis=1), freqs)
+    if abs(tuning) >= 0.025:
+        chroma_fb = _chroma_filterbank(sr, round(tuning * 20.0) / 20.0)
+    key = estimate_key((chroma_fb @ mag[:, active]).mean(axis=1))
     chroma = chroma_fb @ power
     chroma /= chroma.max(axis=0, keepdims=True) + EPS
     chroma_mean = chroma[:, active].mean(axis=1)
-    key = estimate_key(chroma_mean)
     lap("chroma_key")
 
     spectral = _spectral_stats(mag, power, freqs, active)
@@ -139,6 +155,7 @@ def extract(y: np.ndarray, sr: int, *, timings: dict[str, float] | None = None) 
     lap("spectral_dynamics")
 
     rhythm = rhythm_features(log_mel, sr, HOP, duration)
+    tempo = 0.0 if rhythm.tempo is None else rhythm.tempo
     lap("rhythm")
     percussive_share = _percussive_share(mel)
     lap("hpss")
@@ -152,25 +169,30 @@ def extract(y: np.ndarray, sr: int, *, timings: dict[str, float] | None = None) 
             contrast.mean(axis=1),
             [zcr.mean(), zcr.std()],
             [loudness_db, rms_db[active].std(), p95 - p5],
-            [rhythm["onset_rate"], rhythm["tempo"], rhythm["beat_strength"], rhythm["pulse"]],
+            [rhythm.onset_rate, tempo, rhythm.beat_strength, rhythm.confidence],
             [key.correlation, key.margin, 1.0 if key.mode == "major" else 0.0, percussive_share],
+            [key.confidence, tuning],
         ]
     ).astype(np.float32)
     features = np.nan_to_num(features, nan=0.0, posinf=0.0, neginf=0.0)
 
     flatness = float(spectral[6])
-    summary: dict[str, float | str] = {
-        "energy": human.energy(loudness_db, rhythm["onset_rate"]),
+    summary: dict[str, float | str | None] = {
+        "energy": human.energy(loudness_db, rhythm.onset_rate),
         "brightness": human.brightness(float(spectral[0]) * 1000.0),
         "percussiveness": human.percussiveness(percussive_share),
-        "rhythmic_regularity": human.rhythmic_regularity(rhythm["pulse"]),
+        "rhythmic_regularity": human.rhythmic_regularity(rhythm.confidence),
         "tonal_clarity": human.tonal_clarity(key.correlation, flatness),
         "dynamic_range": human.dynamic_range(float(p95 - p5)),
         "noisiness": human.noisiness(flatness),
-        "tempo_bpm": round(rhythm["tempo"], 2),
+        "tempo_bpm": None if rhythm.tempo is None else round(rhythm.tempo, 2),
+        "tempo_confidence": round(rhythm.confidence, 3),
         "key": key.key,
         "mode": key.mode,
-        "key_confidence": max(0.0, min(1.0, key.correlation)),
+        "key_confidence": round(key.confidence, 3),
+        "key_relative_margin": round(key.relative_margin, 3),
+        "key_parallel_margin": round(key.parallel_margin, 3),
+        "tuning_semitones": round(tuning, 3),
     }
     return Descriptors(features=features, summary=summary)
 
@@ -206,6 +228,9 @@ def _spectral_stats(
 ) -> np.ndarray:
     """Mean and std over active frames of centroid, bandwidth, 85 % roll-off (kHz), flatness.
 
+    Roll-off is the lowest frequency below which 85 % of the frame's *magnitude*
+    spectrum lies, as ``librosa.feature.spectral_rolloff`` computes it.
+
     Per-frame values come from matrix products with the bin frequencies rather than
     broadcasting, so no spectrogram-sized temporaries are made (memory per worker).
     """
@@ -214,7 +239,7 @@ def _spectral_stats(
     # Σ (f − c)² m = Σ f² m − 2 c Σ f m + c² Σ m
     second = (freqs * freqs) @ mag / total
     bandwidth = np.sqrt(np.maximum(second - centroid * centroid, 0.0))
-    cumulative = np.cumsum(power, axis=0)
+    cumulative = np.cumsum(mag, axis=0)
     rolloff = freqs[np.argmax(cumulative >= 0.85 * cumulative[-1], axis=0)]
     del cumulative
     # Flatness on magnitudes (geometric / arithmetic mean): white noise ≈ 0.82.

@@ -72,8 +72,11 @@ def warm(numba_cache: str | None = None, parent_pid: int | None = None) -> None:
     threadpool_limits(limits=1)
     from resonance.audio.descriptors import extract
 
+    # Noise with a click every half second: a pulse, so the beat tracker compiles too.
     rng = np.random.default_rng(0)
-    extract((0.1 * rng.standard_normal(22050 * 4)).astype(np.float32), 22050)
+    y = 0.05 * rng.standard_normal(22050 * 6)
+    y[:: 22050 // 2] += 1.0
+    extract(y.astype(np.float32), 22050)
 
 
 def _exit_with_parent(parent_pid: int | None = None) -> None:
