@@ -81,7 +81,7 @@ async def test_recommendations_are_new_to_the_listener_and_in_the_playlists_scen
     indexed_at = time.perf_counter()
 
     auth = {"Authorization": f"Bearer {TOKEN}", "X-Spotify-Access-Token": sandbox.token("demo")}
-    body = {"playlist_id": sandbox.playlist_id(PLAYLIST), "n": 20}
+    body = {"playlist_id": sandbox.playlist_id(PLAYLIST), "n": 20, "source": "new"}
     latencies = []
     with TestClient(create_app(settings)) as client:
         for _ in range(5):

@@ -693,8 +693,8 @@ export interface components {
             playlist_id?: string | null;
             /**
              * Source
-             * @description "new" (default): only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library": recommend from everything, what they already have included
-             * @default new
+             * @description "new": only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library" (default for now, see docs/discovery.md): recommend from everything, what they already have included
+             * @default library
              * @enum {string}
              */
             source?: "new" | "library";

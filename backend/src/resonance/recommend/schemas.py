@@ -45,10 +45,10 @@ class RecommendRequest(BaseModel):
     exclude_seeds: bool = True
     exclude_playlist: bool = True
     source: Literal["new", "library"] = Field(
-        "new",
-        description='"new" (default): only music the listener does not have yet, leaving out'
-        ' their library and the tracks of their playlists; "library": recommend from'
-        " everything, what they already have included",
+        "library",
+        description='"new": only music the listener does not have yet, leaving out their'
+        ' library and the tracks of their playlists; "library" (default for now, see'
+        " docs/discovery.md): recommend from everything, what they already have included",
     )
     exclude_library: bool = Field(
         False,
