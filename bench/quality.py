@@ -31,7 +31,7 @@ import re
 import resource
 import sys
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -148,7 +148,11 @@ class Fold:
 
 
 def make_fold(
-    train: list[Playlist], tests: list[Playlist], categories: tuple[int, ...], explicit: bool
+    train: list[Playlist],
+    tests: list[Playlist],
+    categories: tuple[int, ...],
+    explicit: bool,
+    category_limit: int | None = None,
 ) -> Fold:
     row_of: dict[str, int] = {}
     artist_of: dict[str, int] = {}
@@ -167,8 +171,10 @@ def make_fold(
     trained = len(row_of)
     cases: dict[int, list[Case]] = {k: [] for k in categories}
     titles: list[str] = []
-    for p in tests:
+    for number, p in enumerate(tests):
         for k in categories:
+            if k != MAIN_SEEDS and category_limit is not None and number >= category_limit:
+                continue
             if explicit:
                 if k != MAIN_SEEDS:
                     continue
@@ -218,6 +224,27 @@ def popularity_order(catalogue: Catalogue) -> np.ndarray:
     return np.lexsort((np.arange(catalogue.n_items), -degree))
 
 
+def fit_group(names: list[str], fold: Fold, cooc_holder: list[Cooccurrence]) -> dict[str, Ranker]:
+    """Fit once for methods sharing a model ("resonance …" options on one Recommender)."""
+    if not names[0].startswith("resonance"):
+        return {names[0]: fit_method(names[0], fold, cooc_holder)}
+    model = Recommender.fit(fold.catalogue, VectorConfig())
+    cooc_holder.append(model.vectors.cooc)
+    out: dict[str, Ranker] = {}
+    for name in names:
+        if name not in RESONANCE_OPTIONS:
+            raise ValueError(f"unknown method {name!r} (known: {', '.join(RESONANCE_OPTIONS)})")
+
+        def resonance(
+            seeds: list[int], n: int, options: RecommendOptions = RESONANCE_OPTIONS[name]
+        ) -> list[int]:
+            items = model.recommend(Seeds(track_ids=tuple(seeds)), n=n, options=options)
+            return [r.track_id for r in items]
+
+        out[name] = resonance
+    return out
+
+
 def fit_method(name: str, fold: Fold, cooc_holder: list[Cooccurrence]) -> Ranker:
     catalogue = fold.catalogue
     by_popularity = popularity_order(catalogue)
@@ -241,17 +268,7 @@ def fit_method(name: str, fold: Fold, cooc_holder: list[Cooccurrence]) -> Ranker
             return fill(rows[np.lexsort((rows, -scores))][:n].tolist(), seeds, n)
 
         return knn
-    if not name.startswith("resonance"):
-        raise ValueError(f"unknown method {name!r}")
-    model = Recommender.fit(catalogue, VectorConfig())
-    cooc_holder.append(model.vectors.cooc)
-    options = RESONANCE_OPTIONS[name]
-
-    def resonance(seeds: list[int], n: int) -> list[int]:
-        items = model.recommend(Seeds(track_ids=tuple(seeds)), n=n, options=options)
-        return [r.track_id for r in items]
-
-    return resonance
+    raise ValueError(f"unknown method {name!r}")
 
 
 RESONANCE_OPTIONS = {
@@ -298,24 +315,28 @@ def intra_list_diversity(cooc: Cooccurrence, rows: list[int]) -> float:
     return float(1.0 - (cos.sum() - np.trace(cos)) / pairs)
 
 
-def run_method(name: str, fold: Fold, n: int) -> dict[str, Any]:
-    """Fit one method on a fold and answer every case: run in a forked child."""
+def run_group(names: list[str], fold: Fold, n: int) -> dict[str, dict[str, Any]]:
+    """Fit a group of methods on a fold and answer every case: run in a forked child."""
     from resonance.index import serve_single_threaded
 
     serve_single_threaded()
     holder: list[Cooccurrence] = []
     t0, cpu0 = time.perf_counter(), time.process_time()
-    method = fit_method(name, fold, holder)
+    rankers = fit_group(names, fold, holder)
     fit_seconds = time.perf_counter() - t0
     fit_cpu = time.process_time() - cpu0
     cooc = holder[0]
-    out: dict[str, Any] = {
-        "fit_s": fit_seconds,
-        "fit_cpu_s": fit_cpu,
-        "scores": {},
-        "empty": 0,
-        "short": 0,
-    }
+    results = {}
+    for name, method in rankers.items():
+        out = run_method(method, fold, n, cooc)
+        out["fit_s"], out["fit_cpu_s"] = fit_seconds, fit_cpu
+        out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        results[name] = out
+    return results
+
+
+def run_method(method: Ranker, fold: Fold, n: int, cooc: Cooccurrence) -> dict[str, Any]:
+    out: dict[str, Any] = {"scores": {}, "empty": 0, "short": 0}
     artists = fold.catalogue.artist_ids
     for k, cases in fold.cases.items():
         scores = []
@@ -330,36 +351,36 @@ def run_method(name: str, fold: Fold, n: int) -> dict[str, Any]:
                 ranked = method(case.seeds, n)
             if k == MAIN_SEEDS:
                 out["empty"] += not ranked
-                out["short"] += 0 < len(ranked) < n
+                possible = min(n, fold.catalogue.n_items - len(set(case.seeds)))
+                out["short"] += 0 < len(ranked) < possible  # fewer than the catalogue has
                 ild.append(intra_list_diversity(cooc, ranked[:20]))
                 coverage.append(
                     len(set(artists[ranked[:100]].tolist())) / max(1, len(ranked[:100]))
                 )
             scores.append(metrics(ranked, case.truth, case.truth_size))
         elapsed = time.perf_counter() - t0
-        out["scores"][k] = np.asarray(scores)
+        out["scores"][k] = np.asarray(scores).reshape(-1, 3)
         if k == MAIN_SEEDS:
             out["ms"] = elapsed * 1000 / max(1, len(cases))
             out["ild"] = float(np.nanmean(ild)) if ild else float("nan")
             out["artists"] = float(np.mean(coverage)) if coverage else float("nan")
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
 
 
 _FOLD: Fold | None = None
 
 
-def _child(name: str, n: int) -> dict[str, Any]:
+def _child(names: list[str], n: int) -> dict[str, dict[str, Any]]:
     assert _FOLD is not None
-    return run_method(name, _FOLD, n)
+    return run_group(names, _FOLD, n)
 
 
-def in_child(name: str, fold: Fold, n: int) -> dict[str, Any]:
+def in_child(names: list[str], fold: Fold, n: int) -> dict[str, dict[str, Any]]:
     global _FOLD
     _FOLD = fold  # inherited by the fork, not pickled
     context = multiprocessing.get_context("fork")
     with context.Pool(1, maxtasksperchild=1) as pool:
-        return pool.apply(_child, (name, n))
+        return pool.apply(_child, (names, n))
 
 
 # --- reporting ---------------------------------------------------------------------------------
@@ -466,6 +487,12 @@ def main() -> int:
     parser.add_argument("--folds", type=int, default=5, help="folds to make")
     parser.add_argument("--run-folds", type=int, help="run only the first k folds")
     parser.add_argument("--limit", type=int, help="at most this many test playlists per fold")
+    parser.add_argument(
+        "--category-limit",
+        type=int,
+        default=100,
+        help="test playlists per fold for the seed categories other than 10",
+    )
     parser.add_argument("--min-tracks", type=int, default=25)
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
@@ -515,7 +542,7 @@ def main() -> int:
     )
     results = []
     for f, (train, tests) in enumerate(splits, 1):
-        fold = make_fold(train, tests, categories, explicit=args.train is not None)
+        fold = make_fold(train, tests, categories, args.train is not None, args.category_limit)
         main_cases = fold.cases[MAIN_SEEDS]
         known = sum(1 for c in main_cases if c.truth)
         if not main_cases or known == 0:
@@ -532,9 +559,13 @@ def main() -> int:
             f"{len(main_cases)} test playlists ({cold} with every seed absent from training, "
             f"{unknown} with no hidden track in training)"
         )
-        per_method = {}
+        per_method: dict[str, dict[str, Any]] = {}
+        groups: dict[str, list[str]] = defaultdict(list)
         for m in methods:
-            per_method[m] = in_child(m, fold, args.n)
+            groups["resonance" if m.startswith("resonance") else m].append(m)
+        for group in groups.values():
+            per_method.update(in_child(group, fold, args.n))
+        for m in methods:
             r, g, c = per_method[m]["scores"][MAIN_SEEDS].mean(axis=0)
             print(
                 f"  {m:<24} {r:.4f} {g:.4f} {c:.4f}  {per_method[m]['ms']:.1f} ms/query  "
