@@ -169,10 +169,20 @@ class Cooccurrence:
         offsets, segment = row_entries(self.membership.indptr, items)
         in_seed_list = np.isin(self.membership.indices[offsets], seed_lists)
         shared = np.bincount(segment, weights=in_seed_list, minlength=len(items)).astype(np.int64)
-        # Seeds co-occurring with an item are exactly its non-zero co-occurrence partners.
-        offsets, segment = row_entries(self.counts.indptr, items)
-        is_seed = np.isin(self.counts.indices[offsets], seed_rows)
-        partners = np.bincount(segment, weights=is_seed, minlength=len(items)).astype(np.int64)
+        # Seeds co-occurring with an item are exactly its non-zero co-occurrence partners;
+        # read from the seeds' rows (the matrix is symmetric): a handful of rows, where
+        # the items' rows would be hundreds of popular tracks' long ones.
+        seeds = np.unique(np.asarray(seed_rows, np.int64))
+        offsets, _ = row_entries(self.counts.indptr, seeds)
+        columns = self.counts.indices[offsets]
+        order = np.argsort(items, kind="stable")
+        ranked = items[order]
+        position = np.clip(np.searchsorted(ranked, columns), 0, max(len(items) - 1, 0))
+        hit = (ranked[position] == columns) if len(items) else np.zeros(0, bool)
+        partners = np.zeros(len(items), np.int64)
+        if hit.any():
+            # Repeated items (never in practice) count like their first occurrence.
+            np.add.at(partners, order[position[hit]], 1)
         return np.where(shared > 0, partners, 0), shared
 
 
