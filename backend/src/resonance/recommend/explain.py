@@ -130,6 +130,8 @@ def genre_overlap(
     seed_genres: Sequence[str],
     similarity: dict[tuple[str, str], float],
 ) -> tuple[list[str], list[tuple[str, str, float]]]:
+    if not item_genres or not seed_genres:
+        return [], []
     shared = sorted(set(item_genres) & set(seed_genres))
     related = sorted(
         (

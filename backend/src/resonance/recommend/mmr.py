@@ -62,32 +62,35 @@ def _mmr(
     albums = model.catalogue.album_ids[rows]
     artist_count: dict[int, int] = {}
     album_count: dict[int, int] = {}
-    max_sim = np.full(pool, -np.inf)
+    # Max similarity to earlier picks; 0 before the first pick.
+    penalty = np.zeros(pool)
     # Taken, or by an artist/album at its cap: grown as picks fill the caps.
     blocked = np.zeros(pool, bool)
     picks: list[tuple[int, str | None]] = []
+    first = 0  # the best unblocked track by score
 
     while len(picks) < n:
-        eligible = ~blocked
-        if not eligible.any():
+        while first < pool and blocked[first]:
+            first += 1
+        if first >= pool:
             break
-        penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
-        objective = np.where(eligible, (1 - lam) * rel - lam * penalty, -np.inf)
+        objective = (1 - lam) * rel - lam * penalty
+        objective[blocked] = -np.inf
         pick = int(np.argmax(objective))  # first max = higher score (rows are sorted by score)
-        best_by_score = int(np.argmax(eligible))
         note = None
-        if pick != best_by_score:
-            skipped = int((eligible[:pick]).sum())
+        if pick != first:
+            skipped = int(pick - first - blocked[first:pick].sum())
             note = (
                 f"Picked for variety over {skipped} higher-scoring track"
                 f"{'s' if skipped != 1 else ''}: similarity to earlier picks "
-                f"{penalty[pick]:.2f} vs {penalty[best_by_score]:.2f}"
+                f"{penalty[pick]:.2f} vs {penalty[first]:.2f}"
             )
         picks.append((pick, note))
         blocked[pick] = True
         _block_at_cap(blocked, artists, artist_count, int(artists[pick]), artist_cap)
         _block_at_cap(blocked, albums, album_count, int(albums[pick]), album_cap)
-        max_sim = np.maximum(max_sim, vectors @ vectors[pick])
+        sims = vectors @ vectors[pick]
+        penalty = sims if len(picks) == 1 else np.maximum(penalty, sims)
     return picks
 
 

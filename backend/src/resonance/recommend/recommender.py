@@ -290,16 +290,19 @@ class Recommender:
     ) -> IntArray:
         """The sparse co-occurrence evidence carries candidate generation: its best
         max(200, 3n) tracks, whatever the index would return. The vector index adds the
-        nearest tracks by content (every block), asked with efSearch ≥ k so HNSW does
-        not return fewer than asked."""
-        k_dense = options.candidates or max(200, 2 * n)
+        nearest tracks by content (every block): max(200, 2n), or max(100, n/2) when the
+        sparse source is full; HNSW is searched with efSearch ≥ K so it returns K."""
+        cooc_rows, cooc_scores = evidence
+        k_sparse = max(200, 3 * n)
+        # With the sparse source full, the index adds fewer: its tracks without playlist
+        # evidence rank below those with it, and a search costs in proportion to K.
+        rich = len(cooc_rows) >= k_sparse
+        k_dense = options.candidates or (max(100, n // 2) if rich else max(200, 2 * n))
         k_dense = min(k_dense + len(seed_rows), self.n_items)
         parts = []
         if float(np.abs(query).sum()) > 0:
             _, rows = self.index.search(query[None, :], k_dense)
             parts.append(rows[0][rows[0] >= 0])
-        cooc_rows, cooc_scores = evidence
-        k_sparse = max(200, 3 * n)
         if len(cooc_rows) > k_sparse:
             top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
             parts.append(cooc_rows[top])
