@@ -338,6 +338,7 @@ def run_group(names: list[str], fold: Fold, n: int) -> dict[str, dict[str, Any]]
 def run_method(method: Ranker, fold: Fold, n: int, cooc: Cooccurrence) -> dict[str, Any]:
     out: dict[str, Any] = {"scores": {}, "empty": 0, "short": 0}
     artists = fold.catalogue.artist_ids
+    popular = popularity_order(fold.catalogue).tolist()
     for k, cases in fold.cases.items():
         scores = []
         ild, coverage = [], []
@@ -345,7 +346,8 @@ def run_method(method: Ranker, fold: Fold, n: int, cooc: Cooccurrence) -> dict[s
         for i, case in enumerate(cases):
             if k == 0:
                 seeds = title_seeds(fold.titles[i], fold.names, fold.catalogue.playlists, 10)
-                ranked = seeds + method(seeds, n) if seeds else method([], n)
+                # No playlist named alike: the most-played tracks, as for any cold start.
+                ranked = seeds + method(seeds, n) if seeds else popular[:n]
                 ranked = list(dict.fromkeys(ranked))[:n]
             else:
                 ranked = method(case.seeds, n)
