@@ -20,7 +20,7 @@ from resonance.vectors import BLOCK_NAMES, FloatMatrix, IntArray
 if TYPE_CHECKING:
     from resonance.recommend.recommender import Recommender
 
-TARGET_WEIGHT = 0.5  # a full-range miss at strength 1 costs 0.5
+TARGET_WEIGHT = 1.0  # a full-range miss at strength 1 costs 1.0 (half the best playlist share)
 GENRE_MODE_WEIGHT = 0.2
 FOCUS_MIN_SIMILARITY = 0.5
 
