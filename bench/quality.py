@@ -14,6 +14,7 @@ artist coverage, and the RecSys seed categories (0 = title only, 1, 5, 10, 25 se
     python bench/quality.py                          # 5 folds of ../shared/data/...tuning
     python bench/quality.py --folds 2 --limit 100    # a quick run (a few minutes)
     python bench/quality.py --train a.jsonl.gz --test b.jsonl   # an explicit split
+    python bench/quality.py --exportify-dir ~/exports --min-tracks 15   # Exportify CSVs
 
 Input lines: `{"pid", "name", "tracks": [{"uri", "name", "artist"}, …]}`. With
 `--test`, a line carries its split: `{"name", "seeds": [track, …], "hidden": [track,
@@ -23,6 +24,7 @@ Input lines: `{"pid", "name", "tracks": [{"uri", "name", "artist"}, …]}`. With
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import json
 import math
@@ -122,6 +124,19 @@ def read_jsonl(path: Path, *, split: bool = False) -> Iterator[Playlist]:
                     raise InputError(f"{path}:{number}: a playlist line needs a 'tracks' list")
                 pairs, dup = _dedupe([_track(t, path, number) for t in record["tracks"]])
                 yield Playlist(name, [u for u, _ in pairs], [a for _, a in pairs], duplicates=dup)
+
+
+def read_exportify(directory: Path) -> Iterator[Playlist]:
+    """Playlists from a folder of Exportify CSV files (the file name is the title)."""
+    if not directory.is_dir():
+        raise InputError(f"no folder at {directory}")
+    for path in sorted(directory.glob("*.csv")):
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = [r for r in csv.DictReader(handle) if r.get("Track URI")]
+        pairs, dup = _dedupe(
+            [(r["Track URI"], (r.get("Artist Name(s)") or "").split(",")[0]) for r in rows]
+        )
+        yield Playlist(path.stem, [u for u, _ in pairs], [a for _, a in pairs], duplicates=dup)
 
 
 def normalise_name(name: str) -> str:
@@ -484,6 +499,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--exportify-dir", type=Path, help="a folder of Exportify CSVs")
     parser.add_argument("--train", type=Path, help="explicit split: training playlists")
     parser.add_argument("--test", type=Path, help="explicit split: test lines (seeds + hidden)")
     parser.add_argument("--folds", type=int, default=5, help="folds to make")
@@ -514,7 +530,9 @@ def main() -> int:
             splits = [(train, tests[: args.limit] if args.limit else tests)]
             categories = (MAIN_SEEDS,)
         else:
-            playlists = list(read_jsonl(args.data))
+            playlists = list(
+                read_exportify(args.exportify_dir) if args.exportify_dir else read_jsonl(args.data)
+            )
             rng = np.random.default_rng(args.seed)
             eligible = np.asarray(
                 [i for i, p in enumerate(playlists) if len(p.tracks) >= args.min_tracks]
