@@ -59,8 +59,19 @@ class VectorIndex:
         return int(self.index.ntotal)
 
     def search(self, queries: FloatMatrix, k: int) -> tuple[NDArray[np.float32], IntArray]:
+        """The k nearest rows of each query (-1 where there are fewer).
+
+        HNSW returns no more than its efSearch candidates, so a search for more than
+        efSearch raises efSearch to k for that search: K and efSearch go together.
+        """
         k = max(1, min(k, self.size))
-        scores, rows = self.index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        data = np.ascontiguousarray(queries, dtype=np.float32)
+        if self.kind == "hnsw" and k > self.index.hnsw.efSearch:
+            params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
+            params.efSearch = k
+            scores, rows = self.index.search(data, k, params=params)
+        else:
+            scores, rows = self.index.search(data, k)
         return scores, rows.astype(np.int64)
 
     def add(self, vectors: FloatMatrix) -> None:

@@ -20,6 +20,7 @@ from resonance.recommend.options import (
 from resonance.recommend.recommender import (
     EmptyCatalogueError,
     Recommendation,
+    Recommendations,
     Recommender,
     UnknownSeedsError,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "RecommendRequest",
     "RecommendResponse",
     "Recommendation",
+    "Recommendations",
     "Recommender",
     "Seeds",
     "Target",

@@ -61,6 +61,8 @@ class Explanation:
                 f"With {self.seeds_in_common_playlists} of your seeds in "
                 f"{self.common_playlists} playlist{'s' if self.common_playlists != 1 else ''}"
             )
+        if self.shares.get("popularity"):
+            out.append("Among the catalogue's most-played tracks")
         if self.imputed_blocks:
             out.append(
                 "No " + ", ".join(self.imputed_blocks) + " data: counted at catalogue average"
@@ -128,6 +130,8 @@ def genre_overlap(
     seed_genres: Sequence[str],
     similarity: dict[tuple[str, str], float],
 ) -> tuple[list[str], list[tuple[str, str, float]]]:
+    if not item_genres or not seed_genres:
+        return [], []
     shared = sorted(set(item_genres) & set(seed_genres))
     related = sorted(
         (

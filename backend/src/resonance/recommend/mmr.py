@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from resonance.recommend.scoring import Scored
 
 
+# MMR re-ranks the head of a list — the part anyone looks at (the API returns at most
+# 100) — and the tail follows by score under the caps: a 500-long list re-ranked in full
+# would cost five times as much for positions nobody reads.
+MMR_HEAD = 100
+OVER_CAP = (
+    "Over the per-artist/album cap: too few other tracks are related to your seeds"
+    " to fill the list without it"
+)
+
+
 def diversify(
     model: Recommender, scored: Scored, n: int, options: RecommendOptions
 ) -> list[tuple[int, str | None]]:
@@ -24,46 +34,105 @@ def diversify(
     relevance is the score rescaled to [0, 1] over the pool: scores range from hundredths
     (content only) to about 3 (strong playlist evidence), and without the rescaling the
     same λ would mean "ignore relevance" for one request and "ignore variety" for another.
+    MMR picks the first `MMR_HEAD`; the rest follow by score under the caps.
     """
     lam = options.diversity
-    pool = min(len(scored.rows), max(5 * n, 100) if lam > 0 else len(scored.rows))
+    artist_cap = resolve_cap(options.max_per_artist, n)
+    album_cap = resolve_cap(options.max_per_album, n)
+    head = min(n, MMR_HEAD) if lam > 0 else 0
+    picks = _mmr(model, scored, head, lam, artist_cap, album_cap) if head else []
+    if len(picks) < n:
+        picks += _by_score(model, scored, n, picks, artist_cap, album_cap)
+    return picks
+
+
+def _mmr(
+    model: Recommender,
+    scored: Scored,
+    n: int,
+    lam: float,
+    artist_cap: int | None,
+    album_cap: int | None,
+) -> list[tuple[int, str | None]]:
+    pool = min(len(scored.rows), max(5 * n, 100))
     rows = scored.rows[:pool]
     rel = _unit_range(scored.total[:pool])
     vectors = model.vectors.vectors[rows]
     artists = model.catalogue.artist_ids[rows]
     albums = model.catalogue.album_ids[rows]
-    artist_cap = resolve_cap(options.max_per_artist, n)
-    album_cap = resolve_cap(options.max_per_album, n)
     artist_count: dict[int, int] = {}
     album_count: dict[int, int] = {}
-    max_sim = np.full(pool, -np.inf)
+    # Max similarity to earlier picks; 0 before the first pick.
+    penalty = np.zeros(pool)
     # Taken, or by an artist/album at its cap: grown as picks fill the caps.
     blocked = np.zeros(pool, bool)
     picks: list[tuple[int, str | None]] = []
+    first = 0  # the best unblocked track by score
 
     while len(picks) < n:
-        eligible = ~blocked
-        if not eligible.any():
+        while first < pool and blocked[first]:
+            first += 1
+        if first >= pool:
             break
-        penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
-        objective = np.where(eligible, (1 - lam) * rel - lam * penalty, -np.inf)
+        objective = (1 - lam) * rel - lam * penalty
+        objective[blocked] = -np.inf
         pick = int(np.argmax(objective))  # first max = higher score (rows are sorted by score)
-        best_by_score = int(np.argmax(eligible))
         note = None
-        if lam > 0 and pick != best_by_score:
-            skipped = int((eligible[:pick]).sum())
+        if pick != first:
+            skipped = int(pick - first - blocked[first:pick].sum())
             note = (
                 f"Picked for variety over {skipped} higher-scoring track"
                 f"{'s' if skipped != 1 else ''}: similarity to earlier picks "
-                f"{penalty[pick]:.2f} vs {penalty[best_by_score]:.2f}"
+                f"{penalty[pick]:.2f} vs {penalty[first]:.2f}"
             )
         picks.append((pick, note))
         blocked[pick] = True
         _block_at_cap(blocked, artists, artist_count, int(artists[pick]), artist_cap)
         _block_at_cap(blocked, albums, album_count, int(albums[pick]), album_cap)
-        if lam > 0:
-            max_sim = np.maximum(max_sim, vectors @ vectors[pick])
+        sims = vectors @ vectors[pick]
+        penalty = sims if len(picks) == 1 else np.maximum(penalty, sims)
     return picks
+
+
+def _by_score(
+    model: Recommender,
+    scored: Scored,
+    n: int,
+    picks: list[tuple[int, str | None]],
+    artist_cap: int | None,
+    album_cap: int | None,
+) -> list[tuple[int, str | None]]:
+    """The rest of the list by score under the caps; if the caps leave too few tracks,
+    the best remaining ones over the caps, each saying so."""
+    taken = {i for i, _ in picks}
+    artists = model.catalogue.artist_ids[scored.rows].tolist()
+    albums = model.catalogue.album_ids[scored.rows].tolist()
+    artist_count: dict[int, int] = {}
+    album_count: dict[int, int] = {}
+    for i in taken:
+        artist_count[artists[i]] = artist_count.get(artists[i], 0) + 1
+        album_count[albums[i]] = album_count.get(albums[i], 0) + 1
+    out: list[tuple[int, str | None]] = []
+    over: list[int] = []
+    need = n - len(picks)
+    for i in range(len(scored.rows)):
+        if len(out) >= need:
+            break
+        if i in taken:
+            continue
+        artist, album = artists[i], albums[i]
+        if (
+            artist_cap is not None and artist >= 0 and artist_count.get(artist, 0) >= artist_cap
+        ) or (album_cap is not None and album >= 0 and album_count.get(album, 0) >= album_cap):
+            if len(over) < need:
+                over.append(i)
+            continue
+        artist_count[artist] = artist_count.get(artist, 0) + 1
+        album_count[album] = album_count.get(album, 0) + 1
+        out.append((i, None))
+    for i in over[: need - len(out)]:
+        out.append((i, OVER_CAP))
+    return out
 
 
 def _unit_range(values: np.ndarray) -> np.ndarray:

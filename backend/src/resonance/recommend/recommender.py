@@ -23,9 +23,26 @@ from resonance.vectors import (
     Catalogue,
     FloatMatrix,
     IntArray,
+    ItemSimilarity,
     VectorConfig,
     VectorSet,
     embed_rows,
+)
+
+# Item-kNN similarity of the sparse candidate source, chosen by cross-validation on
+# real playlists (docs/benchmarks.md, Quality): asymmetric cosine with shrinkage.
+DEFAULT_SIMILARITY = ItemSimilarity(
+    seed_exponent=0.75, candidate_exponent=0.4, shrink=20.0, locality=1.0
+)
+
+POPULARITY_WEIGHT = 1.0
+COLD_SEEDS = (
+    "None of your seeds is in a playlist or has audio, Spotify or genre data yet, so"
+    " these are the catalogue's most-played tracks (in the most playlists)."
+)
+FILLED = (
+    "Too few tracks are related to your seeds to fill the list: it ends with the"
+    " catalogue's most-played tracks."
 )
 
 
@@ -55,6 +72,15 @@ class Recommendation:
     rank: int
 
 
+class Recommendations(list[Recommendation]):
+    """A list of recommendations, best first, with notes on the list as a whole
+    (a popularity fallback, say) in `notes`."""
+
+    def __init__(self, items: list[Recommendation] | None = None, notes: list[str] | None = None):
+        super().__init__(items or [])
+        self.notes: list[str] = list(notes or [])
+
+
 class Recommender:
     """Content + co-occurrence recommender over one catalogue snapshot.
 
@@ -66,14 +92,25 @@ class Recommender:
         Block vectors built from the catalogue (`build_vectors`).
     index
         A FAISS index over `vectors.vectors`.
+    similarity
+        How co-occurrence counts become item-kNN evidence (the sparse candidate
+        source and the "playlists" share); `DEFAULT_SIMILARITY` unless given.
     """
 
-    def __init__(self, catalogue: Catalogue, vectors: VectorSet, index: VectorIndex) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        vectors: VectorSet,
+        index: VectorIndex,
+        similarity: ItemSimilarity | None = None,
+    ) -> None:
         if catalogue.n_items != index.size:
             raise ValueError("the index and the catalogue disagree on the number of tracks")
         self.catalogue = catalogue
         self.vectors = vectors
         self.index = index
+        self.similarity = similarity or DEFAULT_SIMILARITY
+        self._by_popularity: IntArray | None = None
         self._row_of = {int(t): i for i, t in enumerate(catalogue.track_ids)}
         self._rows_of_artist: dict[int, IntArray] = {}
         order = np.argsort(catalogue.artist_ids, kind="stable")
@@ -91,14 +128,17 @@ class Recommender:
         catalogue: Catalogue,
         vector_config: VectorConfig | None = None,
         index_config: IndexConfig | None = None,
+        similarity: ItemSimilarity | None = None,
     ) -> Recommender:
         """Build vectors and the index for `catalogue`."""
-        return cls.from_index(FittedIndex.fit(catalogue, vector_config, index_config))
+        return cls.from_index(FittedIndex.fit(catalogue, vector_config, index_config), similarity)
 
     @classmethod
-    def from_index(cls, fitted: FittedIndex) -> Recommender:
+    def from_index(
+        cls, fitted: FittedIndex, similarity: ItemSimilarity | None = None
+    ) -> Recommender:
         """Serve a fitted index (one loaded from an index version, say)."""
-        return cls(fitted.catalogue, fitted.vectors, fitted.index)
+        return cls(fitted.catalogue, fitted.vectors, fitted.index, similarity)
 
     @property
     def fitted(self) -> FittedIndex:
@@ -128,22 +168,25 @@ class Recommender:
         seeds: Seeds | list[int] | tuple[int, ...],
         n: int = 20,
         options: RecommendOptions | None = None,
-    ) -> list[Recommendation]:
+    ) -> Recommendations:
         """Recommend `n` tracks for the seeds.
 
         Parameters
         ----------
         seeds
-            `Seeds`, or a list of track ids.
+            `Seeds`, or a list of track ids (a repeated id counts once).
         n
             Number of results, 1 to `LIBRARY_MAX_N` (the HTTP API stops at `API_MAX_N`).
+            Exactly `n` come back whenever the catalogue has `n` tracks left after the
+            seeds and exclusions: related tracks first, then the most-played ones.
         options
             Filters and re-ranking (`RecommendOptions`).
 
         Returns
         -------
-        list of Recommendation
-            Best first; each with its score and an explanation whose shares sum to it.
+        Recommendations
+            Best first; each with its score and an explanation whose shares sum to it;
+            `.notes` says when the list fell back on popularity.
         """
         if not 1 <= n <= LIBRARY_MAX_N:
             raise ValueError(f"n must be between 1 and {LIBRARY_MAX_N}")
@@ -154,27 +197,49 @@ class Recommender:
             seeds = Seeds(track_ids=tuple(seeds))
         seed_rows = self._seed_rows(seeds)
         query, query_mask = self._query(seed_rows)
-        evidence = self.vectors.cooc.neighbour_scores(seed_rows)
+        evidence = self._evidence(seed_rows)
+        cold = not query_mask.any() and not len(evidence[0])
         candidates = self._candidates(query, evidence, seed_rows, n, options)
         candidates = self._filter(candidates, seed_rows, options)
+        notes: list[str] = []
+        if cold:
+            notes.append(COLD_SEEDS)
+        elif len(candidates) < n:
+            extra = self._fill(candidates, seed_rows, n - len(candidates), options)
+            if len(extra):
+                candidates = np.union1d(candidates, extra)
+                notes.append(FILLED)
         if not len(candidates):
-            return []
+            return Recommendations([], notes)
         scored = score_candidates(
-            self, candidates, seed_rows, query, query_mask, options, n, evidence
+            self,
+            candidates,
+            seed_rows,
+            query,
+            query_mask,
+            options,
+            n,
+            evidence,
+            popularity=self._popularity_share(candidates) if cold else None,
         )
         picks = diversify(self, scored, n, options)
         explanations = self._explain(scored, picks, seed_rows)
-        return [
-            Recommendation(
-                track_id=int(self.catalogue.track_ids[scored.rows[i]]),
-                score=float(scored.total[i]),
-                explanation=explanation,
-                rank=rank,
-            )
-            for rank, ((i, _), explanation) in enumerate(zip(picks, explanations, strict=True), 1)
-        ]
+        return Recommendations(
+            [
+                Recommendation(
+                    track_id=int(self.catalogue.track_ids[scored.rows[i]]),
+                    score=float(scored.total[i]),
+                    explanation=explanation,
+                    rank=rank,
+                )
+                for rank, ((i, _), explanation) in enumerate(
+                    zip(picks, explanations, strict=True), 1
+                )
+            ],
+            notes,
+        )
 
-    def similar_items(self, track_id: int, n: int = 10) -> list[Recommendation]:
+    def similar_items(self, track_id: int, n: int = 10) -> Recommendations:
         """Tracks most similar to one track, by score alone (no diversity, no caps)."""
         options = RecommendOptions(diversity=0.0, max_per_artist=None, max_per_album=None)
         return self.recommend(Seeds(track_ids=(track_id,)), n=n, options=options)
@@ -213,27 +278,72 @@ class Recommender:
                 query_mask[b_index] = True
         return query, query_mask
 
+    def _evidence(self, seed_rows: IntArray) -> tuple[IntArray, NDArray[np.float64]]:
+        """Item-kNN evidence of every track co-occurring with a seed (seeds left out)."""
+        rows, scores = self.vectors.cooc.similarity_scores(seed_rows, self.similarity)
+        keep = ~np.isin(rows, seed_rows, assume_unique=True)
+        return rows[keep], scores[keep]
+
     def _candidates(
         self,
         query: FloatMatrix,
-        evidence: tuple[IntArray, NDArray[np.float32]],
+        evidence: tuple[IntArray, NDArray[np.float64]],
         seed_rows: IntArray,
         n: int,
         options: RecommendOptions,
     ) -> IntArray:
-        k = options.candidates or max(200, 10 * n)
-        k = min(k + len(seed_rows), self.n_items)
+        """The sparse co-occurrence evidence carries candidate generation: its best
+        max(200, 3n) tracks, whatever the index would return. The vector index adds the
+        nearest tracks by content (every block): max(200, 2n), or max(100, n/2) when the
+        sparse source is full; HNSW is searched with efSearch ≥ K so it returns K."""
+        cooc_rows, cooc_scores = evidence
+        k_sparse = max(200, 3 * n)
+        # With the sparse source full, the index adds fewer: its tracks without playlist
+        # evidence rank below those with it, and a search costs in proportion to K.
+        rich = len(cooc_rows) >= k_sparse
+        k_dense = options.candidates or (max(100, n // 2) if rich else max(200, 2 * n))
+        k_dense = min(k_dense + len(seed_rows), self.n_items)
         parts = []
         if float(np.abs(query).sum()) > 0:
-            _, rows = self.index.search(query[None, :], k)
+            _, rows = self.index.search(query[None, :], k_dense)
             parts.append(rows[0][rows[0] >= 0])
-        cooc_rows, cooc_scores = evidence
-        if len(cooc_rows):
-            top = np.lexsort((cooc_rows, -cooc_scores))[:k]
+        if len(cooc_rows) > k_sparse:
+            top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
             parts.append(cooc_rows[top])
+        elif len(cooc_rows):
+            parts.append(cooc_rows)
         if not parts:
-            return np.empty(0, np.int64)
+            return np.sort(self._popular()[: n + len(seed_rows) + len(options.exclude)])
         return np.unique(np.concatenate(parts))
+
+    def _popular(self) -> IntArray:
+        """Every row, the tracks in the most playlists first (ties by row)."""
+        if self._by_popularity is None or len(self._by_popularity) != self.n_items:
+            degree = self.vectors.cooc.degree
+            self._by_popularity = np.lexsort((np.arange(self.n_items), -degree)).astype(np.int64)
+        return self._by_popularity
+
+    def _fill(
+        self, candidates: IntArray, seed_rows: IntArray, k: int, options: RecommendOptions
+    ) -> IntArray:
+        """The k most-played tracks that pass the filters and are not candidates yet."""
+        order = self._popular()
+        size = len(candidates) + len(seed_rows) + len(options.exclude) + 2 * k
+        while True:
+            chunk = order[:size]
+            extra = chunk[~np.isin(chunk, candidates)]
+            extra = self._filter(extra, seed_rows, options)
+            if len(extra) >= k or size >= len(order):
+                return extra[:k]
+            size *= 4
+
+    def _popularity_share(self, candidates: IntArray) -> NDArray[np.float64]:
+        """Popularity on [0, POPULARITY_WEIGHT]: log playlist count over the largest."""
+        degree = self.vectors.cooc.degree.astype(np.float64)
+        top = float(np.log1p(degree.max())) if len(degree) else 0.0
+        if top <= 0:
+            return np.zeros(len(candidates))
+        return POPULARITY_WEIGHT * np.log1p(degree[candidates]) / top
 
     def _filter(
         self, candidates: IntArray, seed_rows: IntArray, options: RecommendOptions
@@ -324,6 +434,7 @@ class Recommender:
             rows = self._rows_of_artist.get(int(artist), np.empty(0, np.int64))
             self._rows_of_artist[int(artist)] = np.append(rows, start + offset)
         self._map = None
+        self._by_popularity = None
         return len(part.track_ids)
 
     def map_coordinates(self) -> FloatMatrix:

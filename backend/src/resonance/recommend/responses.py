@@ -64,13 +64,17 @@ WEAK_MATCH = (
 
 
 def list_notes(items: Sequence[Recommendation]) -> list[str]:
-    """Notes on the whole list, from the same evidence its explanations give."""
+    """Notes on the whole list: the recommender's own (a popularity fallback), then
+    what the explanations' evidence says."""
+    own = list(getattr(items, "notes", []))
     related = any(
         i.explanation.shared_genres
         or i.explanation.related_genres
         or i.explanation.common_playlists
         for i in items
     )
+    if own:  # the fallback's note already says why nothing is related
+        return own
     return [WEAK_MATCH] if items and not related else []
 
 

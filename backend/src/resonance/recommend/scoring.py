@@ -1,7 +1,8 @@
 """Exact scoring of candidates, split into components that add up to the score.
 
 score = Σ_b w_b·cos_b (vector blocks; a missing block counts at its expected
-cosine μ_b) + playlists (sparse co-occurrence evidence) + targets + genre mode.
+cosine μ_b) + playlists (sparse co-occurrence evidence) + targets + genre mode, and
+popularity when no seed has any evidence (the cold-seed fallback).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from resonance.vectors import BLOCK_NAMES, FloatMatrix, IntArray
 if TYPE_CHECKING:
     from resonance.recommend.recommender import Recommender
 
-TARGET_WEIGHT = 0.5  # a full-range miss at strength 1 costs 0.5
+TARGET_WEIGHT = 1.0  # a full-range miss at strength 1 costs 1.0 (half the best playlist share)
 GENRE_MODE_WEIGHT = 0.2
 FOCUS_MIN_SIMILARITY = 0.5
 
@@ -45,7 +46,9 @@ def score_candidates(
     query_mask: NDArray[np.bool_],
     options: RecommendOptions,
     n: int,
-    cooc_evidence: tuple[IntArray, NDArray[np.float32]],
+    cooc_evidence: tuple[IntArray, NDArray[np.float64]],
+    *,
+    popularity: NDArray[np.float64] | None = None,
 ) -> Scored:
     vs = model.vectors
     vectors = vs.vectors[candidates]
@@ -65,6 +68,8 @@ def score_candidates(
             components[block.name] = np.full(len(candidates), fallback)
 
     components["playlists"] = _playlist_evidence(candidates, cooc_evidence, vs.playlist_weight)
+    if popularity is not None:
+        components["popularity"] = popularity
     if options.targets:
         components["targets"] = _targets(model, candidates, options)
 
@@ -97,13 +102,14 @@ def score_candidates(
 
 
 def _playlist_evidence(
-    candidates: IntArray, evidence: tuple[IntArray, NDArray[np.float32]], weight: float
+    candidates: IntArray, evidence: tuple[IntArray, NDArray[np.float64]], weight: float
 ) -> NDArray[np.float64]:
     rows, scores = evidence
     out = np.zeros(len(candidates))
     if not len(rows) or weight <= 0:
         return out
-    # Item-kNN scores relative to the strongest evidence among all co-occurring tracks.
+    # Item-kNN scores relative to the strongest evidence among all co-occurring tracks
+    # (the seeds left out).
     top = float(scores.max())
     position = np.searchsorted(rows, candidates)
     position = np.clip(position, 0, len(rows) - 1)

@@ -7,7 +7,7 @@ explanation computable.
 
 from resonance.vectors.blocks import BLOCK_NAMES, Block
 from resonance.vectors.build import VectorConfig, VectorSet, build_vectors, embed_rows
-from resonance.vectors.cooc import Cooccurrence
+from resonance.vectors.cooc import COSINE, Cooccurrence, ItemSimilarity
 from resonance.vectors.genres import GenreSpace
 from resonance.vectors.loader import SPOTIFY_DESCRIPTORS, audio_schema, load_catalogue
 from resonance.vectors.snapshot import BoolArray, Catalogue, FloatMatrix, IntArray
@@ -15,6 +15,7 @@ from resonance.vectors.synthetic import synthetic_catalogue
 
 __all__ = [
     "BLOCK_NAMES",
+    "COSINE",
     "SPOTIFY_DESCRIPTORS",
     "Block",
     "BoolArray",
@@ -23,6 +24,7 @@ __all__ = [
     "FloatMatrix",
     "GenreSpace",
     "IntArray",
+    "ItemSimilarity",
     "VectorConfig",
     "VectorSet",
     "audio_schema",
