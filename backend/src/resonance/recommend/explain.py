@@ -28,6 +28,22 @@ class DescriptorComparison:
 
 
 @dataclass
+class TargetMatch:
+    """How a result stands against one target the listener set."""
+
+    name: str
+    value: float
+    target: float
+
+    @cached_property
+    def text(self) -> str:
+        label = self.name.replace("_", " ")
+        if self.name in ("tempo_bpm", "tempo"):
+            return f"{self.value:.0f} BPM, for your target of {self.target:.0f} BPM"
+        return f"{label} {self.value:.0%}, for your target of {self.target:.0%}"
+
+
+@dataclass
 class Explanation:
     """Why a track was recommended.
 
@@ -44,9 +60,13 @@ class Explanation:
     common_playlists: int = 0
     diversity_note: str | None = None
     genre_similarity: float | None = None
+    targets: list[TargetMatch] = field(default_factory=list)
 
     def sentences(self) -> list[str]:
         out: list[str] = []
+        if self.targets:
+            text = "; ".join(t.text for t in self.targets)
+            out.append(text[0].upper() + text[1:])
         if self.closest:
             out.append("Sounds alike: " + ", ".join(c.text for c in self.closest))
         if self.farthest:

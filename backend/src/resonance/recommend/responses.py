@@ -24,6 +24,7 @@ def recommend_body(
     items: Sequence[Recommendation],
     cards: dict[int, bytes],
     took_ms: float,
+    notes: Sequence[str] = (),
 ) -> bytes:
     """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out."""
     return orjson.dumps(
@@ -32,7 +33,7 @@ def recommend_body(
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
             "items": _items(items, cards),
-            "notes": list_notes(items),
+            "notes": [*notes, *list_notes(items)],
             "took_ms": round(took_ms, 2),
         }
     )

@@ -18,6 +18,7 @@ from resonance.recommend.recommender import EmptyCatalogueError, Recommender, Un
 from resonance.recommend.responses import recommend_body, similar_body
 from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
+from resonance.recommend.targets import explain_targets, usable_targets
 from resonance.recommend.tracks import CardCache
 from resonance.runtime import Runtime
 
@@ -172,11 +173,14 @@ async def recommend_for(
     exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
     if request.exclude_library and user_id is not None:
         exclude |= set(await catalog.library_track_ids(session, user_id))
+    targets, notes = await usable_targets(
+        runtime, model, [Target(t.name, t.value, t.strength) for t in request.targets]
+    )
     options = RecommendOptions(
         exclude_seeds=request.exclude_seeds,
         exclude=frozenset(exclude),
         allow_explicit=request.allow_explicit,
-        targets=tuple(Target(t.name, t.value, t.strength) for t in request.targets),
+        targets=tuple(targets),
         genre_mode=request.genre_mode,
         diversity=request.diversity,
         max_per_artist=request.max_per_artist,
@@ -198,6 +202,7 @@ async def recommend_for(
         ) from exc
     except EmptyCatalogueError as exc:
         raise Conflict(EMPTY_CATALOGUE) from exc
+    explain_targets(model, items, targets)
     found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])
     return recommend_body(
         holder_of(runtime).loaded_version or 0,
@@ -205,6 +210,7 @@ async def recommend_for(
         items,
         found,
         took_ms=(time.perf_counter() - started) * 1000,
+        notes=notes,
     )
 
 
