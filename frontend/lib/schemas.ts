@@ -168,7 +168,9 @@ export const PlaylistDetail = z
   .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
 export type PlaylistDetail = z.output<typeof PlaylistDetail>;
 
-export const SavedPlaylist = z.object({ id: z.string(), url: z.string().nullish(), name: z.string() }).loose();
+export const SavedPlaylist = z
+  .object({ id: z.string(), url: z.string().nullish(), name: z.string(), already_saved: z.boolean().default(false) })
+  .loose();
 export type SavedPlaylist = z.infer<typeof SavedPlaylist>;
 
 export const Problem = z

@@ -175,7 +175,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Save tracks as a new playlist in the user's Spotify account */
+        /**
+         * Save tracks as a playlist in the user's Spotify account (once per list)
+         * @description The same user saving the same tracks in the same order again gets the playlist made the first time (200, `already_saved`), not a second copy.
+         */
         post: operations["create_playlist_v1_playlists_post"];
         delete?: never;
         options?: never;
@@ -190,7 +193,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An ingested playlist with its tracks */
+        /**
+         * An ingested playlist with its tracks
+         * @description 404 when it was never ingested; with the user's token, a playlist Spotify does not know either is a 404 of type `/problems/spotify-not-found`.
+         */
         get: operations["get_playlist_v1_playlists__playlist_id__get"];
         put?: never;
         post?: never;
@@ -467,6 +473,12 @@ export interface components {
         };
         /** PlaylistCreated */
         PlaylistCreated: {
+            /**
+             * Already Saved
+             * @description True when this list was saved before: the answer is that playlist
+             * @default false
+             */
+            already_saved?: boolean;
             /** Id */
             id: string;
             /** Name */
@@ -1049,6 +1061,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Saved before: the playlist made then */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -1106,7 +1125,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description The playlist was never ingested */
+            /** @description The playlist was never ingested (or does not exist) */
             404: {
                 headers: {
                     [name: string]: unknown;
