@@ -152,6 +152,7 @@ async def resolve_seeds(
     if request.playlist_id:
         tracks = await catalog.ingested_playlist_tracks(session, request.playlist_id)
         if tracks is None:
+            await _refuse_unreadable(session, request.playlist_id)
             missing.append(f"playlist {request.playlist_id} (not ingested)")
         else:
             playlist_tracks = tracks
@@ -159,8 +160,24 @@ async def resolve_seeds(
     if missing:
         raise unknown_seeds(missing)
     if not track_ids and not artist_ids:
-        raise InvalidInput("The seeds resolve to no tracks (an empty playlist?).")
+        raise InvalidInput(
+            "This playlist has no tracks to start from. Add some in Spotify and read it again.",
+            title="Nothing to start from",
+            code="empty_playlist",
+        )
     return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
+
+
+async def _refuse_unreadable(session: AsyncSession, playlist_id: str) -> None:
+    """A playlist Spotify shows us but does not let us read is no "unknown seed"."""
+    playlist = await catalog.get_playlist_by_spotify_id(session, playlist_id)
+    if playlist is not None and playlist.contents_available is False:
+        raise InvalidInput(
+            f"Spotify does not let apps read the tracks of “{playlist.name}”: only its owner"
+            " and collaborators can. Start from one of your own playlists instead.",
+            title="This playlist can't be read",
+            code="unreadable_playlist",
+        )
 
 
 async def recommend_for(
