@@ -18,8 +18,15 @@ export const RecommendationCard = memo(function RecommendationCard({
 }) {
   const { track, explanation: ex } = rec;
   const comparisons = ex.closest.slice(0, 3);
-  // The diversity note is shown on its own line; don't repeat it among the sentences.
-  const sentences = ex.sentences.filter((x) => x !== ex.diversity_note);
+  // Facts shown below in their own form (comparison bullets, genre chips, the diversity note)
+  // are not repeated among the sentences above them.
+  const sentences = ex.sentences.filter(
+    (x) =>
+      x !== ex.diversity_note &&
+      !(comparisons.length && x.startsWith("Sounds alike")) &&
+      !(ex.shared_genres.length && x.startsWith("Shared genres")) &&
+      !(ex.related_genres.length && x.startsWith("Its genre")),
+  );
   const headingId = `rec-${track.id}`;
   return (
     <li className={`card ${styles.card}`} data-testid="rec-card" data-track-id={track.id} aria-labelledby={headingId}>

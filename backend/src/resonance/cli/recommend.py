@@ -13,6 +13,7 @@ from rich.table import Table
 from resonance.app import command_runtime
 from resonance.errors import ResonanceError
 from resonance.recommend import API_MAX_N, RecommendRequest
+from resonance.recommend.explain import BLOCK_LABELS
 
 # The API's request schema is the one source of defaults and limits.
 DEFAULTS = {name: field.default for name, field in RecommendRequest.model_fields.items()}
@@ -106,7 +107,7 @@ def recommend_command(
     for item in response.items:
         shares = item.explanation.shares
         top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
-        split = " + ".join(f"{k} {v:.2f}" for v, k in top)
+        split = " + ".join(f"{BLOCK_LABELS.get(k, k)} {v:.2f}" for v, k in top)
         artists = ", ".join(a.name for a in item.track.artists)
         why = "\n".join([split, *item.explanation.sentences])
         table.add_row(str(item.rank), f"{item.score:.3f}", f"{item.track.name}\n{artists}", why)

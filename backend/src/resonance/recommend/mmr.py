@@ -52,10 +52,15 @@ def diversify(
         note = None
         if lam > 0 and pick != best_by_score:
             skipped = int((eligible[:pick]).sum())
+            mine, theirs = round(penalty[pick] * 100), round(penalty[best_by_score] * 100)
+            unlike = (
+                f"{mine}% like the tracks above it, where the next by score is {theirs}%"
+                if mine != theirs
+                else "a little less like the tracks above it than the next by score"
+            )
             note = (
                 f"Picked for variety over {skipped} higher-scoring track"
-                f"{'s' if skipped != 1 else ''}: similarity to earlier picks "
-                f"{penalty[pick]:.2f} vs {penalty[best_by_score]:.2f}"
+                f"{'s' if skipped != 1 else ''}: it is {unlike}."
             )
         picks.append((pick, note))
         blocked[pick] = True
