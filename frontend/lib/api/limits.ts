@@ -36,7 +36,7 @@ const OpenApi = z.object({
           spotify_track_ids: Items,
           // `str | None` with length bounds: they sit on the string branch.
           playlist_id: z.object({
-            anyOf: z.array(z.object({ minLength: z.number().int(), maxLength: z.number().int() }).partial()),
+            anyOf: z.array(z.object({ minLength: z.number().int(), maxLength: z.number().int(), pattern: z.string() }).partial()),
           }),
         }),
       }),
@@ -79,10 +79,13 @@ const genreDefault = genreModes.find((m) => m === request.genre_mode.default);
 if (!genreDefault) throw new Error("lib/api/openapi.json: genre_mode's default is not one of its values");
 
 /** POST /v1/recommendations (RecommendRequest). */
-function stringBranch(branches: ReadonlyArray<{ minLength?: number; maxLength?: number }>, name: string) {
+function stringBranch(branches: ReadonlyArray<{ minLength?: number; maxLength?: number; pattern?: string }>, name: string) {
   const found = branches.find((b) => b.maxLength !== undefined);
-  if (found?.maxLength === undefined) throw new Error(`lib/api/openapi.json: ${name} has no maxLength`);
-  return { min: found.minLength ?? 0, max: found.maxLength };
+  if (found?.maxLength !== undefined) return { min: found.minLength ?? 0, max: found.maxLength };
+  // Spotify ids are bounded by their pattern's one quantifier, e.g. ^[0-9A-Za-z_-]{1,64}$.
+  const quantified = branches.map((b) => /^\^\[[^\]]+\]\{(\d+),(\d+)\}\$$/.exec(b.pattern ?? "")).find(Boolean);
+  if (!quantified) throw new Error(`lib/api/openapi.json: ${name} has no maxLength`);
+  return { min: Number(quantified[1]), max: Number(quantified[2]) };
 }
 
 export const RECOMMEND = {
