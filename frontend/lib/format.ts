@@ -9,6 +9,11 @@ export function scoreText(x: number): string {
   return x >= 10 ? x.toFixed(0) : x.toFixed(2);
 }
 
+/** "1 track", "40 tracks": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+}
+
 export function percent(x: number): string {
   return `${Math.round(x * 100)}%`;
 }
