@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Controls, initialControls, type ControlsState } from "@/components/recommendations/Controls";
+import { useSearchParams } from "next/navigation";
+import { Controls, controlsFromSearch, searchWithControls, type ControlsState } from "@/components/recommendations/Controls";
 import { RecommendationCard } from "@/components/recommendations/RecommendationCard";
 import { SavePlaylist } from "@/components/recommendations/SavePlaylist";
 import { JobProgress } from "@/components/playlist/JobProgress";
@@ -34,7 +35,11 @@ function body(seeds: Seeds, c: ControlsState) {
 }
 
 export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; title: string; limits: RecommendControlLimits }) {
-  const [controls, setControls] = useState<ControlsState>(() => initialControls(limits));
+  // The controls live in the URL: a reload or a shared link asks the same, and Back undoes a change.
+  const searchParams = useSearchParams();
+  const [initial] = useState<ControlsState>(() => controlsFromSearch(new URLSearchParams(searchParams.toString()), limits));
+  const [controls, setControls] = useState<ControlsState>(initial);
+  const lastPush = useRef(0);
   const [result, setResult] = useState<Ok | null>(null);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -102,9 +107,20 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
   }, [run]);
 
   useEffect(() => {
-    run(initialControls(limits));
+    run(initial);
     return () => inflight.current?.abort();
-  }, [run, limits]);
+  }, [run, initial]);
+
+  useEffect(() => {
+    const onPop = () => {
+      const c = controlsFromSearch(new URLSearchParams(window.location.search), limits);
+      setControls(c);
+      setLoading(true);
+      runRef.current(c);
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, [limits]);
 
   const onControls = (next: ControlsState) => {
     setControls(next);
@@ -113,6 +129,11 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
     timer.current = setTimeout(() => {
       setLoading(true);
       run(next);
+      const url = `${window.location.pathname}?${searchWithControls(new URLSearchParams(window.location.search), next, limits)}`;
+      // One history entry per deliberate change: a slider drag replaces its own entry.
+      if (Date.now() - lastPush.current > 1000) window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+      lastPush.current = Date.now();
     }, 80);
   };
 
