@@ -51,7 +51,14 @@ export const Explanation = z.object({
 });
 export type Explanation = z.infer<typeof Explanation>;
 
-export const Recommendation = z.object({ rank: z.number(), score: z.number(), track: Track, explanation: Explanation });
+export const Recommendation = z.object({
+  rank: z.number(),
+  score: z.number(),
+  /** The one scale shown to listeners: 0–100 % of the best score possible (docs/recommendations.md). */
+  match: z.number().min(0).max(100),
+  track: Track,
+  explanation: Explanation,
+});
 export type Recommendation = z.infer<typeof Recommendation>;
 
 export const Job = z.object({

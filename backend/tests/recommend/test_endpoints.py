@@ -71,6 +71,9 @@ def test_recommendations_with_explanations(
     assert [family[id_to_row[i["track"]["id"]]] for i in body["items"][:3]] == [2, 2, 2]
     for item in body["items"]:
         assert sum(item["explanation"]["shares"].values()) == pytest.approx(item["score"], abs=1e-4)
+        # One match scale: the score over the best possible (block weights 1 + playlists 2).
+        assert item["match"] == pytest.approx(100 * item["score"] / 3.0, abs=0.06)
+        assert 0 <= item["match"] <= 100
         assert item["track"]["name"] and item["track"]["artists"]
         assert item["explanation"]["sentences"]
     assert not {i["track"]["id"] for i in body["items"]} & set(seeds)

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import { ExplanationBar } from "@/components/recommendations/ExplanationBar";
-import { artistNames, scoreText } from "@/lib/format";
+import { artistNames, matchText } from "@/lib/format";
 import type { Recommendation } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
@@ -61,12 +61,12 @@ export const RecommendationCard = memo(function RecommendationCard({
               {track.explicit ? <span className={styles.explicit} title="Explicit">E</span> : null}
             </p>
           </div>
-          <span className={styles.score} title="Match score" data-testid="score">
-            {scoreText(rec.score)}
-            <span className="visually-hidden"> match score</span>
+          <span className={styles.score} title="Match: the score as a share of the best possible" data-testid="score">
+            {matchText(rec.match)}
+            <span className="muted small"> match</span>
           </span>
         </div>
-        <ExplanationBar shares={ex.shares} score={rec.score} />
+        <ExplanationBar shares={ex.shares} match={rec.match} />
         {sentences.length ? (
           <p className={styles.sentence} data-testid="explanation">
             {sentences.slice(0, 2).join(" ")}

@@ -543,9 +543,17 @@ export interface components {
         /** RecommendationOut */
         RecommendationOut: {
             explanation: components["schemas"]["ExplanationOut"];
+            /**
+             * Match
+             * @description The score as a match: 0–100 % of the best score possible, one scale for any number of seeds (docs/recommendations.md)
+             */
+            match: number;
             /** Rank */
             rank: number;
-            /** Score */
+            /**
+             * Score
+             * @description The raw score; its explanation's shares sum to it
+             */
             score: number;
             track: components["schemas"]["TrackOut"];
         };

@@ -18,6 +18,19 @@ from resonance.recommend.explain import DescriptorComparison, Explanation
 from resonance.recommend.recommender import Recommendation
 
 
+def match_percent(score: float, best: float) -> float:
+    """The score on the one scale shown everywhere: 0–100 % of the best score possible.
+
+    `best` is what a track identical to the seeds in every block, with the strongest
+    playlist evidence, would score (the block weights sum to 1, plus the playlist
+    weight); targets and genre modes only ever subtract. So the scale is the same for
+    one seed or a thousand (docs/recommendations.md, "Match").
+    """
+    if best <= 0:
+        return 0.0
+    return round(100.0 * min(max(score / best, 0.0), 1.0), 1)
+
+
 def recommend_body(
     index_version: int,
     seeds: Sequence[bytes],
@@ -25,6 +38,7 @@ def recommend_body(
     cards: dict[int, bytes],
     took_ms: float,
     notes: Sequence[str] = (),
+    best: float = 1.0,
 ) -> bytes:
     """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out."""
     return orjson.dumps(
@@ -32,7 +46,7 @@ def recommend_body(
             "status": "ok",
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
-            "items": _items(items, cards),
+            "items": _items(items, cards, best),
             "notes": [*notes, *list_notes(items)],
             "took_ms": round(took_ms, 2),
         }
@@ -40,14 +54,18 @@ def recommend_body(
 
 
 def similar_body(
-    index_version: int, track: bytes, items: Sequence[Recommendation], cards: dict[int, bytes]
+    index_version: int,
+    track: bytes,
+    items: Sequence[Recommendation],
+    cards: dict[int, bytes],
+    best: float = 1.0,
 ) -> bytes:
     """A `SimilarResponse`."""
     return orjson.dumps(
         {
             "index_version": index_version,
             "track": orjson.Fragment(track),
-            "items": _items(items, cards),
+            "items": _items(items, cards, best),
         }
     )
 
@@ -70,11 +88,14 @@ def list_notes(items: Sequence[Recommendation]) -> list[str]:
     return [WEAK_MATCH] if items and not related else []
 
 
-def _items(items: Sequence[Recommendation], cards: dict[int, bytes]) -> list[dict[str, Any]]:
+def _items(
+    items: Sequence[Recommendation], cards: dict[int, bytes], best: float
+) -> list[dict[str, Any]]:
     return [
         {
             "rank": item.rank,
             "score": round(item.score, 6),
+            "match": match_percent(item.score, best),
             "track": orjson.Fragment(cards[item.track_id]),
             "explanation": explanation_json(item.explanation),
         }

@@ -124,7 +124,13 @@ class ExplanationOut(BaseModel):
 
 class RecommendationOut(BaseModel):
     rank: int
-    score: float
+    score: float = Field(description="The raw score; its explanation's shares sum to it")
+    match: float = Field(
+        ge=0.0,
+        le=100.0,
+        description="The score as a match: 0–100 % of the best score possible, one scale"
+        " for any number of seeds (docs/recommendations.md)",
+    )
     track: TrackOut
     explanation: ExplanationOut
 

@@ -111,6 +111,12 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
     return result.version
 
 
+def best_score(model: Recommender) -> float:
+    """The highest score the model can give: every block identical, the strongest playlists."""
+    vectors = model.vectors
+    return sum(max(b.weight, 0.0) for b in vectors.layout) + max(vectors.playlist_weight, 0.0)
+
+
 MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
 
 
@@ -228,6 +234,7 @@ async def recommend_for(
         found,
         took_ms=(time.perf_counter() - started) * 1000,
         notes=notes,
+        best=best_score(model),
     )
 
 
@@ -239,7 +246,9 @@ async def similar(runtime: Runtime, session: AsyncSession, track_id: int, n: int
     model = await current_model(runtime, need=[track_id])
     items = model.similar_items(track_id, n=n)
     found = await cards(runtime, session, [i.track_id for i in items])
-    return similar_body(holder_of(runtime).loaded_version or 0, track, items, found)
+    return similar_body(
+        holder_of(runtime).loaded_version or 0, track, items, found, best=best_score(model)
+    )
 
 
 async def catalogue_map(runtime: Runtime, session: AsyncSession, limit: int) -> MapResponse:
