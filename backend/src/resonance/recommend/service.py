@@ -7,14 +7,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import catalog
+from resonance.catalog.normalise import artist_key, title_key
 from resonance.errors import Conflict, InvalidInput, NotFound
 from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
-from resonance.recommend.options import RecommendOptions, Seeds, Target
-from resonance.recommend.recommender import EmptyCatalogueError, Recommender, UnknownSeedsError
+from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
+from resonance.recommend.recommender import (
+    EmptyCatalogueError,
+    Recommendation,
+    Recommender,
+    UnknownSeedsError,
+)
 from resonance.recommend.responses import recommend_body, similar_body
 from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
@@ -109,6 +116,35 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
         await runtime.cache.acquire_lock("index:rebuild", ttl=1.0, wait=120.0)
         return None
     return result.version
+
+
+SPARE_RESULTS = 5  # asked beyond n, so dropping a second copy of a song still fills the list
+
+
+def song_key(card: bytes) -> tuple[str, str]:
+    """A song whatever its copy: folded title and primary artist (catalogue.normalise)."""
+    data = orjson.loads(card)
+    artists = data.get("artists") or []
+    return title_key(data.get("name") or ""), artist_key(artists[0]["name"] if artists else "")
+
+
+def one_per_song(
+    items: Sequence[Recommendation], found: dict[int, bytes], seed_ids: Sequence[int]
+) -> list[Recommendation]:
+    """Leave out a result that is the same song as a seed or as a result above it (a local
+    file and its catalogue copy, a single and its album version); ranks are renumbered."""
+    seen = {song_key(found[t]) for t in seed_ids if t in found}
+    out: list[Recommendation] = []
+    for item in items:
+        card = found.get(item.track_id)
+        key = song_key(card) if card is not None else None
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        item.rank = len(out) + 1
+        out.append(item)
+    return out
 
 
 def best_score(model: Recommender) -> float:
@@ -206,14 +242,15 @@ async def recommend_for(
         targets=tuple(targets),
         genre_mode=request.genre_mode,
         diversity=request.diversity,
-        max_per_artist=request.max_per_artist,
-        max_per_album=request.max_per_album,
+        # Caps as for the n asked, though a few spare results are asked for (below).
+        max_per_artist=resolve_cap(request.max_per_artist, request.n),
+        max_per_album=resolve_cap(request.max_per_album, request.n),
     )
     try:
         with RECOMMEND_LATENCY.time():
             items = model.recommend(
                 Seeds(track_ids=tuple(seeds.track_ids), artist_ids=tuple(seeds.artist_ids)),
-                n=request.n,
+                n=request.n + SPARE_RESULTS,
                 options=options,
             )
     except UnknownTargetError as exc:
@@ -225,8 +262,9 @@ async def recommend_for(
         ) from exc
     except EmptyCatalogueError as exc:
         raise Conflict(EMPTY_CATALOGUE) from exc
-    explain_targets(model, items, targets)
     found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])
+    items = one_per_song(items, found, seeds.track_ids[:50])[: request.n]
+    explain_targets(model, items, targets)
     return recommend_body(
         holder_of(runtime).loaded_version or 0,
         [found[t] for t in seeds.track_ids[:50] if t in found],
