@@ -40,6 +40,10 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
   const [initial] = useState<ControlsState>(() => controlsFromSearch(new URLSearchParams(searchParams.toString()), limits));
   const [controls, setControls] = useState<ControlsState>(initial);
   const lastPush = useRef(0);
+  // When a control changes nothing, the catalogue is the limit: say so rather than look broken.
+  const changedControl = useRef<string | null>(null);
+  const lastIds = useRef<string>("");
+  const [unchanged, setUnchanged] = useState<string | null>(null);
   const [result, setResult] = useState<Ok | null>(null);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -69,6 +73,15 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
         setPending(outcome.data.job);
       } else {
         setPending(null);
+        const ids = outcome.data.items.map((i) => i.track.id).join(",");
+        const control = changedControl.current;
+        setUnchanged(
+          control && ids === lastIds.current && ids
+            ? `Same list as before: with what your catalogue holds, ${control} finds nothing else to prefer. Analyse more playlists to widen it.`
+            : null,
+        );
+        changedControl.current = null;
+        lastIds.current = ids;
         setResult(outcome.data);
         setVersion((v) => v + 1);
       }
@@ -123,6 +136,12 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
   }, [limits]);
 
   const onControls = (next: ControlsState) => {
+    changedControl.current =
+      next.genre_mode !== controls.genre_mode
+        ? `“${next.genre_mode.charAt(0).toUpperCase()}${next.genre_mode.slice(1)}”`
+        : next.diversity !== controls.diversity
+          ? "more or less diversity"
+          : null;
     setControls(next);
     clearTimeout(timer.current);
     // Sliders fire on every step: wait for a short pause before asking again.
@@ -224,6 +243,11 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
                 <p key={note}>{note}</p>
               ))}
             </div>
+          ) : null}
+          {unchanged ? (
+            <p className="muted small" role="status" data-testid="unchanged-note">
+              {unchanged}
+            </p>
           ) : null}
           {result && !items.length ? (
             <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>

@@ -381,6 +381,24 @@ test("the controls live in the URL: a reload keeps them and Back undoes a change
   assert.deepEqual(await recs.controlState(), earlier, "Back restores the controls before the change");
 });
 
+test("a genre mode changes the list, or the page says the catalogue is the limit", async (t) => {
+  if (!needs(t, "recs")) return;
+  await page.goto(recsUrl);
+  const recs = new RecommendationsPage(page);
+  await recs.waitForResults(1);
+  await recs.waitIdle();
+  for (const mode of ["focus", "explore"]) {
+    const before = await recs.trackIds();
+    await recs.setMode(mode);
+    const after = await recs.trackIds();
+    const note = (await recs.unchangedNote()) ?? "";
+    figures[`${mode}: results not in the list before (of ${after.length})`] = after.filter((id) => !before.includes(id)).length;
+    const same = JSON.stringify(after) === JSON.stringify(before);
+    assert.ok(!same || /nothing else to prefer/.test(note), `${mode} changed nothing and said nothing`);
+    if (!same) assert.equal(note, "", "no note when the list did change");
+  }
+});
+
 test("playlists that can't be read, are empty or don't exist say so and offer what works", async (t) => {
   if (!needs(t, "library")) return;
   const library = new LibraryPage(page, stack.webUrl);

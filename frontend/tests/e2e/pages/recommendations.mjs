@@ -96,6 +96,22 @@ export class RecommendationsPage {
   async waitIdle() {
     await this.page.waitForFunction(() => document.querySelector('section[aria-label="Results"]')?.getAttribute("aria-busy") === "false");
   }
+  /** Picks a genre mode and waits for the list asked with it. */
+  async setMode(mode) {
+    const before = await this.page.getByTestId("rec-list").getAttribute("data-version");
+    await this.page.getByTestId(`mode-${mode}`).check({ force: true });
+    await this.page.waitForFunction(
+      (v) => document.querySelector('[data-testid="rec-list"]')?.dataset.version !== v,
+      before,
+      { timeout: 30_000 },
+    );
+    await this.waitIdle();
+  }
+  /** The note saying a control changed nothing (the catalogue is the limit), or null. */
+  async unchangedNote() {
+    const note = this.page.getByTestId("unchanged-note");
+    return (await note.count()) ? note.innerText() : null;
+  }
   /** The error shown above the list, or null. */
   async error() {
     const e = this.page.getByTestId("error-state");
