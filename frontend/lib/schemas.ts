@@ -48,6 +48,8 @@ export const Explanation = z.object({
   diversity_note: z.string().nullish(),
   genre_similarity: z.number().nullish(),
   sentences: z.array(z.string()).default([]),
+  /** The score's parts in words ("Sound 62%, Genre 30%"): the same in the bar, the API and the CLI. */
+  summary: z.string().default(""),
 });
 export type Explanation = z.infer<typeof Explanation>;
 

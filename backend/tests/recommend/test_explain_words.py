@@ -7,6 +7,7 @@ from resonance.recommend.explain import (
     Explanation,
     TargetMatch,
     genre_overlap,
+    share_summary,
 )
 
 
@@ -43,3 +44,9 @@ def test_a_genre_pair_is_named_once_and_never_beside_the_same_shared_genre() -> 
     shared, related = genre_overlap(["bebop", "jazz"], ["jazz", "cool jazz"], similarity)
     assert shared == ["jazz"]
     assert [(g, s) for g, s, _ in related] == [("bebop", "jazz"), ("bebop", "cool jazz")]
+
+
+def test_the_summary_names_the_parts_as_the_explanation_bar_does() -> None:
+    shares = {"audio": 0.31, "genre": 0.15, "cooc": 0.0004, "targets": -0.05, "playlists": 0.04}
+    assert share_summary(shares) == "Sound 62%, Genre 30%, Shared playlists 8%"
+    assert share_summary({}) == "no breakdown"

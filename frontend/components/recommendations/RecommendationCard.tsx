@@ -66,7 +66,7 @@ export const RecommendationCard = memo(function RecommendationCard({
             <span className="muted small"> match</span>
           </span>
         </div>
-        <ExplanationBar shares={ex.shares} match={rec.match} />
+        <ExplanationBar shares={ex.shares} match={rec.match} summary={ex.summary} />
         {sentences.length ? (
           <p className={styles.sentence} data-testid="explanation">
             {sentences.slice(0, 2).join(" ")}

@@ -341,6 +341,11 @@ export interface components {
             shares: {
                 [key: string]: number;
             };
+            /**
+             * Summary
+             * @description The score's parts in the web app's words, each positive component's share of their sum, largest first: "Sound 62%, Genre 30%"
+             */
+            summary: string;
         };
         /** Health */
         Health: {

@@ -13,7 +13,6 @@ from rich.table import Table
 from resonance.app import command_runtime
 from resonance.errors import ResonanceError
 from resonance.recommend import API_MAX_N, RecommendRequest
-from resonance.recommend.explain import BLOCK_LABELS
 
 # The API's request schema is the one source of defaults and limits.
 DEFAULTS = {name: field.default for name, field in RecommendRequest.model_fields.items()}
@@ -105,9 +104,7 @@ def recommend_command(
     response = RecommendResponse.model_validate_json(body)
     table = Table("#", "match", "track", "why", show_lines=True)
     for item in response.items:
-        shares = item.explanation.shares
-        top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
-        split = " + ".join(f"{BLOCK_LABELS.get(k, k)} {v:.2f}" for v, k in top)
+        split = item.explanation.summary
         artists = ", ".join(a.name for a in item.track.artists)
         why = "\n".join([split, *item.explanation.sentences])
         table.add_row(str(item.rank), f"{item.match:.0f}%", f"{item.track.name}\n{artists}", why)

@@ -20,6 +20,21 @@ BLOCK_LABELS = {
     "targets": "Your targets",
     "genre_mode": "Genre mode",
 }
+
+
+def share_summary(shares: dict[str, float]) -> str:
+    """The score's parts in words, as the web app's explanation bar shows them: each
+    positive component's share of their sum, largest first ("Sound 62%, Genre 30%")."""
+    parts = sorted(((v, k) for k, v in shares.items() if v > 0), key=lambda t: (-t[0], t[1]))
+    total = sum(v for v, _ in parts) or 1.0
+    shown = [
+        f"{BLOCK_LABELS.get(k, k.replace('_', ' '))} {v / total:.0%}"
+        for v, k in parts
+        if v / total >= 0.01
+    ]
+    return ", ".join(shown[:4]) if shown else "no breakdown"
+
+
 BLOCK_WORDS = {"audio": "sound", "spotify": "Spotify feature", "cooc": "listened-together"}
 
 # Descriptors in BPM are compared on this scale (a 30 BPM gap counts like a full 0→1 gap / 2).

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from resonance.recommend.explain import DescriptorComparison, Explanation
+from resonance.recommend.explain import DescriptorComparison, Explanation, share_summary
 from resonance.recommend.recommender import Recommendation
 
 
@@ -121,6 +121,7 @@ def explanation_json(explanation: Explanation) -> dict[str, Any]:
         "diversity_note": explanation.diversity_note,
         "genre_similarity": explanation.genre_similarity,
         "sentences": explanation.sentences(),
+        "summary": share_summary(explanation.shares),
     }
 
 

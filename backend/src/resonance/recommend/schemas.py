@@ -120,6 +120,10 @@ class ExplanationOut(BaseModel):
     diversity_note: str | None
     genre_similarity: float | None
     sentences: list[str]
+    summary: str = Field(
+        description="The score's parts in the web app's words, each positive component's"
+        ' share of their sum, largest first: "Sound 62%, Genre 30%"'
+    )
 
 
 class RecommendationOut(BaseModel):
