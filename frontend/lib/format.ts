@@ -4,9 +4,14 @@ export function artistNames(artists: ReadonlyArray<string | { name: string }>): 
   return artists.map((a) => (typeof a === "string" ? a : a.name)).join(", ");
 }
 
-/** Scores are sums of block similarities plus playlist evidence: not bounded by 1, so shown as figures. */
-export function scoreText(x: number): string {
-  return x >= 10 ? x.toFixed(0) : x.toFixed(2);
+/** A recommendation's match (0–100, the API's `match`): the one score scale listeners see. */
+export function matchText(match: number): string {
+  return `${Math.round(match)}%`;
+}
+
+/** "1 track", "40 tracks": a count with its noun in the right number. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 }
 
 export function percent(x: number): string {

@@ -50,10 +50,19 @@ export const Explanation = z.object({
   /** Where a discovered track came from (also the first of `sentences`). */
   provenance: z.string().nullish(),
   sentences: z.array(z.string()).default([]),
+  /** The score's parts in words ("Sound 62%, Genre 30%"): the same in the bar, the API and the CLI. */
+  summary: z.string().default(""),
 });
 export type Explanation = z.infer<typeof Explanation>;
 
-export const Recommendation = z.object({ rank: z.number(), score: z.number(), track: Track, explanation: Explanation });
+export const Recommendation = z.object({
+  rank: z.number(),
+  score: z.number(),
+  /** The one scale shown to listeners: 0–100 % of the best score possible (docs/recommendations.md). */
+  match: z.number().min(0).max(100),
+  track: Track,
+  explanation: Explanation,
+});
 export type Recommendation = z.infer<typeof Recommendation>;
 
 export const Job = z.object({
@@ -170,7 +179,9 @@ export const PlaylistDetail = z
   .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
 export type PlaylistDetail = z.output<typeof PlaylistDetail>;
 
-export const SavedPlaylist = z.object({ id: z.string(), url: z.string().nullish(), name: z.string() }).loose();
+export const SavedPlaylist = z
+  .object({ id: z.string(), url: z.string().nullish(), name: z.string(), already_saved: z.boolean().default(false) })
+  .loose();
 export type SavedPlaylist = z.infer<typeof SavedPlaylist>;
 
 export const Problem = z

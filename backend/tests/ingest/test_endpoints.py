@@ -74,6 +74,24 @@ async def test_ingest_a_playlist_then_read_it(
     assert track["image_url"].endswith(".svg?size=640")
 
 
+async def test_a_playlist_spotify_does_not_know_is_not_found(
+    api: httpx.AsyncClient, sandbox: SandboxServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An unknown id in a URL is a 404 that says so, and its job ends without a traceback."""
+    headers = {"X-Spotify-Access-Token": sandbox.token("demo")}
+    unknown = "AAAAAAAAAAAAAAAAAAAAAA"
+    missing = await api.get(f"/v1/playlists/{unknown}", headers=headers)
+    assert missing.status_code == 404
+    assert missing.json()["type"] == "/problems/spotify-not-found"
+    assert missing.json()["code"] == "not_found"
+    known = await api.get(f"/v1/playlists/{sandbox.playlist_id('Jazz mix')}", headers=headers)
+    assert known.status_code == 404 and known.json()["type"] == "about:blank"  # not read yet
+    accepted = await api.post(f"/v1/ingest/playlists/{unknown}", headers=headers)
+    job = await wait_done(api, accepted.json()["id"])
+    assert job["state"] == "failed" and job["error"].startswith("SpotifyNotFound")
+    assert not any(r.exc_info for r in caplog.records), "no traceback in the log"
+
+
 async def test_library_job_and_library_view(api: httpx.AsyncClient, sandbox: SandboxServer) -> None:
     headers = {"X-Spotify-Access-Token": sandbox.token("demo")}
     accepted = await api.post("/v1/ingest/library", headers=headers)
@@ -110,7 +128,31 @@ async def test_save_a_playlist_back_to_spotify(
     )
     assert created.status_code == 201, created.text
     assert created.json()["name"] == "Resonance picks"
+    assert created.json()["already_saved"] is False
     assert sandbox.stats()["playlists"][created.json()["id"]]["tracks"] == 150
+    playlists = len(sandbox.stats()["playlists"])
+
+    # Pressing Save again (twice at once, even) answers the playlist made the first time.
+    again = await asyncio.gather(
+        *(
+            api.post(
+                "/v1/playlists",
+                json={"name": "Resonance picks", "track_ids": track_ids},
+                headers={"X-Spotify-Access-Token": token},
+            )
+            for _ in range(2)
+        )
+    )
+    for response in again:
+        assert response.status_code == 200, response.text
+        assert response.json() == {**created.json(), "already_saved": True}
+    assert len(sandbox.stats()["playlists"]) == playlists
+    other = await api.post(
+        "/v1/playlists",
+        json={"name": "Resonance picks", "track_ids": track_ids[:10]},
+        headers={"X-Spotify-Access-Token": token},
+    )
+    assert other.status_code == 201 and other.json()["id"] != created.json()["id"]
 
 
 async def test_missing_or_revoked_spotify_tokens_are_problems(

@@ -71,6 +71,9 @@ def test_recommendations_with_explanations(
     assert [family[id_to_row[i["track"]["id"]]] for i in body["items"][:3]] == [2, 2, 2]
     for item in body["items"]:
         assert sum(item["explanation"]["shares"].values()) == pytest.approx(item["score"], abs=1e-4)
+        # One match scale: the score over the best possible (block weights 1 + playlists 2).
+        assert item["match"] == pytest.approx(100 * item["score"] / 3.0, abs=0.06)
+        assert 0 <= item["match"] <= 100
         assert item["track"]["name"] and item["track"]["artists"]
         assert item["explanation"]["sentences"]
     assert not {i["track"]["id"] for i in body["items"]} & set(seeds)
@@ -241,3 +244,65 @@ def test_a_restarted_server_loads_the_index_before_the_first_request(
         while restarted.get("/v1/health").json()["index"]["loaded_version"] != 1:
             assert time.monotonic() < deadline, "the index was not preloaded"
             time.sleep(0.05)
+
+
+def test_targets_work_from_the_first_build(
+    client: TestClient,
+    seeded: tuple[dict[int, int], np.ndarray],
+    sqlite_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A fresh library is indexed before its sound is analysed: a target then says why it
+    cannot apply yet, and applies (and is explained) as soon as measurements arrive, without
+    waiting for another index build (issue #16)."""
+    from sqlalchemy import delete, select
+
+    from resonance.recommend import targets
+
+    monkeypatch.setattr(targets, "REFRESH_SECONDS", 0.0)
+
+    async def take_audio() -> list[dict[str, object]]:
+        engine = create_engine(sqlite_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                rows = (await session.scalars(select(AudioDescriptors))).all()
+                kept = [
+                    {c: getattr(r, c) for c in ("track_id", "version", "features", "summary")}
+                    for r in rows
+                ]
+                await session.execute(delete(AudioDescriptors))
+                await session.commit()
+                return kept
+        finally:
+            await engine.dispose()
+
+    async def put_audio(rows: list[dict[str, object]]) -> None:
+        engine = create_engine(sqlite_url)
+        try:
+            async with create_sessionmaker(engine)() as session:
+                session.add_all(AudioDescriptors(**r, source="synth") for r in rows)
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    audio = asyncio.run(take_audio())
+    row_to_id, _ = seeded
+    request = {
+        "track_ids": [row_to_id[0], row_to_id[1]],
+        "n": 5,
+        "targets": [{"name": "energy", "value": 0.8, "strength": 1.0}],
+    }
+    before = client.post("/v1/recommendations", json=request, headers=AUTH)
+    assert before.status_code == 200, before.text
+    assert any("Energy is not measured for any track yet" in n for n in before.json()["notes"])
+    assert "targets" not in before.json()["items"][0]["explanation"]["shares"]
+
+    asyncio.run(put_audio(audio))
+    after = client.post("/v1/recommendations", json=request, headers=AUTH)
+    assert after.status_code == 200, after.text
+    body = after.json()
+    assert not any("Energy" in n for n in body["notes"])
+    first = body["items"][0]["explanation"]
+    assert "targets" in first["shares"]
+    assert first["sentences"][0].startswith("Energy ")
+    assert "for your target of 80%" in first["sentences"][0]

@@ -149,9 +149,41 @@ def test_saving_tracks_spotify_refuses_is_a_client_error_with_the_reason(
 ) -> None:
     response = client.post(
         "/v1/playlists",
-        json={"name": "Mine", "track_ids": ["not a track id"]},
+        # Well-formed (a malformed id is refused by the schema first), but no such track.
+        json={"name": "Mine", "track_ids": ["0" * 22]},
         headers=headers(sandbox),
     )
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == "Spotify refused the request: Invalid track uri"
+
+
+def test_unreadable_and_empty_playlists_say_what_is_true(
+    client: TestClient, sandbox: SandboxServer
+) -> None:
+    """Not "Unknown seeds … (not ingested)" for a playlist read but closed to apps (#16)."""
+    auth = headers(sandbox)
+    unreadable = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": sandbox.playlist_id("Bob's jazz picks"), "wait_seconds": 30},
+        headers=auth,
+    )
+    assert unreadable.status_code == 422, unreadable.text
+    assert unreadable.json()["code"] == "unreadable_playlist"
+    assert "Bob's jazz picks" in unreadable.json()["detail"]
+
+    import httpx
+
+    made = httpx.post(
+        f"{sandbox.api}/me/playlists",
+        json={"name": "Nothing yet"},
+        headers={"Authorization": f"Bearer {sandbox.token('demo')}"},
+    )
+    assert made.status_code == 201, made.text
+    empty = client.post(
+        "/v1/recommendations",
+        json={"playlist_id": made.json()["id"], "wait_seconds": 30},
+        headers=auth,
+    )
+    assert empty.status_code == 422, empty.text
+    assert empty.json()["code"] == "empty_playlist"

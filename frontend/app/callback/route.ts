@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { safeEqual } from "@/lib/auth/pkce";
-import { OAUTH_COOKIE, readOAuthCookie, setSessionCookie } from "@/lib/auth/session";
+import { hasSession, OAUTH_COOKIE, readOAuthCookie, setSessionCookie } from "@/lib/auth/session";
 import { AccountsUnavailable, exchangeCode, ReauthRequired } from "@/lib/auth/tokens";
 import { appOrigin, appUrl, config } from "@/lib/config";
 import { safeReturnTo } from "@/lib/return-to";
@@ -21,7 +21,11 @@ export async function GET(req: NextRequest) {
   const code = params.get("code");
   const state = params.get("state");
   const pending = await readOAuthCookie();
-  if (!pending) return fail("expired");
+  if (!pending) {
+    // A stray /callback (back button, a bookmark, a reload) while signed in: nothing to finish.
+    if (await hasSession()) return NextResponse.redirect(appUrl("/library"), 303);
+    return fail("expired");
+  }
   if (!code || !state || !safeEqual(state, pending.state)) return fail("state");
   const c = config();
   try {

@@ -6,7 +6,7 @@ import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { api, ApiError, useApi } from "@/lib/client";
-import { artistNames, audioStatusText } from "@/lib/format";
+import { artistNames, audioStatusText, plural } from "@/lib/format";
 import type { Job, Library, LibraryPlaylist, LibraryTrack } from "@/lib/schemas";
 import styles from "./Library.module.css";
 
@@ -29,7 +29,7 @@ function PlaylistRow({ p }: { p: LibraryPlaylist }) {
       <div className={styles.meta}>
         <span className={styles.title}>{p.name}</span>
         <span className="muted small">
-          {[owner ? `by ${owner}` : null, p.track_count != null ? `${p.track_count} tracks` : null].filter(Boolean).join(" · ")}
+          {[owner ? `by ${owner}` : null, p.track_count != null ? plural(p.track_count, "track") : null].filter(Boolean).join(" · ")}
         </span>
       </div>
       <div className={styles.badges}>
@@ -40,7 +40,9 @@ function PlaylistRow({ p }: { p: LibraryPlaylist }) {
             Not readable
           </span>
         ) : p.ingested ? (
-          <span className="chip accent">{p.analysed_track_count ? `${p.analysed_track_count} analysed` : "Read"}</span>
+          <span className="chip accent" title="Its tracks are read from Spotify; the analysis of their sound is under way or to come">
+            {p.analysed_track_count ? `${plural(p.analysed_track_count, "track")} analysed` : "Tracks read, sound not analysed yet"}
+          </span>
         ) : (
           <span className="chip">Not analysed</span>
         )}

@@ -7,7 +7,7 @@ import { JobProgress } from "@/components/playlist/JobProgress";
 import { SoundProgress } from "@/components/playlist/SoundProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { api, ApiError, useApi } from "@/lib/client";
-import { artistNames, audioStatusText } from "@/lib/format";
+import { artistNames, audioStatusText, plural } from "@/lib/format";
 import type { Job, PlaylistDetail } from "@/lib/schemas";
 import lib from "@/components/library/Library.module.css";
 import styles from "./Playlist.module.css";
@@ -47,7 +47,18 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
   }, []);
 
   if (playlist.state === "loading") return <Loading label="Loading the playlist" rows={6} />;
-  // 404: never read from Spotify yet — the page still offers to analyse it.
+  // 404 "not_found": Spotify has no playlist of this id (a mistyped or stale link).
+  if (playlist.state === "error" && playlist.error.status === 404 && playlist.error.code === "not_found")
+    return (
+      <div data-testid="not-found">
+        <h1>Playlist not found</h1>
+        <p className="muted">{playlist.error.detail}</p>
+        <Link className="button secondary" href="/library">
+          Back to your library
+        </Link>
+      </div>
+    );
+  // Any other 404: never read from Spotify yet — the page still offers to analyse it.
   const notIngested = playlist.state === "error" && playlist.error.status === 404;
   if (playlist.state === "error" && !notIngested)
     return (
@@ -74,6 +85,9 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
           ingested: false,
         };
   const analysed = finished?.state === "done" || (p.ingested && !job);
+  // Followed playlists of others: Spotify shows their name but not their tracks to apps.
+  const unreadable = !p.contents_available;
+  const empty = p.ingested && !unreadable && !p.tracks.length;
   return (
     <div>
       <div className={styles.head}>
@@ -82,10 +96,25 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
           <p className="muted small">Playlist{p.owner_name ? ` · by ${p.owner_name}` : ""}</p>
           <h1>{p.name}</h1>
           {p.description ? <p className="muted">{p.description}</p> : null}
-          {p.tracks.length ? <p className="muted small">{p.tracks.length} tracks</p> : null}
+          {p.tracks.length ? <p className="muted small">{plural(p.tracks.length, "track")}</p> : null}
         </div>
       </div>
 
+      {unreadable ? (
+        <section className={`card ${styles.panel}`} aria-labelledby="analyse-heading" data-testid="unreadable">
+          <h2 id="analyse-heading">Resonance can&apos;t read this playlist</h2>
+          <p className="muted">
+            Spotify lets apps read a playlist&apos;s tracks only for its owner and collaborators
+            {p.owner_name ? `, and this one belongs to ${p.owner_name}` : ""}. To get recommendations from these tracks, copy
+            them into a playlist of your own in Spotify, then analyse that one.
+          </p>
+          <div className={styles.actions}>
+            <Link className="button secondary" href="/library">
+              Back to your library
+            </Link>
+          </div>
+        </section>
+      ) : (
       <section className={`card ${styles.panel}`} aria-labelledby="analyse-heading">
         <h2 id="analyse-heading">Analyse and recommend</h2>
         <p className="muted">
@@ -95,8 +124,14 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
         {job && !finished ? <JobProgress key={job.id} initial={job} onFinished={onFinished} /> : null}
         {finished && finished.state !== "done" ? <JobProgress initial={finished} onFinished={() => {}} /> : null}
         {startError ? <p role="alert" className={styles.error}>{startError}</p> : null}
+        {empty ? (
+          <p role="status" data-testid="empty-playlist">
+            This playlist has no tracks yet, so there is nothing to recommend from. Add some in Spotify, then analyse it
+            again.
+          </p>
+        ) : null}
         <div className={styles.actions}>
-          {analysed ? (
+          {analysed && !empty ? (
             <Link className="button" href={`/recommendations?playlist=${id}&title=${encodeURIComponent(p.name)}`} data-testid="get-recommendations">
               Get recommendations
             </Link>
@@ -119,6 +154,7 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
           </>
         ) : null}
       </section>
+      )}
 
       <h2 className={styles.sub}>Tracks</h2>
       {p.tracks.length ? (
@@ -137,8 +173,12 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
           ))}
         </ol>
       ) : (
-        <EmptyState title={notIngested ? "Not read yet" : "This playlist is empty"}>
-          {notIngested ? "Analyse it to read its tracks from Spotify." : null}
+        <EmptyState title={unreadable ? "Tracks not readable" : notIngested ? "Not read yet" : "This playlist is empty"}>
+          {unreadable
+            ? "Spotify does not show this playlist's tracks to apps."
+            : notIngested
+              ? "Analyse it to read its tracks from Spotify."
+              : null}
         </EmptyState>
       )}
     </div>

@@ -33,6 +33,49 @@ export const TARGETS: ReadonlyArray<{ name: TargetName; label: string; min: numb
   { name: "tempo_bpm", label: "Tempo", min: 60, max: 200, step: 1, initial: 120, unit: "BPM" },
 ];
 
+/** The query parameter of each target: the controls live in the URL (reload, share, back). */
+const TARGET_PARAM: Record<TargetName, string> = {
+  energy: "energy",
+  brightness: "brightness",
+  percussiveness: "percussiveness",
+  tempo_bpm: "tempo",
+};
+const CONTROL_PARAMS = ["n", "diversity", "genres", ...Object.values(TARGET_PARAM)];
+
+/** The controls a URL's query asks for; anything missing, malformed or out of bounds is the API's default. */
+export function controlsFromSearch(search: URLSearchParams, limits: RecommendControlLimits): ControlsState {
+  const c = initialControls(limits);
+  const number = (key: string, min: number, max: number) => {
+    const raw = search.get(key);
+    const x = raw === null || raw.trim() === "" ? NaN : Number(raw);
+    return Number.isFinite(x) && x >= min && x <= max ? x : undefined;
+  };
+  const n = number("n", limits.n.min, limits.n.max);
+  if (n !== undefined && Number.isInteger(n)) c.n = n;
+  c.diversity = number("diversity", limits.diversity.min, limits.diversity.max) ?? c.diversity;
+  const mode = limits.genreMode.values.find((m) => m === search.get("genres"));
+  if (mode) c.genre_mode = mode;
+  for (const t of TARGETS) {
+    const v = number(TARGET_PARAM[t.name], t.min, t.max);
+    if (v !== undefined) c.targets[t.name] = v;
+  }
+  return c;
+}
+
+/** `search` with the controls written in (defaults left out, so plain links stay plain). */
+export function searchWithControls(search: URLSearchParams, c: ControlsState, limits: RecommendControlLimits): URLSearchParams {
+  const out = new URLSearchParams(search);
+  for (const key of CONTROL_PARAMS) out.delete(key);
+  if (c.n !== limits.n.default) out.set("n", String(c.n));
+  if (c.diversity !== limits.diversity.default) out.set("diversity", String(c.diversity));
+  if (c.genre_mode !== limits.genreMode.default) out.set("genres", c.genre_mode);
+  for (const t of TARGETS) {
+    const v = c.targets[t.name];
+    if (v !== undefined) out.set(TARGET_PARAM[t.name], String(v));
+  }
+  return out;
+}
+
 // Keyed by the generated GenreMode union: a mode added to the API fails typecheck until it has a label.
 const MODES: Record<GenreMode, { label: string; hint: string }> = {
   focus: { label: "Focus", hint: "Stay close to your genres" },
@@ -101,7 +144,7 @@ export function Controls({
           ))}
         </div>
       </fieldset>
-      <details className={styles.targets}>
+      <details className={styles.targets} open={Object.keys(value.targets).length > 0 || undefined}>
         <summary>Targets</summary>
         {TARGETS.map((t) => {
           const on = value.targets[t.name] !== undefined;

@@ -1,18 +1,19 @@
-import { blockLabel, percent, scoreText } from "@/lib/format";
+import { blockLabel, matchText, percent } from "@/lib/format";
 import styles from "./Recommendations.module.css";
 
 const KNOWN = new Set(["audio", "spotify", "genre", "cooc", "playlists", "targets"]);
 
-/** The score split by block, drawn as one stacked bar; the shares sum to the score. */
-export function ExplanationBar({ shares, score }: { shares: Record<string, number>; score: number }) {
+/** The score split by block, drawn as one stacked bar (each part's share of it); the shares sum to the score. */
+export function ExplanationBar({ shares, match, summary }: { shares: Record<string, number>; match: number; summary: string }) {
   const parts = Object.entries(shares)
     .filter(([, v]) => v > 0)
     .sort((a, b) => b[1] - a[1]);
   const total = parts.reduce((s, [, v]) => s + v, 0) || 1;
-  const label = parts.map(([k, v]) => `${blockLabel(k)} ${percent(v / total)}`).join(", ");
+  // The API's summary is this legend in words; fall back to computing it for older answers.
+  const label = summary || parts.map(([k, v]) => `${blockLabel(k)} ${percent(v / total)}`).join(", ");
   return (
     <div className={styles.explain}>
-      <div className={styles.bar} role="img" aria-label={`Why: ${label || "no breakdown"}. Score ${scoreText(score)}.`}>
+      <div className={styles.bar} role="img" aria-label={`Why: ${label || "no breakdown"}. Match ${matchText(match)}.`}>
         {parts.map(([k, v]) => (
           <span
             key={k}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import { ExplanationBar } from "@/components/recommendations/ExplanationBar";
-import { artistNames, scoreText } from "@/lib/format";
+import { artistNames, matchText } from "@/lib/format";
 import type { Recommendation } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
@@ -18,8 +18,15 @@ export const RecommendationCard = memo(function RecommendationCard({
 }) {
   const { track, explanation: ex } = rec;
   const comparisons = ex.closest.slice(0, 3);
-  // The diversity note is shown on its own line; don't repeat it among the sentences.
-  const sentences = ex.sentences.filter((x) => x !== ex.diversity_note);
+  // Facts shown below in their own form (comparison bullets, genre chips, the diversity note)
+  // are not repeated among the sentences above them.
+  const sentences = ex.sentences.filter(
+    (x) =>
+      x !== ex.diversity_note &&
+      !(comparisons.length && x.startsWith("Sounds alike")) &&
+      !(ex.shared_genres.length && x.startsWith("Shared genres")) &&
+      !(ex.related_genres.length && x.startsWith("Its genre")),
+  );
   const headingId = `rec-${track.id}`;
   return (
     <li className={`card ${styles.card}`} data-testid="rec-card" data-track-id={track.id} aria-labelledby={headingId}>
@@ -54,12 +61,12 @@ export const RecommendationCard = memo(function RecommendationCard({
               {track.explicit ? <span className={styles.explicit} title="Explicit">E</span> : null}
             </p>
           </div>
-          <span className={styles.score} title="Match score" data-testid="score">
-            {scoreText(rec.score)}
-            <span className="visually-hidden"> match score</span>
+          <span className={styles.score} title="Match: the score as a share of the best possible" data-testid="score">
+            {matchText(rec.match)}
+            <span className="muted small"> match</span>
           </span>
         </div>
-        <ExplanationBar shares={ex.shares} score={rec.score} />
+        <ExplanationBar shares={ex.shares} match={rec.match} summary={ex.summary} />
         {sentences.length ? (
           <p className={styles.sentence} data-testid="explanation">
             {sentences.slice(0, 2).join(" ")}

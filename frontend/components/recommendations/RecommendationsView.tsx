@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { Controls, initialControls, type ControlsState } from "@/components/recommendations/Controls";
+import { useSearchParams } from "next/navigation";
+import { Controls, controlsFromSearch, searchWithControls, type ControlsState } from "@/components/recommendations/Controls";
 import { RecommendationCard } from "@/components/recommendations/RecommendationCard";
 import { SavePlaylist } from "@/components/recommendations/SavePlaylist";
 import { JobProgress } from "@/components/playlist/JobProgress";
@@ -34,7 +35,15 @@ function body(seeds: Seeds, c: ControlsState) {
 }
 
 export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; title: string; limits: RecommendControlLimits }) {
-  const [controls, setControls] = useState<ControlsState>(() => initialControls(limits));
+  // The controls live in the URL: a reload or a shared link asks the same, and Back undoes a change.
+  const searchParams = useSearchParams();
+  const [initial] = useState<ControlsState>(() => controlsFromSearch(new URLSearchParams(searchParams.toString()), limits));
+  const [controls, setControls] = useState<ControlsState>(initial);
+  const lastPush = useRef(0);
+  // When a control changes nothing, the catalogue is the limit: say so rather than look broken.
+  const changedControl = useRef<string | null>(null);
+  const lastIds = useRef<string>("");
+  const [unchanged, setUnchanged] = useState<string | null>(null);
   const [result, setResult] = useState<Ok | null>(null);
   const [version, setVersion] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -64,6 +73,15 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
         setPending(outcome.data.job);
       } else {
         setPending(null);
+        const ids = outcome.data.items.map((i) => i.track.id).join(",");
+        const control = changedControl.current;
+        setUnchanged(
+          control && ids === lastIds.current && ids
+            ? `Same list as before: with what your catalogue holds, ${control} finds nothing else to prefer. Analyse more playlists to widen it.`
+            : null,
+        );
+        changedControl.current = null;
+        lastIds.current = ids;
         setResult(outcome.data);
         setVersion((v) => v + 1);
       }
@@ -102,17 +120,39 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
   }, [run]);
 
   useEffect(() => {
-    run(initialControls(limits));
+    run(initial);
     return () => inflight.current?.abort();
-  }, [run, limits]);
+  }, [run, initial]);
+
+  useEffect(() => {
+    const onPop = () => {
+      const c = controlsFromSearch(new URLSearchParams(window.location.search), limits);
+      setControls(c);
+      setLoading(true);
+      runRef.current(c);
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, [limits]);
 
   const onControls = (next: ControlsState) => {
+    changedControl.current =
+      next.genre_mode !== controls.genre_mode
+        ? `“${next.genre_mode.charAt(0).toUpperCase()}${next.genre_mode.slice(1)}”`
+        : next.diversity !== controls.diversity
+          ? "more or less diversity"
+          : null;
     setControls(next);
     clearTimeout(timer.current);
     // Sliders fire on every step: wait for a short pause before asking again.
     timer.current = setTimeout(() => {
       setLoading(true);
       run(next);
+      const url = `${window.location.pathname}?${searchWithControls(new URLSearchParams(window.location.search), next, limits)}`;
+      // One history entry per deliberate change: a slider drag replaces its own entry.
+      if (Date.now() - lastPush.current > 1000) window.history.pushState(null, "", url);
+      else window.history.replaceState(null, "", url);
+      lastPush.current = Date.now();
     }, 80);
   };
 
@@ -203,6 +243,11 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
                 <p key={note}>{note}</p>
               ))}
             </div>
+          ) : null}
+          {unchanged ? (
+            <p className="muted small" role="status" data-testid="unchanged-note">
+              {unchanged}
+            </p>
           ) : null}
           {result && !items.length ? (
             <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>

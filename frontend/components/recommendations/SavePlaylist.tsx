@@ -8,8 +8,11 @@ import styles from "./Recommendations.module.css";
 export function SavePlaylist({ trackIds, defaultName, maxName }: { trackIds: string[]; defaultName: string; maxName: number }) {
   const [name, setName] = useState(defaultName);
   const [state, setState] = useState<
-    { kind: "idle" } | { kind: "saving" } | { kind: "saved"; playlist: SavedPlaylist } | { kind: "error"; message: string }
+    { kind: "idle" } | { kind: "saving" } | { kind: "saved"; playlist: SavedPlaylist; list: string } | { kind: "error"; message: string }
   >({ kind: "idle" });
+  // What was saved was one list: once the controls change it, the message no longer applies.
+  const list = trackIds.join(",");
+  const saved = state.kind === "saved" && state.list === list ? state.playlist : null;
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -19,7 +22,7 @@ export function SavePlaylist({ trackIds, defaultName, maxName }: { trackIds: str
         method: "POST",
         json: { name, description: "Recommended by Resonance", track_ids: trackIds },
       });
-      setState({ kind: "saved", playlist: data });
+      setState({ kind: "saved", playlist: data, list });
     } catch (err) {
       setState({ kind: "error", message: err instanceof ApiError ? err.detail : "Could not save the playlist." });
     }
@@ -42,11 +45,11 @@ export function SavePlaylist({ trackIds, defaultName, maxName }: { trackIds: str
         {state.kind === "saving" ? "Saving…" : "Save as a playlist"}
       </button>
       <div aria-live="polite" className={styles.saveStatus}>
-        {state.kind === "saved" ? (
-          <span data-testid="saved-playlist" data-playlist-id={state.playlist.id}>
-            Saved “{state.playlist.name}”.{" "}
-            {state.playlist.url ? (
-              <a href={state.playlist.url} target="_blank" rel="noreferrer">
+        {saved ? (
+          <span data-testid="saved-playlist" data-playlist-id={saved.id} data-already-saved={saved.already_saved}>
+            {saved.already_saved ? "Already saved" : "Saved"} as “{saved.name}”.{" "}
+            {saved.url ? (
+              <a href={saved.url} target="_blank" rel="noreferrer">
                 Open it in Spotify
               </a>
             ) : null}

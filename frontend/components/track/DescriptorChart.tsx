@@ -45,7 +45,7 @@ export function DescriptorChart({ descriptors }: { descriptors: Record<string, n
               <span className={styles.track} aria-hidden="true">
                 <span className={styles.fill} style={{ width: `${v * 100}%` }} />
               </span>
-              <span className={styles.value}>{Math.round(v * 100)}</span>
+              <span className={styles.value}>{Math.round(v * 100)}%</span>
             </dd>
           </div>
         ))}

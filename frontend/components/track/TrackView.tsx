@@ -5,7 +5,7 @@ import { useState } from "react";
 import { DescriptorChart } from "@/components/track/DescriptorChart";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { useApi } from "@/lib/client";
-import { artistNames, audioStatusText, scoreText } from "@/lib/format";
+import { artistNames, audioStatusText, matchText } from "@/lib/format";
 import type { SimilarResult, Track } from "@/lib/schemas";
 import styles from "./Track.module.css";
 
@@ -59,7 +59,7 @@ export function TrackView({ id }: { id: number }) {
                   <li key={r.track.id}>
                     <Link href={`/track/${r.track.id}`}>{r.track.name}</Link>
                     <span className="muted small"> · {artistNames(r.track.artists)}</span>
-                    <span className={styles.sim}>{scoreText(r.score)}</span>
+                    <span className={styles.sim}>{matchText(r.match)} match</span>
                     {r.explanation.sentences[0] ? <p className="muted small">{r.explanation.sentences[0]}</p> : null}
                   </li>
                 ))}

@@ -209,7 +209,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Save tracks as a new playlist in the user's Spotify account */
+        /**
+         * Save tracks as a playlist in the user's Spotify account (once per list)
+         * @description The same user saving the same tracks in the same order again gets the playlist made the first time (200, `already_saved`), not a second copy.
+         */
         post: operations["create_playlist_v1_playlists_post"];
         delete?: never;
         options?: never;
@@ -224,7 +227,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An ingested playlist with its tracks */
+        /**
+         * An ingested playlist with its tracks
+         * @description 404 when it was never ingested; with the user's token, a playlist Spotify does not know either is a 404 of type `/problems/spotify-not-found`.
+         */
         get: operations["get_playlist_v1_playlists__playlist_id__get"];
         put?: never;
         post?: never;
@@ -387,6 +393,11 @@ export interface components {
             shares: {
                 [key: string]: number;
             };
+            /**
+             * Summary
+             * @description The score's parts in the web app's words, each positive component's share of their sum, largest first: "Sound 62%, Genre 30%"
+             */
+            summary: string;
         };
         /** Health */
         Health: {
@@ -567,6 +578,12 @@ export interface components {
         };
         /** PlaylistCreated */
         PlaylistCreated: {
+            /**
+             * Already Saved
+             * @description True when this list was saved before: the answer is that playlist
+             * @default false
+             */
+            already_saved?: boolean;
             /** Id */
             id: string;
             /** Name */
@@ -631,9 +648,17 @@ export interface components {
         /** RecommendationOut */
         RecommendationOut: {
             explanation: components["schemas"]["ExplanationOut"];
+            /**
+             * Match
+             * @description The score as a match: 0–100 % of the best score possible, one scale for any number of seeds (docs/recommendations.md)
+             */
+            match: number;
             /** Rank */
             rank: number;
-            /** Score */
+            /**
+             * Score
+             * @description The raw score; its explanation's shares sum to it
+             */
             score: number;
             track: components["schemas"]["TrackOut"];
         };
@@ -1241,6 +1266,13 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Saved before: the playlist made then */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description Successful Response */
             201: {
                 headers: {
@@ -1298,7 +1330,7 @@ export interface operations {
                     "application/problem+json": unknown;
                 };
             };
-            /** @description The playlist was never ingested */
+            /** @description The playlist was never ingested (or does not exist) */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { gzipSync } from "node:zlib";
 import { FRONTEND_DIR, launchBrowser, sessionCookie, startStack } from "./harness.mjs";
 import { AuthErrorPage, ConsentPage, Header, LandingPage } from "./pages/auth.mjs";
-import { LibraryPage } from "./pages/library.mjs";
+import { LibraryPage, PlaylistPage } from "./pages/library.mjs";
 import { RecommendationsPage } from "./pages/recommendations.mjs";
 
 // Access tokens are treated as expiring after 40 s, so the app refreshes (and rotates the
@@ -27,6 +27,19 @@ let page;
 const seenTokens = new Set();
 const bodies = []; // every text body the browser received
 const cspViolations = []; // what Chromium refused under the Content-Security-Policy
+// Console errors, failed requests and error statuses the browser met; a test that provokes one
+// on purpose says so in `expected` (a pattern for the URL or text). Aborted requests (a newer
+// query replaced an older one, a prefetch cut short) are not failures.
+const problems = [];
+const expected = [
+  // A playlist never read yet: the page asks, gets 404 and offers to analyse it.
+  { why: "playlist not read yet", status: 404, url: /\/api\/playlists\/[A-Za-z0-9]+$/ },
+  // The first recommendation builds the index; the page asks again while it is built.
+  { why: "index still building", status: 409, url: /\/api\/recommend$/ },
+];
+function isExpected(p) {
+  return expected.some((e) => (e.status === undefined || e.status === p.status) && e.url.test(p.url ?? ""));
+}
 
 /** Decrypts the session cookie with the server's secret: the tokens the browser must never see. */
 async function currentTokens() {
@@ -68,6 +81,16 @@ before(async () => {
   page.setDefaultTimeout(30_000);
   page.on("console", (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspViolations.push(msg.text());
+    // "Failed to load resource" repeats a response recorded below with its URL and status.
+    if (msg.type() === "error" && !/Failed to load resource/.test(msg.text()))
+      problems.push({ kind: "console", text: msg.text(), url: msg.location()?.url });
+  });
+  page.on("pageerror", (err) => problems.push({ kind: "pageerror", text: err.message, url: page.url() }));
+  browser.context.on("requestfailed", (req) => {
+    if (!/ERR_ABORTED/.test(req.failure()?.errorText ?? "")) problems.push({ kind: "failed", url: req.url(), text: req.failure()?.errorText });
+  });
+  browser.context.on("response", (res) => {
+    if (res.status() >= 400) problems.push({ kind: "status", url: res.url(), status: res.status() });
   });
   browser.context.on("response", async (res) => {
     const type = res.headers()["content-type"] ?? "";
@@ -116,6 +139,7 @@ test("signing in through the consent page opens the library", async () => {
 });
 
 let playlistId;
+let recsUrl; // the recommendations page the journey reached
 test("the library lists playlists with their status", async (t) => {
   if (!needs(t, "signin")) return;
   const library = new LibraryPage(page, stack.webUrl);
@@ -142,19 +166,22 @@ test("analysing a playlist shows live progress, then recommendations", async (t)
   const library = new LibraryPage(page, stack.webUrl);
   const playlist = await library.open(playlistId);
   await page.getByRole("heading", { level: 1 }).waitFor();
+  const analysisStarted = Date.now();
   await playlist.analyse();
   const { states, counts } = await playlist.waitForAnalysis();
+  figures["analysis of the 40-track playlist, Analyse → done (s)"] = (Date.now() - analysisStarted) / 1000;
   figures["analysis states seen"] = states;
   figures["analysis progress seen"] = counts.slice(0, 8);
   assert.ok(states.some((s) => s === "running" || s === "queued"), `progress was shown (${states})`);
   await playlist.getRecommendations();
   const recs = new RecommendationsPage(page);
   await recs.waitForResults(20);
+  recsUrl = page.url();
   assert.equal(await recs.cards().count(), 20);
   const first = await recs.explanationOf(0);
-  assert.match(first.score, /\d+\.\d+/);
+  assert.match(first.score, /^\d{1,3}% match$/);
   assert.ok(first.segments >= 1, "an explanation bar with at least one block");
-  assert.match(first.barLabel, /Why: .+%.+Score/);
+  assert.match(first.barLabel, /Why: .+%.+Match \d{1,3}%\./);
   figures["first card explanation"] = first;
   const all = await Promise.all([...Array(20).keys()].map((i) => recs.explanationOf(i)));
   figures["cards with explanation sentences"] = all.filter((e) => e.sentence).length;
@@ -242,6 +269,16 @@ test("save as a playlist, and find it in the sandbox", async (t) => {
   assert.equal(playlist.name, name);
   const total = (playlist.items ?? playlist.tracks)?.total;
   assert.equal(total, ids.length, "with every recommended track");
+  // Saving the same list again makes no second copy: it says so and links the first one.
+  const again = await recs.saveAsPlaylist();
+  assert.equal(again.id, saved.id, "the same playlist");
+  assert.ok(again.alreadySaved);
+  assert.match(again.text, /Already saved/);
+  assert.ok(again.link, "a link to the playlist");
+  const mine = await (
+    await fetch(`${stack.sandboxUrl}/v1/me/playlists?limit=50`, { headers: { Authorization: `Bearer ${token.access_token}` } })
+  ).json();
+  assert.equal(mine.items.filter((p) => p.name === name).length, 1, "one playlist of that name");
   passed.add("save");
 });
 
@@ -302,6 +339,132 @@ test("first-load JS of the recommendations route, as downloaded (measured)", asy
   await fresh.goto(page.url(), { waitUntil: "networkidle" });
   figures["/recommendations JS fetched on load (gzip kB)"] = js.reduce((a, b) => a + b, 0) / 1024;
   await fresh.close();
+});
+
+test("a target applies from the first index build, and the explanation says so", async (t) => {
+  if (!needs(t, "recs")) return;
+  await page.goto(recsUrl);
+  const recs = new RecommendationsPage(page);
+  await recs.waitForResults(20);
+  await recs.waitIdle();
+  await recs.setTarget("energy");
+  assert.equal(await recs.error(), null, "no error above the list");
+  const note = (await recs.listNote()) ?? "";
+  const all = await Promise.all([...Array(await recs.cards().count()).keys()].map((i) => recs.explanationOf(i)));
+  const explained = all.filter((e) => /Energy \d+%, for your target of 60%/.test(e.sentence)).length;
+  figures["cards explaining the energy target"] = explained;
+  // Measured tracks are explained against the target; if none is measured yet, the list says why.
+  assert.ok(explained > 0 || /Energy is not measured for any track yet/.test(note), `explained ${explained}; note: ${note}`);
+  assert.doesNotMatch(note, /unknown target/i);
+});
+
+test("the controls live in the URL: a reload keeps them and Back undoes a change", async (t) => {
+  if (!needs(t, "recs")) return;
+  await page.goto(recsUrl);
+  const recs = new RecommendationsPage(page);
+  await recs.waitForResults(1);
+  await recs.waitIdle();
+  await page.waitForTimeout(1100); // a new history entry rather than a replacement of the last
+  const earlier = await recs.controlState();
+  await recs.setDiversityTimed(0.75);
+  assert.match(page.url(), /[?&]diversity=0\.75\b/);
+  const chosen = await recs.controlState();
+  assert.equal(chosen.diversity, 0.75);
+  await page.reload();
+  await recs.waitForResults(1);
+  await recs.waitIdle();
+  assert.deepEqual(await recs.controlState(), chosen, "the same controls after a reload");
+  await page.goBack();
+  await page.waitForFunction(() => !/diversity=0\.75/.test(location.search));
+  await page.waitForFunction((d) => Number(document.querySelector('[data-testid="diversity"]').value) === d, earlier.diversity);
+  await recs.waitIdle();
+  assert.deepEqual(await recs.controlState(), earlier, "Back restores the controls before the change");
+});
+
+test("a genre mode changes the list, or the page says the catalogue is the limit", async (t) => {
+  if (!needs(t, "recs")) return;
+  await page.goto(recsUrl);
+  const recs = new RecommendationsPage(page);
+  await recs.waitForResults(1);
+  await recs.waitIdle();
+  for (const mode of ["focus", "explore"]) {
+    const before = await recs.trackIds();
+    await recs.setMode(mode);
+    const after = await recs.trackIds();
+    const note = (await recs.unchangedNote()) ?? "";
+    figures[`${mode}: results not in the list before (of ${after.length})`] = after.filter((id) => !before.includes(id)).length;
+    const same = JSON.stringify(after) === JSON.stringify(before);
+    assert.ok(!same || /nothing else to prefer/.test(note), `${mode} changed nothing and said nothing`);
+    if (!same) assert.equal(note, "", "no note when the list did change");
+  }
+});
+
+test("playlists that can't be read, are empty or don't exist say so and offer what works", async (t) => {
+  if (!needs(t, "library")) return;
+  const library = new LibraryPage(page, stack.webUrl);
+  await library.goto();
+  await library.waitForPlaylists();
+  const followed = (await library.playlists()).find((p) => !p.readable && p.id);
+  assert.ok(followed, "a followed playlist Spotify does not let apps read");
+  const closed = await (await PlaylistPage.visit(page, stack.webUrl, followed.id)).state();
+  assert.ok(closed.unreadable, "says it can't be read");
+  assert.ok(!closed.offersRecommendations && !closed.offersAnalyse, "offers nothing that would fail");
+  assert.doesNotMatch(closed.text, /This playlist is empty/);
+
+  const unknown = "AAAAAAAAAAAAAAAAAAAAAA";
+  expected.push({ why: "unknown playlist id", status: 404, url: new RegExp(`/api/playlists/${unknown}$`) });
+  const missing = await (await PlaylistPage.visit(page, stack.webUrl, unknown)).state();
+  assert.ok(missing.notFound, "a not-found page");
+  assert.match(missing.heading, /not found/i);
+  assert.doesNotMatch(missing.text, /trouble|on our side/i);
+
+  const token = await (
+    await fetch(`${stack.sandboxUrl}/_sandbox/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ user: "demo" }) })
+  ).json();
+  const made = await (
+    await fetch(`${stack.sandboxUrl}/v1/me/playlists`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${token.access_token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ name: "Nothing here yet" }),
+    })
+  ).json();
+  const playlist = await PlaylistPage.visit(page, stack.webUrl, made.id, "Nothing here yet");
+  await playlist.analyse();
+  await playlist.waitForAnalysis();
+  await page.getByTestId("empty-playlist").waitFor();
+  const empty = await playlist.state();
+  assert.ok(empty.empty, "says it has no tracks");
+  assert.ok(!empty.offersRecommendations, "no Get recommendations that would fail");
+  passed.add("playlist-states");
+});
+
+test("a stray /callback while signed in goes on to the library quietly", async (t) => {
+  if (!needs(t, "signin")) return;
+  await page.goto(`${stack.webUrl}/callback`);
+  await page.waitForURL(/\/library$/);
+  assert.doesNotMatch(page.url(), /auth-error/);
+});
+
+test("on a 390×844 phone every library tab is on screen", async (t) => {
+  if (!needs(t, "library")) return;
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const library = new LibraryPage(page, stack.webUrl);
+    await library.goto();
+    await library.waitForPlaylists();
+    for (const tab of ["Playlists", "Saved tracks", "Top tracks"]) assert.ok(await library.tabFits(tab), `${tab} fits`);
+    const text = await page.getByTestId("playlist-row").first().innerText();
+    assert.doesNotMatch(text, /\b1 tracks\b/);
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
+
+test("no console error or failed request on the way, other than expected ones", async (t) => {
+  if (!needs(t, "signin")) return;
+  const unexpected = problems.filter((p) => !isExpected(p));
+  figures["expected error responses seen"] = problems.length - unexpected.length;
+  assert.deepEqual(unexpected, [], "every error the browser met was expected");
 });
 
 test("a revoked refresh token asks the listener to sign in again", async (t) => {

@@ -102,14 +102,12 @@ def recommend_command(
         typer.echo(json.dumps(json.loads(body), indent=2))
         return
     response = RecommendResponse.model_validate_json(body)
-    table = Table("#", "score", "track", "why", show_lines=True)
+    table = Table("#", "match", "track", "why", show_lines=True)
     for item in response.items:
-        shares = item.explanation.shares
-        top = sorted(((v, k) for k, v in shares.items() if v > 0), reverse=True)[:3]
-        split = " + ".join(f"{k} {v:.2f}" for v, k in top)
+        split = item.explanation.summary
         artists = ", ".join(a.name for a in item.track.artists)
         why = "\n".join([split, *item.explanation.sentences])
-        table.add_row(str(item.rank), f"{item.score:.3f}", f"{item.track.name}\n{artists}", why)
+        table.add_row(str(item.rank), f"{item.match:.0f}%", f"{item.track.name}\n{artists}", why)
     console.print(table)
     for note in response.notes:
         console.print(f"[yellow]{note}[/yellow]")

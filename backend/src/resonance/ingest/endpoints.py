@@ -9,10 +9,11 @@ from fastapi import APIRouter, Path, Query, Response
 from resonance.catalog import CurrentUser
 from resonance.errors import NotFound
 from resonance.ingest import views
+from resonance.ingest.save import on_spotify, save_playlist
 from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated, PlaylistOut
 from resonance.jobs import JobOut
-from resonance.runtime import CacheDep, JobsDep, SessionDep, SettingsDep
-from resonance.spotify import SPOTIFY_ERRORS, SPOTIFY_ID_PATTERN, SpotifyClient, domain_error
+from resonance.runtime import CacheDep, JobsDep, SessionDep, SettingsDep, SpotifyTokenDep
+from resonance.spotify import SPOTIFY_ID_PATTERN
 
 router = APIRouter()
 # Checked before it reaches a Spotify URL or a query (a control character made the job's
@@ -89,13 +90,28 @@ async def my_library(
     response_model=PlaylistOut,
     tags=["library"],
     summary="An ingested playlist with its tracks",
-    responses={404: {"description": "The playlist was never ingested"}},
+    description="404 when it was never ingested; with the user's token, a playlist Spotify"
+    " does not know either is a 404 of type `/problems/spotify-not-found`.",
+    responses={404: {"description": "The playlist was never ingested (or does not exist)"}},
 )
-async def get_playlist(playlist_id: PlaylistIdPath, session: SessionDep) -> PlaylistOut:
+async def get_playlist(
+    playlist_id: PlaylistIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    cache: CacheDep,
+    token: SpotifyTokenDep,
+) -> PlaylistOut:
     found = await views.playlist_view(session, playlist_id)
-    if found is None:
-        raise NotFound(f"Playlist {playlist_id!r} has not been ingested.")
-    return found
+    if found is not None:
+        return found
+    if token and not await on_spotify(settings, cache, token, playlist_id):
+        raise NotFound(
+            f"There is no playlist {playlist_id!r} on Spotify (or it is not shared with you).",
+            title="Playlist not found",
+            type_="/problems/spotify-not-found",
+            code="not_found",
+        )
+    raise NotFound(f"Playlist {playlist_id!r} has not been ingested.")
 
 
 @router.post(
@@ -103,19 +119,19 @@ async def get_playlist(playlist_id: PlaylistIdPath, session: SessionDep) -> Play
     status_code=201,
     response_model=PlaylistCreated,
     tags=["library"],
-    summary="Save tracks as a new playlist in the user's Spotify account",
-    responses=_REAUTH,
+    summary="Save tracks as a playlist in the user's Spotify account (once per list)",
+    description="The same user saving the same tracks in the same order again gets the"
+    " playlist made the first time (200, `already_saved`), not a second copy.",
+    responses={**_REAUTH, 200: {"description": "Saved before: the playlist made then"}},
 )
 async def create_playlist(
-    body: PlaylistCreate, user: CurrentUser, settings: SettingsDep, cache: CacheDep
+    body: PlaylistCreate,
+    user: CurrentUser,
+    settings: SettingsDep,
+    cache: CacheDep,
+    response: Response,
 ) -> PlaylistCreated:
-    try:
-        async with SpotifyClient(settings, user.token, cache=cache) as client:
-            created = await client.create_playlist(
-                body.name, description=body.description, public=body.public
-            )
-            await client.add_items(created["id"], [f"spotify:track:{t}" for t in body.track_ids])
-    except SPOTIFY_ERRORS as error:
-        raise domain_error(error) from None
-    url = (created.get("external_urls") or {}).get("spotify") or created.get("href", "")
-    return PlaylistCreated(id=created["id"], url=str(url), name=str(created.get("name", body.name)))
+    saved = await save_playlist(settings, cache, user, body)
+    if saved.already_saved:
+        response.status_code = 200
+    return saved

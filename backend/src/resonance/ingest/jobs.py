@@ -8,8 +8,13 @@ from typing import Any
 from resonance import audio, catalog
 from resonance.ingest.service import SpotifyIngest, UserRef
 from resonance.ingest.spotify_library import ingest_library
-from resonance.jobs import EXPIRY_MARGIN, JobFunction, JobRun, JobSecret
-from resonance.spotify import AccountsClient, ReauthorizationRequired, SpotifyClient
+from resonance.jobs import EXPIRY_MARGIN, JobFunction, JobRun, JobSecret, JobStopped
+from resonance.spotify import (
+    AccountsClient,
+    ReauthorizationRequired,
+    SpotifyClient,
+    SpotifyNotFound,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +126,11 @@ async def playlist_job(run: JobRun) -> dict[str, Any]:
         try:
             user = await ingest.resolve_user(run.user_id)
             force = bool(run.params.get("force"))
-            outcome = await ingest.playlist(user, run.target, force=force)
+            try:
+                outcome = await ingest.playlist(user, run.target, force=force)
+            except SpotifyNotFound as error:
+                # No such playlist (or not visible to this user): an answer, not a fault.
+                raise JobStopped("failed", f"{type(error).__name__}: {error}") from None
             # A resumed attempt finds the playlist "unchanged" when the previous one was
             # stopped (429 beyond the cap, a kill) after the entries but before the artist
             # details: enrich again, it only fetches what is still missing.

@@ -65,3 +65,6 @@ class PlaylistCreated(BaseModel):
     id: str
     url: str
     name: str
+    already_saved: bool = Field(
+        False, description="True when this list was saved before: the answer is that playlist"
+    )

@@ -9,6 +9,34 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+# The words for score components, the same in the web app (frontend/lib/format.ts), the
+# API's sentences and the CLI.
+BLOCK_LABELS = {
+    "audio": "Sound",
+    "spotify": "Spotify features",
+    "genre": "Genre",
+    "cooc": "Listened together",
+    "playlists": "Shared playlists",
+    "targets": "Your targets",
+    "genre_mode": "Genre mode",
+}
+
+
+def share_summary(shares: dict[str, float]) -> str:
+    """The score's parts in words, as the web app's explanation bar shows them: each
+    positive component's share of their sum, largest first ("Sound 62%, Genre 30%")."""
+    parts = sorted(((v, k) for k, v in shares.items() if v > 0), key=lambda t: (-t[0], t[1]))
+    total = sum(v for v, _ in parts) or 1.0
+    shown = [
+        f"{BLOCK_LABELS.get(k, k.replace('_', ' '))} {v / total:.0%}"
+        for v, k in parts
+        if v / total >= 0.01
+    ]
+    return ", ".join(shown[:4]) if shown else "no breakdown"
+
+
+BLOCK_WORDS = {"audio": "sound", "spotify": "Spotify feature", "cooc": "listened-together"}
+
 # Descriptors in BPM are compared on this scale (a 30 BPM gap counts like a full 0→1 gap / 2).
 RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
 
@@ -22,9 +50,26 @@ class DescriptorComparison:
 
     @cached_property
     def text(self) -> str:
+        # Descriptors in [0, 1] read as percentages, as on the track page and the sliders.
         if self.name in ("tempo_bpm", "tempo"):
-            return f"{self.value:.0f} BPM vs seeds' {self.seeds:.0f}"
-        return f"{self.name.replace('_', ' ')} {self.value:.2f} vs seeds' {self.seeds:.2f}"
+            return f"tempo {self.value:.0f} BPM vs your seeds' {self.seeds:.0f}"
+        return f"{self.name.replace('_', ' ')} {self.value:.0%} vs your seeds' {self.seeds:.0%}"
+
+
+@dataclass
+class TargetMatch:
+    """How a result stands against one target the listener set."""
+
+    name: str
+    value: float
+    target: float
+
+    @cached_property
+    def text(self) -> str:
+        label = self.name.replace("_", " ")
+        if self.name in ("tempo_bpm", "tempo"):
+            return f"tempo {self.value:.0f} BPM, for your target of {self.target:.0f} BPM"
+        return f"{label} {self.value:.0%}, for your target of {self.target:.0%}"
 
 
 @dataclass
@@ -44,9 +89,13 @@ class Explanation:
     common_playlists: int = 0
     diversity_note: str | None = None
     genre_similarity: float | None = None
+    targets: list[TargetMatch] = field(default_factory=list)
 
     def sentences(self) -> list[str]:
+        """Whole sentences (capital, full stop), in the words the web app uses."""
         out: list[str] = []
+        if self.targets:
+            out.append("; ".join(t.text for t in self.targets))
         if self.closest:
             out.append("Sounds alike: " + ", ".join(c.text for c in self.closest))
         if self.farthest:
@@ -55,21 +104,26 @@ class Explanation:
             out.append("Shared genres: " + ", ".join(self.shared_genres))
         elif self.related_genres:
             g, seed_g, _ = self.related_genres[0]
-            out.append(f"Genre {g} is close to your {seed_g}")
+            out.append(f"Its genre {g} is close to your {seed_g}")
         if self.common_playlists:
             out.append(
-                f"With {self.seeds_in_common_playlists} of your seeds in "
-                f"{self.common_playlists} playlist{'s' if self.common_playlists != 1 else ''}"
+                f"In {self.common_playlists} playlist{'s' if self.common_playlists != 1 else ''}"
+                f" with {self.seeds_in_common_playlists} of your seeds"
             )
         if self.shares.get("popularity"):
             out.append("Among the catalogue's most-played tracks")
         if self.imputed_blocks:
-            out.append(
-                "No " + ", ".join(self.imputed_blocks) + " data: counted at catalogue average"
-            )
+            missing = " or ".join(BLOCK_WORDS.get(b, b) for b in self.imputed_blocks)
+            out.append(f"No {missing} data for it, so that part counts at the catalogue average")
         if self.diversity_note:
             out.append(self.diversity_note)
-        return out
+        return [_sentence(x) for x in out]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def seed_means(
@@ -133,13 +187,22 @@ def genre_overlap(
     if not item_genres or not seed_genres:
         return [], []
     shared = sorted(set(item_genres) & set(seed_genres))
+    # A genre both have is "shared", never also "close to" another: that read as
+    # "cool jazz ≈ jazz" beside "jazz ≈ cool jazz". Each pair is named once.
     related = sorted(
         (
             (g, s, similarity[(g, s)])
             for g in item_genres
+            if g not in shared
             for s in seed_genres
             if g != s and similarity.get((g, s), 0.0) >= 0.5
         ),
         key=lambda t: (-t[2], t[0], t[1]),
     )
-    return shared, related[:3]
+    seen: set[frozenset[str]] = set()
+    unique = []
+    for g, s, sim in related:
+        if frozenset((g, s)) not in seen:
+            seen.add(frozenset((g, s)))
+            unique.append((g, s, sim))
+    return shared, unique[:3]

@@ -78,12 +78,17 @@ def _mmr(
         objective[blocked] = -np.inf
         pick = int(np.argmax(objective))  # first max = higher score (rows are sorted by score)
         note = None
-        if pick != first:
+        if lam > 0 and pick != first:
             skipped = int(pick - first - blocked[first:pick].sum())
+            mine, theirs = round(penalty[pick] * 100), round(penalty[first] * 100)
+            unlike = (
+                f"{mine}% like the tracks above it, where the next by score is {theirs}%"
+                if mine != theirs
+                else "a little less like the tracks above it than the next by score"
+            )
             note = (
                 f"Picked for variety over {skipped} higher-scoring track"
-                f"{'s' if skipped != 1 else ''}: similarity to earlier picks "
-                f"{penalty[pick]:.2f} vs {penalty[first]:.2f}"
+                f"{'s' if skipped != 1 else ''}: it is {unlike}."
             )
         picks.append((pick, note))
         blocked[pick] = True

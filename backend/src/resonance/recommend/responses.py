@@ -14,8 +14,21 @@ from typing import Any
 
 import orjson
 
-from resonance.recommend.explain import DescriptorComparison, Explanation
+from resonance.recommend.explain import DescriptorComparison, Explanation, share_summary
 from resonance.recommend.recommender import Recommendation
+
+
+def match_percent(score: float, best: float) -> float:
+    """The score on the one scale shown everywhere: 0–100 % of the best score possible.
+
+    `best` is what a track identical to the seeds in every block, with the strongest
+    playlist evidence, would score (the block weights sum to 1, plus the playlist
+    weight); targets and genre modes only ever subtract. So the scale is the same for
+    one seed or a thousand (docs/recommendations.md, "Match").
+    """
+    if best <= 0:
+        return 0.0
+    return round(100.0 * min(max(score / best, 0.0), 1.0), 1)
 
 
 def recommend_body(
@@ -26,6 +39,7 @@ def recommend_body(
     took_ms: float,
     provenance: dict[int, str] | None = None,
     notes: Sequence[str] = (),
+    best: float = 1.0,
 ) -> bytes:
     """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out.
 
@@ -36,22 +50,26 @@ def recommend_body(
             "status": "ok",
             "index_version": index_version,
             "seeds": [orjson.Fragment(card) for card in seeds],
-            "items": _items(items, cards, provenance or {}),
-            "notes": [*list_notes(items), *notes],
+            "items": _items(items, cards, best, provenance or {}),
+            "notes": [*notes, *list_notes(items)],
             "took_ms": round(took_ms, 2),
         }
     )
 
 
 def similar_body(
-    index_version: int, track: bytes, items: Sequence[Recommendation], cards: dict[int, bytes]
+    index_version: int,
+    track: bytes,
+    items: Sequence[Recommendation],
+    cards: dict[int, bytes],
+    best: float = 1.0,
 ) -> bytes:
     """A `SimilarResponse`."""
     return orjson.dumps(
         {
             "index_version": index_version,
             "track": orjson.Fragment(track),
-            "items": _items(items, cards),
+            "items": _items(items, cards, best),
         }
     )
 
@@ -81,6 +99,7 @@ def list_notes(items: Sequence[Recommendation]) -> list[str]:
 def _items(
     items: Sequence[Recommendation],
     cards: dict[int, bytes],
+    best: float,
     provenance: dict[int, str] | None = None,
 ) -> list[dict[str, Any]]:
     found = provenance or {}
@@ -88,6 +107,7 @@ def _items(
         {
             "rank": item.rank,
             "score": round(item.score, 6),
+            "match": match_percent(item.score, best),
             "track": orjson.Fragment(cards[item.track_id]),
             "explanation": explanation_json(item.explanation, found.get(item.track_id)),
         }
@@ -115,6 +135,7 @@ def explanation_json(explanation: Explanation, provenance: str | None = None) ->
         "genre_similarity": explanation.genre_similarity,
         "provenance": provenance,
         "sentences": [provenance, *sentences] if provenance else sentences,
+        "summary": share_summary(explanation.shares),
     }
 
 

@@ -134,11 +134,21 @@ class ExplanationOut(BaseModel):
         " was found by discovery",
     )
     sentences: list[str]
+    summary: str = Field(
+        description="The score's parts in the web app's words, each positive component's"
+        ' share of their sum, largest first: "Sound 62%, Genre 30%"'
+    )
 
 
 class RecommendationOut(BaseModel):
     rank: int
-    score: float
+    score: float = Field(description="The raw score; its explanation's shares sum to it")
+    match: float = Field(
+        ge=0.0,
+        le=100.0,
+        description="The score as a match: 0–100 % of the best score possible, one scale"
+        " for any number of seeds (docs/recommendations.md)",
+    )
     track: TrackOut
     explanation: ExplanationOut
 

@@ -7,17 +7,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import catalog, discover
+from resonance.catalog.normalise import artist_key, title_key
 from resonance.errors import Conflict, InvalidInput, NotFound
 from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
-from resonance.recommend.options import RecommendOptions, Seeds, Target
-from resonance.recommend.recommender import EmptyCatalogueError, Recommender, UnknownSeedsError
+from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
+from resonance.recommend.recommender import (
+    EmptyCatalogueError,
+    Recommendations,
+    Recommender,
+    UnknownSeedsError,
+)
 from resonance.recommend.responses import recommend_body, similar_body
 from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
+from resonance.recommend.targets import explain_targets, usable_targets
 from resonance.recommend.tracks import CardCache
 from resonance.runtime import Runtime
 
@@ -116,6 +124,43 @@ FEW_NEW = (
     " you already have."
 )
 
+SPARE_RESULTS = 5  # asked beyond n, so dropping a second copy of a song still fills the list
+
+
+def song_key(card: bytes) -> tuple[str, str]:
+    """A song whatever its copy: folded title and primary artist (catalogue.normalise)."""
+    data = orjson.loads(card)
+    artists = data.get("artists") or []
+    return title_key(data.get("name") or ""), artist_key(artists[0]["name"] if artists else "")
+
+
+def one_per_song(
+    items: Recommendations, found: dict[int, bytes], seed_ids: Sequence[int], n: int
+) -> Recommendations:
+    """Leave out a result that is the same song as a seed or as a result above it (a local
+    file and its catalogue copy, a single and its album version); ranks are renumbered."""
+    seen = {song_key(found[t]) for t in seed_ids if t in found}
+    out = Recommendations(notes=items.notes)
+    for item in items:
+        card = found.get(item.track_id)
+        key = song_key(card) if card is not None else None
+        if key is not None and key in seen:
+            continue
+        if key is not None:
+            seen.add(key)
+        item.rank = len(out) + 1
+        out.append(item)
+        if len(out) == n:
+            break
+    return out
+
+
+def best_score(model: Recommender) -> float:
+    """The highest score the model can give: every block identical, the strongest playlists."""
+    vectors = model.vectors
+    return sum(max(b.weight, 0.0) for b in vectors.layout) + max(vectors.playlist_weight, 0.0)
+
+
 MISSING_LISTED = 10  # unknown seeds named in a 404; the rest are only counted
 
 
@@ -157,6 +202,7 @@ async def resolve_seeds(
     if request.playlist_id:
         tracks = await catalog.ingested_playlist_tracks(session, request.playlist_id)
         if tracks is None:
+            await _refuse_unreadable(session, request.playlist_id)
             missing.append(f"playlist {request.playlist_id} (not ingested)")
         else:
             playlist_tracks = tracks
@@ -164,8 +210,24 @@ async def resolve_seeds(
     if missing:
         raise unknown_seeds(missing)
     if not track_ids and not artist_ids:
-        raise InvalidInput("The seeds resolve to no tracks (an empty playlist?).")
+        raise InvalidInput(
+            "This playlist has no tracks to start from. Add some in Spotify and read it again.",
+            title="Nothing to start from",
+            code="empty_playlist",
+        )
     return ResolvedSeeds(list(dict.fromkeys(track_ids)), artist_ids, playlist_tracks)
+
+
+async def _refuse_unreadable(session: AsyncSession, playlist_id: str) -> None:
+    """A playlist Spotify shows us but does not let us read is no "unknown seed"."""
+    playlist = await catalog.get_playlist_by_spotify_id(session, playlist_id)
+    if playlist is not None and playlist.contents_available is False:
+        raise InvalidInput(
+            f"Spotify does not let apps read the tracks of “{playlist.name}”: only its owner"
+            " and collaborators can. Start from one of your own playlists instead.",
+            title="This playlist can't be read",
+            code="unreadable_playlist",
+        )
 
 
 async def recommend_for(
@@ -181,21 +243,25 @@ async def recommend_for(
         exclude |= await catalog.known_track_ids(session, user_id)
     elif request.exclude_library and user_id is not None:
         exclude |= set(await catalog.library_track_ids(session, user_id))
+    targets, notes = await usable_targets(
+        runtime, model, [Target(t.name, t.value, t.strength) for t in request.targets]
+    )
     options = RecommendOptions(
         exclude_seeds=request.exclude_seeds,
         exclude=frozenset(exclude),
         allow_explicit=request.allow_explicit,
-        targets=tuple(Target(t.name, t.value, t.strength) for t in request.targets),
+        targets=tuple(targets),
         genre_mode=request.genre_mode,
         diversity=request.diversity,
-        max_per_artist=request.max_per_artist,
-        max_per_album=request.max_per_album,
+        # Caps as for the n asked, though a few spare results are asked for (below).
+        max_per_artist=resolve_cap(request.max_per_artist, request.n),
+        max_per_album=resolve_cap(request.max_per_album, request.n),
     )
     try:
         with RECOMMEND_LATENCY.time():
             items = model.recommend(
                 Seeds(track_ids=tuple(seeds.track_ids), artist_ids=tuple(seeds.artist_ids)),
-                n=request.n,
+                n=request.n + SPARE_RESULTS,
                 options=options,
             )
     except UnknownTargetError as exc:
@@ -208,12 +274,13 @@ async def recommend_for(
     except EmptyCatalogueError as exc:
         raise Conflict(EMPTY_CATALOGUE) from exc
     found = await cards(runtime, session, [i.track_id for i in items] + seeds.track_ids[:50])
+    items = one_per_song(items, found, seeds.track_ids[:50], request.n)
+    explain_targets(model, items, targets)
     provenance = (
         await discover.provenance_sentences(session, user_id, [i.track_id for i in items])
         if user_id is not None
         else {}
     )
-    notes = []
     if request.source == "new" and user_id is not None and len(items) < request.n:
         notes.append(FEW_NEW.format(found=len(items)))
     return recommend_body(
@@ -224,6 +291,7 @@ async def recommend_for(
         took_ms=(time.perf_counter() - started) * 1000,
         provenance=provenance,
         notes=notes,
+        best=best_score(model),
     )
 
 
@@ -235,7 +303,9 @@ async def similar(runtime: Runtime, session: AsyncSession, track_id: int, n: int
     model = await current_model(runtime, need=[track_id])
     items = model.similar_items(track_id, n=n)
     found = await cards(runtime, session, [i.track_id for i in items])
-    return similar_body(holder_of(runtime).loaded_version or 0, track, items, found)
+    return similar_body(
+        holder_of(runtime).loaded_version or 0, track, items, found, best=best_score(model)
+    )
 
 
 async def catalogue_map(runtime: Runtime, session: AsyncSession, limit: int) -> MapResponse:

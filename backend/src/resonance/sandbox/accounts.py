@@ -22,12 +22,40 @@ def _token_error(error: str, description: str, status: int = 400) -> JSONRespons
     return JSONResponse({"error": error, "error_description": description}, status_code=status)
 
 
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;color:#1b1b24;background:#f5f5fa;margin:0;"
+    "padding:2rem 1rem}main{max-width:28rem;margin:2rem auto;background:#fff;border-radius:14px;"
+    "padding:1.5rem 1.75rem;box-shadow:0 2px 12px rgba(0,0,0,.08)}h1{font-size:1.35rem;"
+    "margin:0 0 .75rem}.note{color:#5b5b6b;font-size:.9rem}ul{padding-left:1.2rem}"
+    "li{margin:.25rem 0}select{font:inherit;padding:.35rem}button{font:inherit;"
+    "padding:.55rem 1.4rem;margin:.5rem .75rem 0 0;border-radius:8px;border:1px solid #4b3fd1;"
+    "cursor:pointer}#approve{background:#4b3fd1;color:#fff}#deny{background:#fff;color:#4b3fd1}"
+)
+# No request for /favicon.ico (a 404 in the console): the icon is inline.
+_ICON = (
+    "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E"
+    "%3Ccircle cx='8' cy='8' r='7' fill='%234b3fd1'/%3E%3C/svg%3E"
+)
+# What each scope lets Resonance do, in words a listener reads on the consent page.
+SCOPE_TEXT = {
+    "user-library-read": "See your saved tracks",
+    "user-top-read": "See your top tracks",
+    "user-read-recently-played": "See what you played recently",
+    "playlist-read-private": "See your private playlists",
+    "playlist-read-collaborative": "See your collaborative playlists",
+    "playlist-modify-private": "Create private playlists for you",
+    "playlist-modify-public": "Create public playlists for you",
+    "user-read-private": "See your account's country and plan",
+    "user-read-email": "See your email address",
+}
+
+
 def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{title}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto}"
-        "button{font-size:1rem;padding:.5rem 1.5rem;margin-right:1rem}</style></head>"
-        f"<body><h1>{title}</h1>{body}</body></html>",
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
+        f"<title>{title}</title><link rel='icon' href=\"{_ICON}\"><style>{_STYLE}</style>"
+        f"</head><body><main><h1>{title}</h1>{body}</main></body></html>",
         status_code=status,
     )
 
@@ -63,16 +91,19 @@ async def authorize(request: Request) -> Response:
         f"{html.escape(user.display_name)} ({u})</option>"
         for u, user in sandbox.world.users.items()
     )
-    scopes = "".join(f"<li>{html.escape(s)}</li>" for s in params.get("scope", "").split())
+    scopes = "".join(
+        f"<li>{html.escape(SCOPE_TEXT.get(s, s))}</li>" for s in params.get("scope", "").split()
+    )
     body = (
-        "<p>The Resonance sandbox asks to:</p>"
+        "<p class='note'>This is the demo's stand-in for Spotify's sign-in page: pick one of its"
+        " listeners; no real account is used.</p><p>Resonance would like to:</p>"
         f"<ul>{scopes}</ul><form method='post' action='/authorize'>{hidden}"
         f"<p><label>Sign in as <select name='user' id='user'>{options}</select></label></p>"
         "<button type='submit' name='decision' value='approve' id='approve'>Approve</button>"
         "<button type='submit' name='decision' value='deny' id='deny'>Deny</button>"
         "</form>"
     )
-    return _page("Connect to Resonance (sandbox)", body)
+    return _page("Connect Resonance to your (sandbox) Spotify", body)
 
 
 @router.post("/authorize")

@@ -9,7 +9,13 @@ from resonance.vectors.blocks import BLOCK_NAMES, Block
 from resonance.vectors.build import VectorConfig, VectorSet, build_vectors, embed_rows
 from resonance.vectors.cooc import COSINE, Cooccurrence, ItemSimilarity
 from resonance.vectors.genres import GenreSpace
-from resonance.vectors.loader import SPOTIFY_DESCRIPTORS, audio_schema, load_catalogue
+from resonance.vectors.loader import (
+    SPOTIFY_DESCRIPTORS,
+    audio_schema,
+    descriptor_names,
+    load_catalogue,
+    load_descriptors,
+)
 from resonance.vectors.snapshot import BoolArray, Catalogue, FloatMatrix, IntArray
 from resonance.vectors.synthetic import synthetic_catalogue
 
@@ -29,7 +35,9 @@ __all__ = [
     "VectorSet",
     "audio_schema",
     "build_vectors",
+    "descriptor_names",
     "embed_rows",
     "load_catalogue",
+    "load_descriptors",
     "synthetic_catalogue",
 ]

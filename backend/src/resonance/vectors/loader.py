@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -43,7 +44,7 @@ def audio_schema() -> tuple[int, tuple[str, ...], tuple[str, ...]]:
 
 
 async def load_catalogue(session: AsyncSession) -> Catalogue:
-    version, feature_names, human = audio_schema()
+    version, feature_names, _ = audio_schema()
     tracks = await catalog.snapshot_tracks(session)
     n = len(tracks)
     row_of = {t: i for i, (t, _, _, _) in enumerate(tracks)}
@@ -54,36 +55,26 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
 
     audio = np.zeros((n, len(feature_names)), np.float32)
     audio_mask = np.zeros(n, bool)
-    descriptors: dict[str, np.ndarray] = {
-        name: np.full(n, np.nan) for name in (*human, "tempo_bpm")
-    }
-    for track_id, blob, summary in await snapshot_audio(session, version):
+    audio_rows = await snapshot_audio(session, version)
+    feature_rows = await catalog.snapshot_spotify_features(session)
+    for track_id, blob, _ in audio_rows:
         row = row_of.get(track_id)
         values = np.frombuffer(blob, dtype="<f4")
         if row is None or len(values) != len(feature_names) or not np.isfinite(values).all():
             continue
         audio[row] = values
         audio_mask[row] = True
-        for name in descriptors:
-            value = _number(summary.get(name))
-            if value is not None:
-                descriptors[name][row] = value
 
     spotify = np.zeros((n, len(SPOTIFY_BLOCK)), np.float32)
     spotify_mask = np.zeros(n, bool)
-    for name in SPOTIFY_DESCRIPTORS.values():
-        descriptors[name] = np.full(n, np.nan)
-    for features in await catalog.snapshot_spotify_features(session):
+    for features in feature_rows:
         row = row_of.get(features.track_id)
         raw = [getattr(features, name) for name in SPOTIFY_BLOCK]
         if row is None or any(v is None for v in raw):
             continue
-        values = np.asarray(raw, np.float32)
-        spotify[row] = np.asarray(values, np.float32)
+        spotify[row] = np.asarray(raw, np.float32)
         spotify_mask[row] = True
-        for source, target in SPOTIFY_DESCRIPTORS.items():
-            descriptors[target][row] = float(getattr(features, source))
-    descriptors = {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
+    descriptors = _descriptors(row_of, audio_rows, feature_rows)
 
     genres: list[set[str]] = [set() for _ in range(n)]
     for track_id, genre in await catalog.snapshot_track_genres(session):
@@ -119,6 +110,56 @@ async def load_catalogue(session: AsyncSession) -> Catalogue:
         descriptors=descriptors,
         explicit=explicit,
     )
+
+
+def descriptor_names() -> tuple[str, ...]:
+    """Every descriptor a catalogue can hold: targets and explanations may name these."""
+    return (*audio_schema()[2], "tempo_bpm", *SPOTIFY_DESCRIPTORS.values())
+
+
+async def load_descriptors(session: AsyncSession, track_ids: np.ndarray) -> dict[str, np.ndarray]:
+    """Descriptor values as the database holds them now, one array per descriptor in
+    `track_ids` order (NaN where unmeasured); descriptors no track has are left out.
+
+    A build copies them at its start; the sound analysis goes on after it, so a model
+    serving requests reads newer values with this (see `resonance.recommend.targets`).
+    """
+    version, _, _ = audio_schema()
+    row_of = {int(t): i for i, t in enumerate(track_ids)}
+    return _descriptors(
+        row_of,
+        await snapshot_audio(session, version),
+        await catalog.snapshot_spotify_features(session),
+    )
+
+
+def _descriptors(
+    row_of: dict[int, int],
+    audio_rows: list[tuple[int, bytes, dict[str, Any]]],
+    feature_rows: Sequence[Any],
+) -> dict[str, np.ndarray]:
+    _, feature_names, human = audio_schema()
+    n = len(row_of)
+    descriptors: dict[str, np.ndarray] = {
+        name: np.full(n, np.nan) for name in (*human, "tempo_bpm", *SPOTIFY_DESCRIPTORS.values())
+    }
+    for track_id, blob, summary in audio_rows:
+        row = row_of.get(track_id)
+        # Only analyses whose feature vector the audio block accepts (as the build does).
+        values = np.frombuffer(blob, dtype="<f4")
+        if row is None or len(values) != len(feature_names) or not np.isfinite(values).all():
+            continue
+        for name in (*human, "tempo_bpm"):
+            value = _number(summary.get(name))
+            if value is not None:
+                descriptors[name][row] = value
+    for features in feature_rows:
+        row = row_of.get(features.track_id)
+        if row is None or any(getattr(features, name) is None for name in SPOTIFY_BLOCK):
+            continue
+        for source, target in SPOTIFY_DESCRIPTORS.items():
+            descriptors[target][row] = float(getattr(features, source))
+    return {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
 
 
 def _number(value: Any) -> float | None:

@@ -28,6 +28,12 @@ export class LibraryPage {
     await this.page.waitForURL(/\/track\/\d+/);
     return name;
   }
+  /** Whether a tab is wholly inside the viewport (not cut off on a narrow phone). */
+  async tabFits(name) {
+    const box = await this.page.getByRole("tab", { name }).boundingBox();
+    const width = this.page.viewportSize().width;
+    return box !== null && box.x >= 0 && box.x + box.width <= width;
+  }
   async open(playlistId) {
     await this.page.locator(`[data-playlist-id="${playlistId}"] a`).click();
     await this.page.waitForURL(new RegExp(`/playlist/${playlistId}`));
@@ -38,6 +44,26 @@ export class LibraryPage {
 export class PlaylistPage {
   constructor(page) {
     this.page = page;
+  }
+  /** Opens /playlist/<id> directly (a link, a bookmark, a typed URL). */
+  static async visit(page, baseUrl, id, name) {
+    await page.goto(`${baseUrl}/playlist/${id}${name ? `?name=${encodeURIComponent(name)}` : ""}`);
+    await page.waitForFunction(() => !document.querySelector('[role="status"][aria-live="polite"] .skeleton, [aria-busy="true"]'));
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    return new PlaylistPage(page);
+  }
+  /** What the page says about the playlist and what it offers. */
+  async state() {
+    const has = async (id) => (await this.page.getByTestId(id).count()) > 0;
+    return {
+      heading: await this.page.getByRole("heading", { level: 1 }).innerText(),
+      notFound: await has("not-found"),
+      unreadable: await has("unreadable"),
+      empty: await has("empty-playlist"),
+      offersRecommendations: await has("get-recommendations"),
+      offersAnalyse: await has("analyse"),
+      text: await this.page.locator("main").innerText(),
+    };
   }
   async analyse() {
     await this.page.getByTestId("analyse").click();

@@ -66,11 +66,77 @@ export class RecommendationsPage {
       return performance.now() - t0;
     }, value);
   }
+  /** Turns a target on (Targets → the checkbox) and waits for the list asked with it. */
+  async setTarget(name) {
+    const details = this.page.locator("details", { has: this.page.getByTestId(`target-${name}-on`) });
+    if (!(await details.evaluate((d) => d.open))) await details.locator("summary").click();
+    const list = this.page.getByTestId("rec-list");
+    const before = await list.getAttribute("data-version");
+    await this.page.getByTestId(`target-${name}-on`).check();
+    await this.page.waitForFunction(
+      (v) => {
+        const l = document.querySelector('[data-testid="rec-list"]');
+        const busy = document.querySelector('section[aria-label="Results"]')?.getAttribute("aria-busy") === "true";
+        return !busy && (document.querySelector('[data-testid="error-state"]') || (l && l.dataset.version !== v));
+      },
+      before,
+      { timeout: 30_000 },
+    );
+  }
+  /** What the controls show: result count, diversity, genre mode and the targets turned on. */
+  async controlState() {
+    return this.page.evaluate(() => ({
+      n: document.querySelector('[data-testid="count"]').value,
+      diversity: Number(document.querySelector('[data-testid="diversity"]').value),
+      mode: document.querySelector('[data-testid^="mode-"]:checked')?.value ?? null,
+      targets: [...document.querySelectorAll('[data-testid$="-on"]:checked')].map((el) => el.dataset.testid),
+    }));
+  }
+  /** Waits until no request for the list is in flight. */
+  async waitIdle() {
+    await this.page.waitForFunction(() => document.querySelector('section[aria-label="Results"]')?.getAttribute("aria-busy") === "false");
+  }
+  /** Picks a genre mode and waits for the list asked with it. */
+  async setMode(mode) {
+    const before = await this.page.getByTestId("rec-list").getAttribute("data-version");
+    await this.page.getByTestId(`mode-${mode}`).check({ force: true });
+    await this.page.waitForFunction(
+      (v) => document.querySelector('[data-testid="rec-list"]')?.dataset.version !== v,
+      before,
+      { timeout: 30_000 },
+    );
+    await this.waitIdle();
+  }
+  /** The note saying a control changed nothing (the catalogue is the limit), or null. */
+  async unchangedNote() {
+    const note = this.page.getByTestId("unchanged-note");
+    return (await note.count()) ? note.innerText() : null;
+  }
+  /** The error shown above the list, or null. */
+  async error() {
+    const e = this.page.getByTestId("error-state");
+    return (await e.count()) ? e.innerText() : null;
+  }
   async saveAsPlaylist(name) {
-    await this.page.getByTestId("playlist-name").fill(name);
+    if (name !== undefined) await this.page.getByTestId("playlist-name").fill(name);
+    const previous = this.page.getByTestId("saved-playlist");
+    const before = (await previous.count()) ? await previous.innerText() : null;
     await this.page.getByTestId("save-playlist").click();
     const saved = this.page.getByTestId("saved-playlist");
-    await saved.waitFor({ timeout: 30_000 });
-    return { id: await saved.getAttribute("data-playlist-id"), text: await saved.innerText() };
+    await this.page.waitForFunction(
+      (prev) => {
+        const el = document.querySelector('[data-testid="saved-playlist"]');
+        const button = document.querySelector('[data-testid="save-playlist"]');
+        return el && !button.disabled && (prev === null || el.textContent !== prev || el.dataset.alreadySaved === "true");
+      },
+      before,
+      { timeout: 30_000 },
+    );
+    return {
+      id: await saved.getAttribute("data-playlist-id"),
+      text: await saved.innerText(),
+      alreadySaved: (await saved.getAttribute("data-already-saved")) === "true",
+      link: await saved.getByRole("link").getAttribute("href").catch(() => null),
+    };
   }
 }

@@ -1,0 +1,52 @@
+"""Explanation wording: whole sentences, each fact once, the web app's words (#16)."""
+
+from __future__ import annotations
+
+from resonance.recommend.explain import (
+    DescriptorComparison,
+    Explanation,
+    TargetMatch,
+    genre_overlap,
+    share_summary,
+)
+
+
+def test_sentences_are_whole_and_use_the_app_words() -> None:
+    explanation = Explanation(
+        shares={"audio": 0.4},
+        imputed_blocks=["audio", "cooc"],
+        closest=[DescriptorComparison("energy", 0.62, 0.55, 0.07)],
+        shared_genres=["jazz"],
+        common_playlists=1,
+        seeds_in_common_playlists=2,
+        diversity_note="Picked for variety over 1 higher-scoring track: it is 40% like …",
+        targets=[TargetMatch("energy", 0.62, 0.6)],
+    )
+    sentences = explanation.sentences()
+    assert all(s[0].isupper() and s.endswith(".") for s in sentences), sentences
+    assert sentences[0] == "Energy 62%, for your target of 60%."
+    assert "Sounds alike: energy 62% vs your seeds' 55%." in sentences
+    assert "In 1 playlist with 2 of your seeds." in sentences
+    text = " ".join(sentences)
+    assert "sound or listened-together data" in text
+    assert " audio " not in text and "cooc" not in text
+
+
+def test_a_genre_pair_is_named_once_and_never_beside_the_same_shared_genre() -> None:
+    similarity = {
+        ("cool jazz", "jazz"): 0.8,
+        ("jazz", "cool jazz"): 0.8,
+        ("bebop", "jazz"): 0.7,
+        ("bebop", "cool jazz"): 0.6,
+    }
+    shared, related = genre_overlap(["cool jazz", "jazz"], ["jazz", "cool jazz"], similarity)
+    assert shared == ["cool jazz", "jazz"] and related == []
+    shared, related = genre_overlap(["bebop", "jazz"], ["jazz", "cool jazz"], similarity)
+    assert shared == ["jazz"]
+    assert [(g, s) for g, s, _ in related] == [("bebop", "jazz"), ("bebop", "cool jazz")]
+
+
+def test_the_summary_names_the_parts_as_the_explanation_bar_does() -> None:
+    shares = {"audio": 0.31, "genre": 0.15, "cooc": 0.0004, "targets": -0.05, "playlists": 0.04}
+    assert share_summary(shares) == "Sound 62%, Genre 30%, Shared playlists 8%"
+    assert share_summary({}) == "no breakdown"
