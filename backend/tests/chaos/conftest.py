@@ -205,7 +205,7 @@ def spotify_env(sandbox: SandboxServer) -> dict[str, str]:
     }
 
 
-INGEST_ONLY = {"audio": False, "index": False}
+INGEST_ONLY = {"audio": False, "index": False, "discover": False}
 
 
 async def reference_counts(sandbox: SandboxServer, tmp_path: Path, kind: str, target: str) -> Any:
