@@ -13,6 +13,7 @@ from resonance.cache.base import Cache
 from resonance.jobs.queue import InProcessQueue
 from resonance.jobs.secrets import JobSecret
 from resonance.jobs.service import Jobs
+from tests.ingest.conftest import NO_AUDIO
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
 
@@ -28,7 +29,7 @@ async def jobs(
     cache: Cache,
 ) -> AsyncIterator[Jobs]:
     settings = sandbox_settings(sandbox, tmp_path, spotify_max_retry_after=1.0)
-    service = Jobs(settings, sessionmaker, cache, InProcessQueue(2))
+    service = Jobs(settings, sessionmaker, cache, InProcessQueue(2), handlers=NO_AUDIO)
     await service.start(resume=False)
     yield service
     await service.close()

@@ -14,9 +14,13 @@ from resonance.cache.base import Cache
 from resonance.cache.memory import MemoryCache
 from resonance.cache.redis import RedisCache
 from resonance.jobs.queue import InProcessQueue
+from resonance.jobs.registry import JobHandlers
 from resonance.jobs.secrets import JobSecret
 from resonance.jobs.service import Jobs
 from resonance.settings import Settings
+
+# These tests hold credentials; they run no job.
+NONE = JobHandlers()
 
 TOKEN = "BQD-spotify-access-token-0123456789"
 REFRESH = "AQC-spotify-refresh-token-9876543210"
@@ -27,7 +31,7 @@ async def jobs(
     tmp_path: Path, sessionmaker: async_sessionmaker[AsyncSession], cache: Cache
 ) -> AsyncIterator[Jobs]:
     settings = Settings(data_dir=tmp_path, job_secret_max_seconds=48 * 3600)
-    service = Jobs(settings, sessionmaker, cache, InProcessQueue(concurrency=1))
+    service = Jobs(settings, sessionmaker, cache, InProcessQueue(concurrency=1), handlers=NONE)
     yield service
     await service.close()
 
@@ -53,7 +57,9 @@ async def test_a_jobs_token_is_sealed_in_the_cache_and_expires_with_it(
     # A token known to expire sooner goes sooner; another key cannot open it.
     await jobs.store_secret("job-2", JobSecret(TOKEN, None, time.time() + 120))
     assert 100 < await ttl_of(cache, "jobs:secret:job-2") <= 120
-    other = Jobs(Settings(secret_key="another key"), jobs.sessionmaker, cache, jobs.queue)
+    other = Jobs(
+        Settings(secret_key="another key"), jobs.sessionmaker, cache, jobs.queue, handlers=NONE
+    )
     assert await other.secret("job-2") is None
 
 
