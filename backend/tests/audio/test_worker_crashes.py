@@ -141,7 +141,9 @@ async def test_workers_that_die_on_start_up_are_reported_not_retried_file_by_fil
         pools.append(PoisonPool(initializer=os.abort))  # e.g. a corrupted numba cache
         return pools[-1]
 
-    with pytest.raises(WorkerCrashed, match=r"die on start-up \(killed by SIGABRT"):
+    # The signal is named when the dead workers can still be read; on a loaded machine the
+    # pool may have reaped them first, and the reason then says so rather than guess.
+    with pytest.raises(WorkerCrashed, match=r"die on start-up \((killed by SIGABRT|no exit code)"):
         await analyse_tracks(db, Settings(data_dir=tmp_path), new_pool=new_pool)
     # Not the files' fault: they stay pending for the next run rather than "failed".
     assert {state for state, _ in (await states(db)).values()} == {"pending"}
