@@ -7,9 +7,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from resonance.app import create_app
+from tests.ingest.helpers import api_client
 from tests.processes import free_port
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
@@ -30,15 +29,7 @@ async def api(
         redis_url=f"redis://127.0.0.1:{free_port()}/0",
         jobs_backend="inprocess",
     )
-    app = create_app(settings)
-    async with (
-        LifespanManager(app) as manager,
-        httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=manager.app),
-            base_url="http://test",
-            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
-        ) as client,
-    ):
+    async with api_client(settings, SERVICE_TOKEN) as client:
         yield client
 
 

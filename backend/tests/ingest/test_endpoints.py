@@ -9,10 +9,9 @@ from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 
-from resonance.app import create_app
 from tests.ingest.conftest import NO_AUDIO
+from tests.ingest.helpers import api_client
 from tests.spotify.fixtures import sandbox_settings
 from tests.spotify.sandbox_server import SandboxServer
 
@@ -30,15 +29,8 @@ async def api(
         service_token=SERVICE_TOKEN,
         docs_enabled=True,
     )
-    app = create_app(settings, handlers=NO_AUDIO)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport,
-            base_url="http://test",
-            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
-        ) as client:
-            yield client
+    async with api_client(settings, SERVICE_TOKEN, NO_AUDIO) as client:
+        yield client
 
 
 async def wait_done(api: httpx.AsyncClient, job_id: str, seconds: float = 60) -> dict[str, Any]:
