@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -216,11 +217,15 @@ def describe_exit(code: int | None) -> str:
 def exit_reasons(processes: Iterable[Any]) -> str:
     """Why the processes of a broken pool ended, the crash first (the pool SIGTERMs the rest).
 
-    Blocks up to a second per process: the pool's manager thread may be reaping them.
+    Waits up to two seconds in all. The pool's manager thread reaps the processes too, and a
+    process it reaped first reads "no exit code" here until that thread has stored the code,
+    so this polls rather than joining once.
     """
     processes = list(processes)
+    deadline = time.monotonic() + 2.0
     for process in processes:
-        process.join(timeout=1.0)
+        while process.exitcode is None and time.monotonic() < deadline:
+            process.join(timeout=0.05)
     codes = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
     codes.sort(key=lambda code: code == -signal.SIGTERM)
     described = list(dict.fromkeys(describe_exit(code) for code in codes))
