@@ -91,8 +91,9 @@ def serve(
         log_config=None,
         access_log=False,
         # Longer than any client keeps an idle connection (Node's fetch: 4 s), so that the
-        # server never closes one a client has just picked to send on: with uvicorn's 5 s,
-        # 8 of 2,557 requests of the web app's load test died on such a reset.
+        # server never closes one a client has just picked to send on. With uvicorn's 5 s,
+        # 2 and 8 of about 2,500 requests in two runs of the web app's load test never
+        # reached the API; with 75 s, none did (docs/benchmarks.md).
         timeout_keep_alive=75,
     )
 
