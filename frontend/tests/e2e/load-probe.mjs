@@ -56,16 +56,24 @@ export function describe(pid) {
   return [basename(argv[0] ?? `pid ${pid}`), script ? basename(script) : ""].join(" ").trim();
 }
 
+/** Every record heap-probe.mjs wrote for `pid`, oldest first (a line being written is skipped). */
+function heapRecords(dir, pid) {
+  const file = join(dir, `heap-${pid}.jsonl`);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        return line ? [JSON.parse(line)] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** The newest heap figures heap-probe.mjs wrote for `pid`, or null. */
 export function heapOf(dir, pid) {
-  const file = join(dir, `heap-${pid}.jsonl`);
-  if (!existsSync(file)) return null;
-  const lines = readFileSync(file, "utf8").trim().split("\n");
-  try {
-    return JSON.parse(lines[lines.length - 1]);
-  } catch {
-    return null;
-  }
+  return heapRecords(dir, pid).at(-1) ?? null;
 }
 
 /**
@@ -164,11 +172,9 @@ export async function retainedHeap(sampler) {
       let after = null;
       while (Date.now() < deadline) {
         await new Promise((ok) => setTimeout(ok, 250));
-        const h = heapOf(sampler.heapDir, pid);
-        if (h?.afterGc && h.t > before.t) {
-          after = h;
-          break;
-        }
+        // The probe's periodic line may land after the collection's: look at all new ones.
+        after = heapRecords(sampler.heapDir, pid).find((h) => h.afterGc && h.t > before.t) ?? null;
+        if (after) break;
       }
       if (!after) throw new Error(`${sampler.label(role, pid)} did not answer the full-GC request`);
       const mb = (x) => Math.round(x / 2 ** 20);

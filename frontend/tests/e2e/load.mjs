@@ -25,6 +25,9 @@ import { LandingPage } from "./pages/auth.mjs";
 const USERS = Number(process.env.LOAD_USERS ?? 16);
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 300);
 const SAMPLE_SECONDS = Number(process.env.LOAD_SAMPLE_SECONDS ?? 15);
+// Also force a full GC in the Next server every this many seconds during the load (0: only
+// before and after): whether retained heap climbs with requests served or settles.
+const FULL_GC_SECONDS = Number(process.env.LOAD_FULL_GC_SECONDS ?? 0);
 const REQUEST_TIMEOUT_MS = 30_000;
 const TOPOLOGY = process.env.LOAD_STACK ?? "production";
 const POSTGRES_URL = process.env.LOAD_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
@@ -176,6 +179,14 @@ try {
   };
   sample();
   const timer = setInterval(sample, SAMPLE_SECONDS * 1000);
+  const retainedDuring = [];
+  const served = () => [...results.values()].reduce((n, r) => n + r.ms.length + r.errors, 0);
+  const gcTimer =
+    FULL_GC_SECONDS > 0 &&
+    setInterval(() => {
+      const at = { t: Math.round((Date.now() - t0) / 1000), requests: served() };
+      retainedHeap(sampler).then((r) => retainedDuring.push({ ...at, r }), (err) => console.error(err.message));
+    }, FULL_GC_SECONDS * 1000);
   const deadline = t0 + SECONDS * 1000;
   await Promise.all(
     Array.from({ length: USERS }, async (_, user) => {
@@ -205,6 +216,7 @@ try {
     }),
   );
   clearInterval(timer);
+  if (gcTimer) clearInterval(gcTimer);
   // A last sample unless the timer took one a moment ago (a sliver of an interval misstates req/s).
   if (Date.now() - lastSample > 1000) sample();
   const elapsed = (Date.now() - t0) / 1000;
@@ -235,6 +247,13 @@ try {
   lines.push("| process | heap used before MB | heap used after MB | heap total after MB | RSS after MB |", "|---|---|---|---|---|");
   for (const [label, after] of Object.entries(retainedAfter)) {
     lines.push(`| ${label} | ${retainedBefore[label]?.heapUsed ?? "–"} | ${after.heapUsed} | ${after.heapTotal} | ${after.rss} |`);
+  }
+  if (retainedDuring.length) {
+    lines.push("", "Heap used after a full garbage collection during the load, MB:", "");
+    lines.push("| t (s) | requests served | process | heap used | heap total | RSS |", "|---|---|---|---|---|---|");
+    for (const { t, requests, r } of retainedDuring) {
+      for (const [label, h] of Object.entries(r)) lines.push(`| ${t} | ${requests} | ${label} | ${h.heapUsed} | ${h.heapTotal} | ${h.rss} |`);
+    }
   }
   const samples = [...results].flatMap(([name, r]) => r.samples.map((s) => `- ${name}: ${s}`));
   if (samples.length) lines.push("", "Failed requests (first three per route):", "", ...samples);
