@@ -1,7 +1,7 @@
 // Load through the web app: N signed-in listeners for D seconds against the real stack, each
 // looping over the pages, API routes and static chunks a listener's browser asks for. Prints
 // latency (p50/p99/max), requests/s and errors per route and per route class, and a table of
-// the resident memory of every process of the stack over time (Next's CLI and server, the API
+// the resident memory of every process of the stack over time (the Next server, the API
 // and its DSP pool, the arq worker and its pool, the sandbox), with the V8 heap of the Next
 // server beside it. Exits 1 on any error (a status >= 400, a network failure or a timeout).
 //
