@@ -46,6 +46,7 @@ export function processTree(root) {
 export function describe(pid) {
   const argv = (readProc(pid, "cmdline") ?? "").split("\0").filter(Boolean);
   const line = argv.join(" ");
+  if (/resource_tracker/.test(line)) return "multiprocessing resource tracker";
   if (/multiprocessing|forkserver|spawn_main/.test(line)) return "DSP pool worker";
   if (/import warm; warm\(\)/.test(line)) return "numba cache fill";
   if (argv.length && /^next-server/.test(argv[0])) return "next-server";
