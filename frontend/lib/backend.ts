@@ -48,7 +48,9 @@ export async function callBackend<T>(req: BackendRequest<T>, doFetch: typeof fet
       cache: "no-store",
       signal: AbortSignal.timeout(req.timeoutMs ?? 30_000),
     });
-  } catch {
+  } catch (err) {
+    const cause = (err as Error).name === "TimeoutError" ? "timed out" : String((err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message);
+    console.error(`backend unreachable on ${url.pathname}: ${cause}`);
     return { ok: false, error: UNREACHABLE, spotifyRejected: false };
   }
   const body = await jsonOrNull(res);

@@ -216,6 +216,45 @@ test("another site's form POST to an /api route changes nothing", async () => {
   assert.ok(await recordTokens(), "still signed in");
 });
 
+/** Every route handler under app/ that answers a state-changing method, as [method, URL path]. */
+function stateChangingRoutes(params) {
+  const routes = [];
+  for (const file of files(join(FRONTEND_DIR, "app"))) {
+    if (!/\/route\.[jt]sx?$/.test(file)) continue;
+    const source = readFileSync(file, "utf8");
+    const methods = [...source.matchAll(/export\s+(?:async\s+function|const|function)\s+(POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1]);
+    const path = `/${relative(join(FRONTEND_DIR, "app"), file)}`
+      .replace(/\/route\.[jt]sx?$/, "")
+      .replace(/\[(\w+)\]/g, (_, name) => params[name] ?? assert.fail(`no value for [${name}] in ${file}`));
+    for (const method of methods) routes.push([method, path || "/"]);
+  }
+  return routes;
+}
+
+test("another site's form POST to every state-changing route is refused", async () => {
+  await ensureSignedIn();
+  const playlist = (await sandboxGet("/v1/me/playlists?limit=1")).items[0].id;
+  const routes = stateChangingRoutes({ id: playlist });
+  const paths = routes.map(([, path]) => path);
+  for (const known of ["/logout", "/api/playlists", "/api/recommend", "/api/ingest/library", `/api/ingest/playlists/${playlist}`]) {
+    assert.ok(paths.includes(known), `${known} is found among the route handlers (${paths})`);
+  }
+  for (const [method, path] of routes) {
+    // Only a POST can leave another site without a CORS preflight, which the app never grants.
+    assert.equal(method, "POST", `${path} answers ${method}: add a cross-site check for it here`);
+    for (const { label, site } of attackers) {
+      await ensureSignedIn();
+      const before = await recordTokens();
+      const action = `${stack.webUrl}${path}`;
+      const answer = await new AttackerPage(page).lureInto(site.form(action, { playlist_id: playlist, go: "1" }), action);
+      assert.equal(answer.status, 403, `${label} → POST ${path}: refused`);
+      if (path.startsWith("/api/")) assert.match(answer.contentType, /^application\/problem\+json/, `${label} → ${path}`);
+      assert.ok(!answer.headers["set-cookie"], `${label} → ${path}: no cookie touched`);
+      assert.equal((await recordTokens())?.refreshToken, before.refreshToken, `${label} → ${path}: still signed in`);
+    }
+  }
+});
+
 test("no Spotify token in any page, /_next chunk, process log or visited URL", async () => {
   await ensureSignedIn();
   // Pages that use the session on the server and in route handlers.
