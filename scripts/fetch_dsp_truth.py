@@ -222,6 +222,9 @@ def main() -> None:
         default=None,
         help="reuse (and keep) LMMS renders here",
     )
+    parser.add_argument(
+        "--no-lmms-render", action="store_true", help="only songs already in --lmms-renders"
+    )
     args = parser.parse_args()
     dest: Path = args.dest
     dest.mkdir(parents=True, exist_ok=True)
@@ -307,7 +310,7 @@ def main() -> None:
         if args.lmms_renders:
             args.lmms_renders.mkdir(parents=True, exist_ok=True)
         for name, y, truth in [
-            *lmms_songs(Path(tmp), args.lmms_renders),
+            *lmms_songs(Path(tmp), args.lmms_renders, render=not args.no_lmms_render),
             *midi_keys(Path(tmp)),
         ]:
             write(name, y, **truth)
