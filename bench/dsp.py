@@ -55,9 +55,10 @@ def write_clips(folder: Path, n: int, seconds: float) -> list[Path]:
 
 
 def real_clips(source: Path, folder: Path, n: int, seconds: float) -> list[Path]:
-    """``n`` real 44.1 kHz FLAC files of at least ``seconds``; every other one as MP3."""
+    """``n`` recorded 44.1 kHz FLACs of at least ``seconds``; every other one as MP3."""
     found = []
-    for path in sorted(source.glob("*.flac")):
+    # Recorded loops and LMMS songs, not the set's generated test signals.
+    for path in sorted([*source.glob("loop_*.flac"), *source.glob("lmms_*.flac")]):
         info = sf.info(path)
         if info.samplerate == 44100 and info.duration >= seconds - 0.01:
             found.append(path)
