@@ -147,13 +147,7 @@ def build_vectors(catalogue: Catalogue, config: VectorConfig | None = None) -> V
         "dims": {b.name: b.stop - b.start for b in layout},
         "playlist_weight": config.playlist_weight,
     }
+    # Positional: every argument is named like the field it fills.
     return VectorSet(
-        vectors=vectors,
-        masks=masks,
-        layout=layout,
-        expected=expected,
-        stats=stats,
-        genre_space=genre_space,
-        cooc=cooc,
-        playlist_weight=config.playlist_weight,
+        vectors, masks, layout, expected, stats, genre_space, cooc, config.playlist_weight
     )
