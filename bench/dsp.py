@@ -4,8 +4,11 @@ Usage: .venv/bin/python bench/dsp.py [--clips 24] [--seconds 30] [--workers 2]
 
 Clips are rendered by the demo synthesiser (all eight templates) and written as MP3
 (OGG if this libsndfile cannot encode MP3), like the previews the pipeline downloads,
-so decoding is measured too. Prints per-stage times, throughput in × real time, the
-pool's speed-up and each worker's peak resident memory (VmHWM).
+so decoding is measured too. ``--real DIR`` uses real 44.1 kHz recordings instead:
+the 30 s FLAC files of the ground-truth set (``scripts/fetch_dsp_truth.py``), every
+other one re-encoded as a 44.1 kHz MP3, so both decoders are timed. Prints per-stage
+times, throughput in × real time, the pool's speed-up and each worker's peak resident
+memory (VmHWM).
 """
 
 from __future__ import annotations
@@ -48,6 +51,26 @@ def write_clips(folder: Path, n: int, seconds: float) -> list[Path]:
             path = path.with_suffix(".ogg")
             sf.write(path, y, SR, format="OGG", subtype="VORBIS")
         paths.append(path)
+    return paths
+
+
+def real_clips(source: Path, folder: Path, n: int, seconds: float) -> list[Path]:
+    """``n`` recorded 44.1 kHz FLACs of at least ``seconds``; every other one as MP3."""
+    found = []
+    # Recorded loops and LMMS songs, not the set's generated test signals.
+    for path in sorted([*source.glob("loop_*.flac"), *source.glob("lmms_*.flac")]):
+        info = sf.info(path)
+        if info.samplerate == 44100 and info.duration >= seconds - 0.01:
+            found.append(path)
+    paths = []
+    for i, path in enumerate(found[:n]):
+        if i % 2:
+            y, rate = sf.read(path, dtype="float32")
+            mp3 = folder / f"{path.stem}.mp3"
+            sf.write(mp3, y, rate, format="MP3")
+            paths.append(mp3)
+        else:
+            paths.append(path)
     return paths
 
 
@@ -109,6 +132,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeats", type=int, default=3, help="runs of each; best and median")
+    parser.add_argument("--real", type=Path, default=None, help="folder of real 44.1 kHz FLACs")
     args = parser.parse_args()
 
     print(
@@ -118,11 +142,18 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
-        paths = write_clips(Path(tmp), args.clips, args.seconds)
+        if args.real is None:
+            paths = write_clips(Path(tmp), args.clips, args.seconds)
+            made = "synthesised + encoded"
+        else:
+            paths = real_clips(args.real, Path(tmp), args.clips, args.seconds)
+            args.clips = len(paths)
+            made = f"real recordings from {args.real}, half re-encoded as MP3,"
         render = time.perf_counter() - t0
+        kinds = sorted({p.suffix[1:] for p in paths})
         print(
-            f"{args.clips} clips of {args.seconds:.0f} s ({paths[0].suffix[1:]}), "
-            f"synthesised + encoded in {render:.1f} s"
+            f"{args.clips} clips of {args.seconds:.0f} s ({', '.join(kinds)}), "
+            f"{made} in {render:.1f} s"
         )
         t0 = time.perf_counter()
         warm()

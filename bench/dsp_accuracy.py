@@ -183,6 +183,8 @@ def main() -> None:
         "librosa": {"tempo": Counter(), "pulse": Counter(), "key": Counter()},
     }
     seconds = {"resonance": 0.0, "librosa": 0.0}
+    # (category, system) -> [tempo ok, tempo annotated, key exact or relative, keys]
+    by_category: dict[tuple[str, str], list[int]] = {}
     skipped = []
     for row in rows:
         try:
@@ -208,6 +210,13 @@ def main() -> None:
         line = [f"{row.file:28s}"]
         for name, (tempo, key, mode) in answers.items():
             tally = tallies[name]
+            cell = by_category.setdefault((row.category, name), [0, 0, 0, 0])
+            if row.tempo is not None and not np.isnan(row.tempo):
+                cell[0] += tempo_verdict(tempo, row.tempo) == "ok"
+                cell[1] += 1
+            if row.key:
+                cell[2] += key_verdict(key, mode, row.key, row.mode) in ("exact", "relative")
+                cell[3] += 1
             if row.tempo is None:
                 tally["pulse"]["pulseless"] += 1
                 tally["pulse"]["said none" if tempo is None else "said tempo"] += 1
@@ -259,6 +268,12 @@ def main() -> None:
             f"key exact or relative ({name}): {c['exact'] + c['relative']}/{c['files']} "
             f"{100 * (c['exact'] + c['relative']) / max(c['files'], 1):.0f}%"
         )
+    print("\nper category: tempo within 4 % | key exact or relative (resonance / librosa)")
+    for category in sorted({c for c, _ in by_category}):
+        ours, plain = by_category[(category, "resonance")], by_category[(category, "librosa")]
+        tempo_cells = f"{ours[0]}/{ours[1]} vs {plain[0]}/{plain[1]}" if ours[1] else "-"
+        key_cells = f"{ours[2]}/{ours[3]} vs {plain[2]}/{plain[3]}" if ours[3] else "-"
+        print(f"  {category:18s} tempo {tempo_cells:16s} key {key_cells}")
     print(
         f"\nseconds: resonance extract {seconds['resonance']:.1f} (all descriptors), "
         f"librosa beat_track + chroma {seconds['librosa']:.1f}"

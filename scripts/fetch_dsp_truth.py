@@ -27,6 +27,10 @@ and ``mode`` are empty where a file has no annotated key. Provenance:
 * numpy and espeak-ng (``gen_*``, ``speech_*``): pulse-less material (noise,
   steady tones, a steady chord, random non-periodic clicks, synthesised speech);
   own work, CC0.
+* ``lmms_*``: LMMS's demo songs, tempo from each project file; ``midi_*``: General
+  MIDI pieces in all 24 keys played by the freepats samples. Both need their
+  renderer installed (``apt-get install lmms timidity freepats``) and are left out
+  otherwise; ``dsp_truth_renders.py`` has their provenance and licences.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 import soxr
+from dsp_truth_renders import lmms_songs, midi_keys
 
 SR = 44100
 SECONDS = 30.0
@@ -101,7 +106,13 @@ MINOR_PROGRESSIONS = [
     [(0, "min"), (5, "min"), (7, "maj"), (0, "min")],  # i–iv–V–i (harmonic minor)
     [(0, "min"), (8, "maj"), (5, "min"), (7, "maj")],  # i–VI–iv–V
 ]
-DRUM_LOOPS = ("loop_amen_full", "loop_mika", "loop_garzul", "loop_safari", "loop_breakbeat")
+DRUM_LOOPS = (
+    "loop_amen_full",
+    "loop_mika",
+    "loop_garzul",
+    "loop_safari",
+    "loop_breakbeat",
+)
 
 
 def fetch_package(work: Path) -> tuple[Path, str]:
@@ -205,6 +216,15 @@ def speech(folder: Path) -> dict[str, np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dest", type=Path, default=Path("data/dsp-truth"))
+    parser.add_argument(
+        "--lmms-renders",
+        type=Path,
+        default=None,
+        help="reuse (and keep) LMMS renders here",
+    )
+    parser.add_argument(
+        "--no-lmms-render", action="store_true", help="only songs already in --lmms-renders"
+    )
     args = parser.parse_args()
     dest: Path = args.dest
     dest.mkdir(parents=True, exist_ok=True)
@@ -272,7 +292,10 @@ def main() -> None:
                     licence=CC0,
                     note="bass_voxy_c chords + bass_*_c bass over a drum loop",
                 )
-        for name, y in {**generated(np.random.default_rng(7)), **speech(Path(tmp))}.items():
+        for name, y in {
+            **generated(np.random.default_rng(7)),
+            **speech(Path(tmp)),
+        }.items():
             write(
                 name,
                 y,
@@ -284,8 +307,24 @@ def main() -> None:
                 licence=CC0,
                 note="own work",
             )
+        if args.lmms_renders:
+            args.lmms_renders.mkdir(parents=True, exist_ok=True)
+        for name, y, truth in [
+            *lmms_songs(Path(tmp), args.lmms_renders, render=not args.no_lmms_render),
+            *midi_keys(Path(tmp)),
+        ]:
+            write(name, y, **truth)
     with (dest / "truth.csv").open("w", newline="") as fh:
-        fields = ["file", "category", "tempo_bpm", "key", "mode", "source", "licence", "note"]
+        fields = [
+            "file",
+            "category",
+            "tempo_bpm",
+            "key",
+            "mode",
+            "source",
+            "licence",
+            "note",
+        ]
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
         writer.writerows(rows)

@@ -7,9 +7,11 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 PARENT = """
 import time
+from pathlib import Path
 from resonance.audio.workers import make_pool
 pool = make_pool(2)
 list(pool.map(abs, [-1, -2]))
@@ -31,3 +33,25 @@ def test_pool_workers_exit_when_their_parent_is_killed() -> None:
     while any(os.path.exists(f"/proc/{c}") for c in children) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [c for c in children if os.path.exists(f"/proc/{c}")] == []
+
+
+CLI_LIKE_MAIN = """
+import resonance.cli  # the console entry point imports the whole CLI before any pool
+from resonance.audio.workers import imported, make_pool
+
+if __name__ == "__main__":
+    pool = make_pool(1)
+    print(pool.submit(imported, "resonance.cli").result(), flush=True)
+    print(pool.submit(imported, "resonance.audio.workers").result(), flush=True)
+    pool.shutdown()
+"""
+
+
+def test_workers_spawned_from_the_cli_do_not_import_it(tmp_path: Path) -> None:
+    # A script file, like bin/resonance: spawn would re-run it in every worker.
+    main = tmp_path / "entry_point.py"
+    main.write_text(CLI_LIKE_MAIN)
+    done = subprocess.run(
+        [sys.executable, str(main)], capture_output=True, text=True, timeout=300, check=True
+    )
+    assert done.stdout.split() == ["False", "True"]

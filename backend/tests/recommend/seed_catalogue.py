@@ -64,8 +64,10 @@ async def seed_catalogue(
             summary = {name: float(rng.uniform(0, 1)) for name in human}
             summary |= {
                 "tempo_bpm": float(synthetic.descriptors["tempo_bpm"][row]),
+                "tempo_confidence": 0.8,
                 "key": "A",
                 "mode": "minor",
+                "key_confidence": 0.8,
             }
             session.add(
                 AudioDescriptors(

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from typing import Any
 
@@ -56,12 +56,9 @@ class AnalysisReport:
     sources: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
+        """The counts as plain JSON; only the 20 commonest failure reasons."""
         return {
-            "total": self.total,
-            "analysed": self.analysed,
-            "failed": self.failed,
-            "no_audio": self.no_audio,
-            "retry_later": self.retry_later,
+            **asdict(self),
             "reasons": dict(self.reasons.most_common(20)),
             "sources": dict(self.sources),
         }

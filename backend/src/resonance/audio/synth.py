@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import dataclass
 
 import numpy as np
 import soundfile as sf
@@ -52,10 +53,11 @@ def synthesize(template: str, seed: str | int, seconds: float = 30, sr: int = 22
     for i, start in enumerate(np.arange(0.0, seconds, chord_len)):
         degree = progression[i % len(progression)]
         notes = _chord(tonic, scale, degree, t.octave, t.sevenths)
-        _play_chord(music, table, notes, start, chord_len, step, t, rng, sr)
-        _play_bass(music, tonic, scale, degree, start, chord_len, step, t, rng, sr)
+        span = _Span(music, float(start), chord_len, step, t, rng, sr)
+        _play_chord(span, table, notes)
+        _play_bass(span, tonic, scale, degree)
         if t.lead:
-            _play_lead(music, table, tonic, scale, start, chord_len, step, t, rng, sr)
+            _play_lead(span, table, tonic, scale)
     if t.drive:
         music = np.tanh(t.drive * music / (np.abs(music).max() + 1e-9)).astype(np.float32)
     music /= np.abs(music).max() + 1e-9
@@ -116,56 +118,66 @@ def _add(out: np.ndarray, signal: np.ndarray, start: float, sr: int) -> None:
     out[i:j] += signal[: j - i]
 
 
-def _play_chord(
-    out: np.ndarray,
-    table: np.ndarray,
-    notes: list[int],
-    start: float,
-    length: float,
-    step: float,
-    t: Template,
-    rng: np.random.Generator,
-    sr: int,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """Where one chord of the progression plays: the buffer, its time span, the style."""
+
+    out: np.ndarray
+    start: float  # seconds
+    length: float  # seconds
+    step: float  # one 16th note, seconds
+    t: Template
+    rng: np.random.Generator
+    sr: int
+
+    def play(
+        self,
+        table: np.ndarray,
+        note: int,
+        seconds: float,
+        at: float,
+        gain: float,
+        attack: float,
+        decay: float,
+    ) -> None:
+        """Add one note of ``seconds`` at ``at`` (absolute seconds) with its envelope."""
+        _add(
+            self.out,
+            gain * _note(table, note, int(seconds * self.sr), self.sr, attack, decay),
+            at,
+            self.sr,
+        )
+
+
+def _play_chord(span: _Span, table: np.ndarray, notes: list[int]) -> None:
+    t, step, start = span.t, span.step, span.start
     if t.pad_style == "sustain":
         for note in notes:
-            _add(out, 0.3 * _note(table, note, int(length * sr), sr, t.attack, t.decay), start, sr)
+            span.play(table, note, span.length, start, 0.3, t.attack, t.decay)
     elif t.pad_style == "arpeggio":
-        for k, when in enumerate(np.arange(start, start + length, 2 * step)):
+        for k, when in enumerate(np.arange(start, start + span.length, 2 * step)):
             note = notes[k % len(notes)] + 12 * int(k // len(notes) % 2)
-            _add(out, 0.4 * _note(table, note, int(4 * step * sr), sr, t.attack, t.decay), when, sr)
+            span.play(table, note, 4 * step, when, 0.4, t.attack, t.decay)
     elif t.pad_style == "strum":
-        for when in np.arange(start, start + length, 4 * step):
+        for when in np.arange(start, start + span.length, 4 * step):
             for k, note in enumerate(notes):
-                sound = _note(table, note, int(4 * step * sr), sr, t.attack, t.decay)
-                _add(out, 0.25 * sound, when + 0.012 * k, sr)
+                span.play(table, note, 4 * step, when + 0.012 * k, 0.25, t.attack, t.decay)
     else:  # stab: short chords on a syncopated grid
-        for s in range(round(length / step)):
-            if s % 16 in (2, 7, 10) or (s % 16 == 14 and rng.random() < 0.5):
+        for s in range(round(span.length / step)):
+            if s % 16 in (2, 7, 10) or (s % 16 == 14 and span.rng.random() < 0.5):
                 for note in notes:
-                    sound = _note(table, note, int(3 * step * sr), sr, t.attack, t.decay)
-                    _add(out, 0.25 * sound, start + s * step, sr)
+                    span.play(table, note, 3 * step, start + s * step, 0.25, t.attack, t.decay)
 
 
-def _play_bass(
-    out: np.ndarray,
-    tonic: int,
-    scale: tuple[int, ...],
-    degree: int,
-    start: float,
-    length: float,
-    step: float,
-    t: Template,
-    rng: np.random.Generator,
-    sr: int,
-) -> None:
+def _play_bass(span: _Span, tonic: int, scale: tuple[int, ...], degree: int) -> None:
+    t, step, length = span.t, span.step, span.length
     if t.bass == "none":
         return
     root = 12 * 3 + tonic + scale[degree % 7] - (12 if t.bass == "sub" else 0)
     table = drums.SINE if t.bass == "sub" else drums.BASS
     if t.bass == "walking":
         hits = [
-            (q * 4 * step, root + scale[int(rng.integers(0, 7))] - scale[0])
+            (q * 4 * step, root + scale[int(span.rng.integers(0, 7))] - scale[0])
             for q in range(int(length / (4 * step)))
         ]
     elif t.bass == "offbeat":
@@ -175,31 +187,16 @@ def _play_bass(
     else:
         hits = [(q * 8 * step, root) for q in range(int(length / (8 * step)))]
     for offset, note in hits:
-        _add(
-            out,
-            0.5 * _note(table, note, int(3 * step * sr), sr, 0.005, 2 * step * 1.5),
-            start + offset,
-            sr,
-        )
+        span.play(table, note, 3 * step, span.start + offset, 0.5, 0.005, 2 * step * 1.5)
 
 
-def _play_lead(
-    out: np.ndarray,
-    table: np.ndarray,
-    tonic: int,
-    scale: tuple[int, ...],
-    start: float,
-    length: float,
-    step: float,
-    t: Template,
-    rng: np.random.Generator,
-    sr: int,
-) -> None:
+def _play_lead(span: _Span, table: np.ndarray, tonic: int, scale: tuple[int, ...]) -> None:
+    t, step, rng = span.t, span.step, span.rng
     base = 12 * (t.octave + 2) + tonic
     degree = int(rng.integers(0, 7))
-    for when in np.arange(start, start + length, 2 * step):
+    for when in np.arange(span.start, span.start + span.length, 2 * step):
         if rng.random() > t.lead:
             continue
         degree = int(np.clip(degree + rng.integers(-2, 3), 0, 9))
         note = base + scale[degree % 7] + 12 * (degree // 7)
-        _add(out, 0.3 * _note(table, note, int(2 * step * sr), sr, 0.01, step * 1.5), when, sr)
+        span.play(table, note, 2 * step, when, 0.3, 0.01, step * 1.5)

@@ -27,8 +27,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+import types
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -130,9 +132,38 @@ def make_pool(workers: int, numba_cache_dir: Path | None = None) -> Executor:
     """
     context = multiprocessing.get_context("spawn")
     cache = str(prepare_numba_cache(numba_cache_dir)) if numba_cache_dir is not None else None
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=warm, initargs=(cache, os.getpid())
     )
+    # A spawn pool starts all its workers on the first submit, in this thread; a pool
+    # that lost one is broken, never refilled. So starting them here is the only start.
+    with _main_module_hidden():
+        pool.submit(int)
+    return pool
+
+
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """Spawned children do not re-run the parent's ``__main__`` while this is open.
+
+    multiprocessing's spawn re-imports the parent's main script in every child so
+    that functions defined there can be unpickled. For ``resonance library scan``
+    that script is the console entry point, which imports the whole CLI and app:
+    each worker then peaked at about 380 MB. Workers only run this module's
+    functions, so they need none of it: a bare ``__main__`` during the start makes
+    the children skip that import.
+    """
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
+
+
+def imported(module: str) -> bool:
+    """Whether this process has imported ``module`` (asked of a worker, in tests)."""
+    return module in sys.modules
 
 
 def cache_key() -> str:

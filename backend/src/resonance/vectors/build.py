@@ -16,8 +16,10 @@ from resonance.vectors.blocks import (
     expected_cosines,
     standardise,
 )
+from resonance.vectors.confidence import discount_uncertain
 from resonance.vectors.cooc import Cooccurrence, ppmi_embedding
 from resonance.vectors.genres import GenreSpace
+from resonance.vectors.loader import audio_schema
 from resonance.vectors.snapshot import BoolArray, Catalogue, FloatMatrix
 
 DEFAULT_WEIGHTS = {"audio": 0.35, "spotify": 0.15, "genre": 0.2, "cooc": 0.3}
@@ -87,6 +89,8 @@ def embed_rows(vs: VectorSet, part: Catalogue) -> tuple[FloatMatrix, BoolArray]:
         standardised = apply_standardise(
             values, np.asarray(stats["mean"]), np.asarray(stats["std"])
         )
+        if name == "audio":
+            standardised = _audio_trusted(standardised, values)
         blocks[name] = (standardised, mask.copy())
     genre, genre_mask = vs.genre_space.track_matrix(part.genres)
     blocks["genre"] = (genre, genre_mask)
@@ -96,10 +100,20 @@ def embed_rows(vs: VectorSet, part: Catalogue) -> tuple[FloatMatrix, BoolArray]:
     return vectors, masks
 
 
+def _audio_trusted(standardised: FloatMatrix, raw: FloatMatrix) -> FloatMatrix:
+    """The audio block with guessed tempi and keys shrunk toward the mean (see
+    `resonance.vectors.confidence`); a block of another width is left as it is."""
+    names = audio_schema()[1]
+    if raw.ndim != 2 or raw.shape[1] != len(names):
+        return standardised
+    return discount_uncertain(standardised, raw, names)
+
+
 def build_vectors(catalogue: Catalogue, config: VectorConfig | None = None) -> VectorSet:
     config = config or VectorConfig()
     n = catalogue.n_items
     audio, audio_stats = standardise(catalogue.audio.astype(np.float32), catalogue.audio_mask)
+    audio = _audio_trusted(audio, catalogue.audio)
     spotify, spotify_stats = standardise(
         catalogue.spotify.astype(np.float32), catalogue.spotify_mask
     )
@@ -133,13 +147,7 @@ def build_vectors(catalogue: Catalogue, config: VectorConfig | None = None) -> V
         "dims": {b.name: b.stop - b.start for b in layout},
         "playlist_weight": config.playlist_weight,
     }
+    # Positional: every argument is named like the field it fills.
     return VectorSet(
-        vectors=vectors,
-        masks=masks,
-        layout=layout,
-        expected=expected,
-        stats=stats,
-        genre_space=genre_space,
-        cooc=cooc,
-        playlist_weight=config.playlist_weight,
+        vectors, masks, layout, expected, stats, genre_space, cooc, config.playlist_weight
     )

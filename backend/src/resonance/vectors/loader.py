@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resonance import catalog
 from resonance.audio import snapshot_audio
 from resonance.db import SPOTIFY_FEATURE_NAMES
+from resonance.vectors.confidence import KEY_CLAIM, TEMPO_CLAIM
 from resonance.vectors.cooc import cooccurrence_windows
 from resonance.vectors.snapshot import Catalogue
 
@@ -30,6 +31,14 @@ SPOTIFY_DESCRIPTORS = {
     "danceability": "danceability",
     "energy": "spotify_energy",
 }
+
+
+PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+# Read from the analysis summary beside the human descriptors. `key` is a pitch class
+# (0 = C) and `mode` 1 for major, 0 for minor: what Camelot ordering and journey
+# sentences read. Tempo and key are only present where their confidence reaches the
+# claim thresholds of `resonance.vectors.confidence`.
+ANALYSIS_FIELDS = ("tempo_bpm", "tempo_confidence", "key", "mode", "key_confidence")
 
 
 def audio_schema() -> tuple[int, tuple[str, ...], tuple[str, ...]]:
@@ -141,7 +150,8 @@ def _descriptors(
     _, feature_names, human = audio_schema()
     n = len(row_of)
     descriptors: dict[str, np.ndarray] = {
-        name: np.full(n, np.nan) for name in (*human, "tempo_bpm", *SPOTIFY_DESCRIPTORS.values())
+        name: np.full(n, np.nan)
+        for name in (*human, *ANALYSIS_FIELDS, *SPOTIFY_DESCRIPTORS.values())
     }
     for track_id, blob, summary in audio_rows:
         row = row_of.get(track_id)
@@ -149,10 +159,12 @@ def _descriptors(
         values = np.frombuffer(blob, dtype="<f4")
         if row is None or len(values) != len(feature_names) or not np.isfinite(values).all():
             continue
-        for name in (*human, "tempo_bpm"):
+        for name in human:
             value = _number(summary.get(name))
             if value is not None:
                 descriptors[name][row] = value
+        for name, value in _claims(summary).items():
+            descriptors[name][row] = value
     for features in feature_rows:
         row = row_of.get(features.track_id)
         if row is None or any(getattr(features, name) is None for name in SPOTIFY_BLOCK):
@@ -160,6 +172,29 @@ def _descriptors(
         for source, target in SPOTIFY_DESCRIPTORS.items():
             descriptors[target][row] = float(getattr(features, source))
     return {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
+
+
+def _claims(summary: dict[str, Any]) -> dict[str, float]:
+    """Tempo and key values the analysis is sure enough of to state, with confidences.
+
+    A tempo under `TEMPO_CLAIM` or a key under `KEY_CLAIM` is left out: an
+    explanation then makes no tempo or key claim rather than quoting a guess.
+    """
+    out: dict[str, float] = {}
+    tempo_confidence = _number(summary.get("tempo_confidence"))
+    key_confidence = _number(summary.get("key_confidence"))
+    if tempo_confidence is not None:
+        out["tempo_confidence"] = tempo_confidence
+        tempo = _number(summary.get("tempo_bpm"))
+        if tempo is not None and tempo > 0 and tempo_confidence >= TEMPO_CLAIM:
+            out["tempo_bpm"] = tempo
+    if key_confidence is not None:
+        out["key_confidence"] = key_confidence
+        key, mode = summary.get("key"), summary.get("mode")
+        if key in PITCH_CLASSES and mode in ("major", "minor") and key_confidence >= KEY_CLAIM:
+            out["key"] = float(PITCH_CLASSES.index(str(key)))
+            out["mode"] = 1.0 if mode == "major" else 0.0
+    return out
 
 
 def _number(value: Any) -> float | None:
