@@ -243,7 +243,7 @@ def fit_group(names: list[str], fold: Fold, cooc_holder: list[Cooccurrence]) -> 
     """Fit once for methods sharing a model ("resonance …" options on one Recommender)."""
     if not names[0].startswith("resonance"):
         return {names[0]: fit_method(names[0], fold, cooc_holder)}
-    model = Recommender.fit(fold.catalogue, VectorConfig())
+    model = Recommender.fit(fold.catalogue, vector_config=VectorConfig())
     cooc_holder.append(model.vectors.cooc)
     out: dict[str, Ranker] = {}
     for name in names:

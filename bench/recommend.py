@@ -91,7 +91,7 @@ def fitted(n: int, args: argparse.Namespace) -> tuple[Recommender, np.ndarray, f
     catalogue, family = catalogue_for(n)
     t_data = time.perf_counter() - t0
     t0 = time.perf_counter()
-    model = Recommender.fit(catalogue, VectorConfig(), config)
+    model = Recommender.fit(catalogue, vector_config=VectorConfig(), index_config=config)
     t_build = time.perf_counter() - t0
     if cached is not None:
         cached.mkdir(parents=True, exist_ok=True)
