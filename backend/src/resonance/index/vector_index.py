@@ -102,7 +102,9 @@ class DuplicateGroups:
         """The best k rows of one query's entries, by score then row."""
         entries = entries[entries >= 0]
         scores = scores[: len(entries)]
-        lengths = self.starts[entries + 1] - self.starts[entries]
+        # Rows of one vector share a score, so no more than k of a group can be in the top k
+        # (the tracks with no data at all are one vector and can be thousands of rows).
+        lengths = np.minimum(self.starts[entries + 1] - self.starts[entries], k)
         segment = np.repeat(np.arange(len(entries)), lengths)
         first = np.cumsum(lengths) - lengths
         offsets = np.arange(int(lengths.sum())) - first[segment] + self.starts[entries][segment]
