@@ -236,15 +236,18 @@ class Recommender:
         )
         picks = diversify(self, scored, n, options)
         explanations = PickExplanations(self, scored, picks, seed_rows)
+        index = np.fromiter((i for i, _ in picks), np.int64, len(picks))
+        track_ids = self.catalogue.track_ids[scored.rows[index]].tolist()
+        scores = scored.total[index].tolist()
         return Recommendations(
             [
                 Recommendation(
-                    track_id=int(self.catalogue.track_ids[scored.rows[i]]),
-                    score=float(scored.total[i]),
+                    track_id,
+                    score,
                     rank=position + 1,
                     explain=partial(explanations.explanation, position),
                 )
-                for position, (i, _) in enumerate(picks)
+                for position, (track_id, score) in enumerate(zip(track_ids, scores, strict=True))
             ],
             notes,
         )
