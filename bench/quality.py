@@ -15,6 +15,7 @@ artist coverage, and the RecSys seed categories (0 = title only, 1, 5, 10, 25 se
     python bench/quality.py --folds 2 --limit 100    # a quick run (a few minutes)
     python bench/quality.py --train a.jsonl.gz --test b.jsonl   # an explicit split
     python bench/quality.py --exportify-dir ~/exports --min-tracks 15   # Exportify CSVs
+    python bench/quality.py --replicate 2 --run-folds 1 --limit 300     # 2× the catalogue
 
 Input lines: `{"pid", "name", "tracks": [{"uri", "name", "artist"}, …]}`. With
 `--test`, a line carries its split: `{"name", "seeds": [track, …], "hidden": [track,
@@ -139,6 +140,25 @@ def read_exportify(directory: Path) -> Iterator[Playlist]:
         yield Playlist(path.stem, [u for u, _ in pairs], [a for _, a in pairs], duplicates=dup)
 
 
+def replicate(playlists: list[Playlist], copies: int) -> list[Playlist]:
+    """`copies` copies of every playlist; copy c > 0 renames its tracks and artists with a
+    `#c` suffix, so the copies share nothing and the catalogue grows `copies` times."""
+    if copies < 1:
+        raise InputError("--replicate must be at least 1")
+    out = list(playlists)
+    for c in range(1, copies):
+        out.extend(
+            Playlist(
+                p.name,
+                [f"{t}#{c}" for t in p.tracks],
+                [f"{a}#{c}" for a in p.artists],
+                duplicates=p.duplicates,
+            )
+            for p in playlists
+        )
+    return out
+
+
 def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", name.lower()).split())
 
@@ -243,7 +263,7 @@ def fit_group(names: list[str], fold: Fold, cooc_holder: list[Cooccurrence]) -> 
     """Fit once for methods sharing a model ("resonance …" options on one Recommender)."""
     if not names[0].startswith("resonance"):
         return {names[0]: fit_method(names[0], fold, cooc_holder)}
-    model = Recommender.fit(fold.catalogue, VectorConfig())
+    model = Recommender.fit(fold.catalogue, vector_config=VectorConfig())
     cooc_holder.append(model.vectors.cooc)
     out: dict[str, Ranker] = {}
     for name in names:
@@ -330,11 +350,20 @@ def intra_list_diversity(cooc: Cooccurrence, rows: list[int]) -> float:
     return float(1.0 - (cos.sum() - np.trace(cos)) / pairs)
 
 
+def current_rss_mb() -> float:
+    """Resident memory now (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def run_group(names: list[str], fold: Fold, n: int) -> dict[str, dict[str, Any]]:
     """Fit a group of methods on a fold and answer every case: run in a forked child."""
     from resonance.index import serve_single_threaded
 
     serve_single_threaded()
+    base_mb = current_rss_mb()  # what the fork inherited: the parent's playlists and imports
     holder: list[Cooccurrence] = []
     t0, cpu0 = time.perf_counter(), time.process_time()
     rankers = fit_group(names, fold, holder)
@@ -346,6 +375,7 @@ def run_group(names: list[str], fold: Fold, n: int) -> dict[str, dict[str, Any]]
         out = run_method(method, fold, n, cooc)
         out["fit_s"], out["fit_cpu_s"] = fit_seconds, fit_cpu
         out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        out["base_mb"] = base_mb
         results[name] = out
     return results
 
@@ -357,7 +387,7 @@ def run_method(method: Ranker, fold: Fold, n: int, cooc: Cooccurrence) -> dict[s
     for k, cases in fold.cases.items():
         scores = []
         ild, coverage = [], []
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         for i, case in enumerate(cases):
             if k == 0:
                 seeds = title_seeds(fold.titles[i], fold.names, fold.catalogue.playlists, 10)
@@ -375,10 +405,12 @@ def run_method(method: Ranker, fold: Fold, n: int, cooc: Cooccurrence) -> dict[s
                     len(set(artists[ranked[:100]].tolist())) / max(1, len(ranked[:100]))
                 )
             scores.append(metrics(ranked, case.truth, case.truth_size))
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         out["scores"][k] = np.asarray(scores).reshape(-1, 3)
         if k == MAIN_SEEDS:
             out["ms"] = elapsed * 1000 / max(1, len(cases))
+            # CPU time is what a shared machine's load does not inflate.
+            out["cpu_ms"] = cpu * 1000 / max(1, len(cases))
             out["ild"] = float(np.nanmean(ild)) if ild else float("nan")
             out["artists"] = float(np.mean(coverage)) if coverage else float("nan")
     return out
@@ -427,8 +459,8 @@ def report(results: list[dict[str, dict[str, Any]]], methods: list[str]) -> None
     print(f"\n## {MAIN_SEEDS} seeds, mean over folds with 95 % interval (t, {folds - 1} df)")
     print(
         f"{'method':<24} {'R-prec':>17} {'NDCG':>17} {'recall@500':>17} {'ms/query':>9} "
-        f"{'fit s':>6} {'CPU s':>6} {'RSS MB':>7} {'ILD@20':>7} {'artists@100':>11} "
-        f"{'empty':>5} {'short':>5}"
+        f"{'CPU ms':>7} {'fit s':>6} {'CPU s':>6} {'RSS MB':>7} {'base MB':>7} {'ILD@20':>7} "
+        f"{'artists@100':>11} {'empty':>5} {'short':>5}"
     )
     for m in methods:
         per_fold = np.asarray([fold[m]["scores"][MAIN_SEEDS].mean(axis=0) for fold in results])
@@ -436,9 +468,11 @@ def report(results: list[dict[str, dict[str, Any]]], methods: list[str]) -> None
             f"{m:<24} {interval(per_fold[:, 0].tolist()):>17} "
             f"{interval(per_fold[:, 1].tolist()):>17} {interval(per_fold[:, 2].tolist()):>17} "
             f"{np.mean([f[m]['ms'] for f in results]):9.1f} "
+            f"{np.mean([f[m]['cpu_ms'] for f in results]):7.1f} "
             f"{max(f[m]['fit_s'] for f in results):6.1f} "
             f"{max(f[m]['fit_cpu_s'] for f in results):6.1f} "
             f"{max(f[m]['rss_mb'] for f in results):7.0f} "
+            f"{max(f[m]['base_mb'] for f in results):7.0f} "
             f"{np.mean([f[m]['ild'] for f in results]):7.3f} "
             f"{np.mean([f[m]['artists'] for f in results]):11.3f} "
             f"{sum(f[m]['empty'] for f in results):5d} {sum(f[m]['short'] for f in results):5d}"
@@ -457,6 +491,7 @@ def report(results: list[dict[str, dict[str, Any]]], methods: list[str]) -> None
             d_ndcg = [a[1] - b[1] for a, b in zip(mine, base, strict=True)]
             d_rec = [a[2] - b[2] for a, b in zip(mine, base, strict=True)]
             speed = [f[m]["ms"] / f["item-kNN"]["ms"] for f in results]
+            cpu_speed = [f[m]["cpu_ms"] / f["item-kNN"]["cpu_ms"] for f in results]
             print(
                 f"{m:<24} R-prec ×  "
                 + " ".join(f"{x:.3f}" for x in ratio)
@@ -473,6 +508,7 @@ def report(results: list[dict[str, dict[str, Any]]], methods: list[str]) -> None
                 + f"  min {min(d_rec):+.4f}"
             )
             print(f"{'':<24} ms ×     " + " ".join(f"{x:.2f}" for x in speed))
+            print(f"{'':<24} CPU ms × " + " ".join(f"{x:.2f}" for x in cpu_speed))
 
     others = [k for k in results[0][methods[0]]["scores"] if k != MAIN_SEEDS]
     if others:
@@ -511,6 +547,13 @@ def main() -> int:
         default=100,
         help="test playlists per fold for the seed categories other than 10",
     )
+    parser.add_argument(
+        "--replicate",
+        type=int,
+        default=1,
+        help="copies of every playlist, each copy's tracks renamed: a catalogue that many "
+        "times larger with the same structure (the 200k-track figures)",
+    )
     parser.add_argument("--min-tracks", type=int, default=25)
     parser.add_argument("--n", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
@@ -530,8 +573,13 @@ def main() -> int:
             splits = [(train, tests[: args.limit] if args.limit else tests)]
             categories = (MAIN_SEEDS,)
         else:
-            playlists = list(
-                read_exportify(args.exportify_dir) if args.exportify_dir else read_jsonl(args.data)
+            playlists = replicate(
+                list(
+                    read_exportify(args.exportify_dir)
+                    if args.exportify_dir
+                    else read_jsonl(args.data)
+                ),
+                args.replicate,
             )
             rng = np.random.default_rng(args.seed)
             eligible = np.asarray(
@@ -588,9 +636,10 @@ def main() -> int:
         for m in methods:
             r, g, c = per_method[m]["scores"][MAIN_SEEDS].mean(axis=0)
             print(
-                f"  {m:<24} {r:.4f} {g:.4f} {c:.4f}  {per_method[m]['ms']:.1f} ms/query  "
+                f"  {m:<24} {r:.4f} {g:.4f} {c:.4f}  {per_method[m]['ms']:.1f} ms/query "
+                f"({per_method[m]['cpu_ms']:.1f} CPU)  "
                 f"fit {per_method[m]['fit_s']:.1f}s ({per_method[m]['fit_cpu_s']:.1f}s CPU)  "
-                f"RSS {per_method[m]['rss_mb']:.0f} MB",
+                f"RSS {per_method[m]['rss_mb']:.0f} MB (at fork {per_method[m]['base_mb']:.0f})",
                 flush=True,
             )
         results.append(per_method)

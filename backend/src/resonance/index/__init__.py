@@ -6,7 +6,7 @@ ready version in each API process and swaps in newer ones without blocking reade
 """
 
 from resonance.index.build import BuildResult, EmptyCatalogue, build_index
-from resonance.index.fitted import FittedIndex
+from resonance.index.fitted import FitConfigs, FittedIndex
 from resonance.index.holder import ModelHolder
 from resonance.index.jobs import JOB_HANDLERS
 from resonance.index.persist import load_index, save_index
@@ -24,6 +24,7 @@ __all__ = [
     "JOB_HANDLERS",
     "BuildResult",
     "EmptyCatalogue",
+    "FitConfigs",
     "FittedIndex",
     "IndexConfig",
     "IndexStore",

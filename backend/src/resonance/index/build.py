@@ -8,6 +8,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -91,7 +92,12 @@ async def build_index(
         if catalogue.n_items == 0:
             raise EmptyCatalogue("nothing to index: ingest a playlist or scan a music folder first")
         model = await asyncio.to_thread(
-            FittedIndex.fit, catalogue, vector_config(settings), index_config(settings)
+            partial(
+                FittedIndex.fit,
+                catalogue,
+                vector_config=vector_config(settings),
+                index_config=index_config(settings),
+            )
         )
         store = IndexStore(settings.index_dir)
         path = await asyncio.to_thread(store.write, version_id, model)

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from resonance.index.vector_index import IndexConfig, VectorIndex
 from resonance.vectors import Catalogue, VectorConfig, VectorSet, build_vectors
+
+
+class FitConfigs(TypedDict, total=False):
+    """How to fit: the vectors' config and the index's (defaults when left out)."""
+
+    vector_config: VectorConfig | None
+    index_config: IndexConfig | None
 
 
 @dataclass
@@ -31,16 +39,11 @@ class FittedIndex:
             raise ValueError("the index and the catalogue disagree on the number of tracks")
 
     @classmethod
-    def fit(
-        cls,
-        catalogue: Catalogue,
-        vector_config: VectorConfig | None = None,
-        index_config: IndexConfig | None = None,
-        /,
-    ) -> FittedIndex:
+    def fit(cls, catalogue: Catalogue, **configs: Unpack[FitConfigs]) -> FittedIndex:
         """Build the vectors of `catalogue` and an index over them."""
-        vectors = build_vectors(catalogue, vector_config)
-        return cls(catalogue, vectors, VectorIndex.build(vectors.vectors, index_config))
+        vectors = build_vectors(catalogue, configs.get("vector_config"))
+        index = VectorIndex.build(vectors.vectors, configs.get("index_config"))
+        return cls(catalogue, vectors, index)
 
     @property
     def n_items(self) -> int:

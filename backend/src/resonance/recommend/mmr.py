@@ -56,7 +56,9 @@ def _mmr(
 ) -> list[tuple[int, str | None]]:
     pool = min(len(scored.rows), max(5 * n, 100))
     rows = scored.rows[:pool]
-    rel = _unit_range(scored.total[:pool])
+    # (1 − λ)·relevance, −inf once a track is taken or its artist/album is at its cap:
+    # each step is then one matrix-vector product and four in-place array operations.
+    base = (1 - lam) * _unit_range(scored.total[:pool])
     vectors = model.vectors.vectors[rows]
     artists = model.catalogue.artist_ids[rows]
     albums = model.catalogue.album_ids[rows]
@@ -64,6 +66,8 @@ def _mmr(
     album_count: dict[int, int] = {}
     # Max similarity to earlier picks; 0 before the first pick.
     penalty = np.zeros(pool)
+    scaled = np.empty(pool)
+    objective = np.empty(pool)
     # Taken, or by an artist/album at its cap: grown as picks fill the caps.
     blocked = np.zeros(pool, bool)
     picks: list[tuple[int, str | None]] = []
@@ -74,9 +78,9 @@ def _mmr(
             first += 1
         if first >= pool:
             break
-        objective = (1 - lam) * rel - lam * penalty
-        objective[blocked] = -np.inf
-        pick = int(np.argmax(objective))  # first max = higher score (rows are sorted by score)
+        np.multiply(penalty, lam, out=scaled)
+        np.subtract(base, scaled, out=objective)
+        pick = int(objective.argmax())  # first max = higher score (rows are sorted by score)
         note = None
         if lam > 0 and pick != first:
             skipped = int(pick - first - blocked[first:pick].sum())
@@ -92,10 +96,14 @@ def _mmr(
             )
         picks.append((pick, note))
         blocked[pick] = True
-        _block_at_cap(blocked, artists, artist_count, int(artists[pick]), artist_cap)
-        _block_at_cap(blocked, albums, album_count, int(albums[pick]), album_cap)
+        base[pick] = -np.inf
+        _block_at_cap(blocked, base, artists, artist_count, int(artists[pick]), artist_cap)
+        _block_at_cap(blocked, base, albums, album_count, int(albums[pick]), album_cap)
         sims = vectors @ vectors[pick]
-        penalty = sims if len(picks) == 1 else np.maximum(penalty, sims)
+        if len(picks) == 1:
+            penalty[:] = sims
+        else:
+            np.maximum(penalty, sims, out=penalty)
     return picks
 
 
@@ -110,6 +118,18 @@ def _by_score(
     """The rest of the list by score under the caps; if the caps leave too few tracks,
     the best remaining ones over the caps, each saying so."""
     taken = {i for i, _ in picks}
+    need = n - len(picks)
+    # Most lists never reach a cap after MMR's head: then the rest is simply the next
+    # `need` tracks by score, found without a Python loop over the candidates.
+    head = np.ones(min(len(scored.rows), need + len(taken)), bool)
+    head[[i for i in taken if i < len(head)]] = False
+    following = np.flatnonzero(head)[:need]
+    counted = np.concatenate([np.fromiter(taken, np.int64, len(taken)), following])
+    catalogue = model.catalogue
+    if _within_cap(catalogue.artist_ids[scored.rows[counted]], artist_cap) and _within_cap(
+        catalogue.album_ids[scored.rows[counted]], album_cap
+    ):
+        return [(i, None) for i in following.tolist()]
     artists = model.catalogue.artist_ids[scored.rows].tolist()
     albums = model.catalogue.album_ids[scored.rows].tolist()
     artist_count: dict[int, int] = {}
@@ -119,7 +139,6 @@ def _by_score(
         album_count[albums[i]] = album_count.get(albums[i], 0) + 1
     out: list[tuple[int, str | None]] = []
     over: list[int] = []
-    need = n - len(picks)
     for i in range(len(scored.rows)):
         if len(out) >= need:
             break
@@ -140,6 +159,14 @@ def _by_score(
     return out
 
 
+def _within_cap(ids: np.ndarray, cap: int | None) -> bool:
+    """Whether no known id occurs more than `cap` times (so none would be held back)."""
+    if cap is None:
+        return True
+    known = ids[ids >= 0]
+    return not len(known) or int(np.unique(known, return_counts=True)[1].max()) <= cap
+
+
 def _unit_range(values: np.ndarray) -> np.ndarray:
     low, high = float(values.min()), float(values.max())
     if high - low <= 1e-12:
@@ -148,10 +175,17 @@ def _unit_range(values: np.ndarray) -> np.ndarray:
 
 
 def _block_at_cap(
-    blocked: np.ndarray, ids: np.ndarray, counts: dict[int, int], key: int, cap: int | None
+    blocked: np.ndarray,
+    base: np.ndarray,
+    ids: np.ndarray,
+    counts: dict[int, int],
+    key: int,
+    cap: int | None,
 ) -> None:
     if key < 0:  # unknown artist/album: never capped
         return
     counts[key] = counts.get(key, 0) + 1
     if cap is not None and counts[key] >= cap:
-        blocked |= ids == key
+        at_cap = ids == key
+        blocked |= at_cap
+        base[at_cap] = -np.inf

@@ -1,33 +1,58 @@
-"""`Recommender`: fit on a catalogue, then `recommend` and `similar_items`."""
+"""`Recommender`: fit on a catalogue, then `recommend` and `similar_items`.
+
+The steps of a query live beside it: `candidates` (seeds to candidate rows),
+`scoring` (exact, additive scores), `mmr` (diversity and caps) and `picks_explained`
+(the explanations, built when first read).
+"""
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
+from functools import partial
+from typing import Unpack
 
 import numpy as np
-from numpy.typing import NDArray
 
-from resonance.index import FittedIndex, IndexConfig, VectorIndex
-from resonance.recommend.explain import (
-    Explanation,
-    compare_descriptors,
-    genre_overlap,
-    seed_means,
+from resonance.index import FitConfigs, FittedIndex, VectorIndex
+from resonance.recommend.candidates import (
+    candidate_rows,
+    keep_allowed,
+    most_played,
+    playlist_evidence,
+    popularity_share,
+    query_vector,
+    seed_rows_of,
 )
 from resonance.recommend.mmr import diversify
 from resonance.recommend.options import LIBRARY_MAX_N, RecommendOptions, Seeds
-from resonance.recommend.scoring import Scored, score_candidates
+from resonance.recommend.picks_explained import PickExplanations
+from resonance.recommend.results import (
+    EmptyCatalogueError,
+    Recommendation,
+    Recommendations,
+    UnknownSeedsError,
+)
+from resonance.recommend.scoring import score_candidates
 from resonance.vectors import (
-    BLOCK_NAMES,
     Catalogue,
     FloatMatrix,
     IntArray,
     ItemSimilarity,
-    VectorConfig,
     VectorSet,
     embed_rows,
 )
+
+__all__ = [
+    "COLD_SEEDS",
+    "DEFAULT_SIMILARITY",
+    "FILLED",
+    "EmptyCatalogueError",
+    "Recommendation",
+    "Recommendations",
+    "Recommender",
+    "UnknownSeedsError",
+]
+
+_NO_ROWS = np.empty(0, np.int64)
 
 # Item-kNN similarity of the sparse candidate source, chosen by cross-validation on
 # real playlists (docs/benchmarks.md, Quality): asymmetric cosine with shrinkage.
@@ -35,7 +60,6 @@ DEFAULT_SIMILARITY = ItemSimilarity(
     seed_exponent=0.75, candidate_exponent=0.4, shrink=20.0, locality=1.0
 )
 
-POPULARITY_WEIGHT = 1.0
 COLD_SEEDS = (
     "None of your seeds is in a playlist or has audio, Spotify or genre data yet, so"
     " these are the catalogue's most-played tracks (in the most playlists)."
@@ -44,41 +68,6 @@ FILLED = (
     "Too few tracks are related to your seeds to fill the list: it ends with the"
     " catalogue's most-played tracks."
 )
-
-
-class UnknownSeedsError(LookupError):
-    """Seeds that are not in the catalogue; `.missing` names them."""
-
-    def __init__(self, missing_tracks: list[int], missing_artists: list[int]) -> None:
-        self.missing_tracks = missing_tracks
-        self.missing_artists = missing_artists
-        parts = []
-        if missing_tracks:
-            parts.append(f"tracks {missing_tracks}")
-        if missing_artists:
-            parts.append(f"artists {missing_artists}")
-        super().__init__("unknown seeds: " + ", ".join(parts))
-
-
-class EmptyCatalogueError(RuntimeError):
-    """The recommender was asked for items before anything was indexed."""
-
-
-@dataclass
-class Recommendation:
-    track_id: int
-    score: float
-    explanation: Explanation
-    rank: int
-
-
-class Recommendations(list[Recommendation]):
-    """A list of recommendations, best first, with notes on the list as a whole
-    (a popularity fallback, say) in `notes`."""
-
-    def __init__(self, items: list[Recommendation] | None = None, notes: list[str] | None = None):
-        super().__init__(items or [])
-        self.notes: list[str] = list(notes or [])
 
 
 class Recommender:
@@ -126,12 +115,12 @@ class Recommender:
     def fit(
         cls,
         catalogue: Catalogue,
-        vector_config: VectorConfig | None = None,
-        index_config: IndexConfig | None = None,
+        *,
         similarity: ItemSimilarity | None = None,
+        **configs: Unpack[FitConfigs],
     ) -> Recommender:
-        """Build vectors and the index for `catalogue`."""
-        return cls.from_index(FittedIndex.fit(catalogue, vector_config, index_config), similarity)
+        """Build vectors and the index for `catalogue` (`FittedIndex.fit`'s configs)."""
+        return cls.from_index(FittedIndex.fit(catalogue, **configs), similarity)
 
     @classmethod
     def from_index(
@@ -160,6 +149,29 @@ class Recommender:
         """Whether the track is indexed with at least one block (something to compare)."""
         row = self._row_of.get(track_id)
         return row is not None and bool(self.vectors.masks[row].any())
+
+    def artist_rows(self, artist_id: int) -> IntArray:
+        """The rows of the artist's tracks (empty if the artist is unknown)."""
+        return self._rows_of_artist.get(artist_id, _NO_ROWS)
+
+    def by_popularity(self) -> IntArray:
+        """Every row, the tracks in the most playlists first (ties by row)."""
+        if self._by_popularity is None or len(self._by_popularity) != self.n_items:
+            degree = self.vectors.cooc.degree
+            self._by_popularity = np.lexsort((np.arange(self.n_items), -degree)).astype(np.int64)
+        return self._by_popularity
+
+    def genre_pairs(self, item: list[str], seeds: list[str]) -> dict[tuple[str, str], float]:
+        """Similarity of each (item genre, seed genre) pair, remembered across queries."""
+        space = self.vectors.genre_space
+        out = {}
+        for g in item:
+            for s in seeds:
+                key = (g, s)
+                if key not in self._genre_pair_cache:
+                    self._genre_pair_cache[key] = space.similarity(g, s)
+                out[key] = self._genre_pair_cache[key]
+        return out
 
     # --- queries --------------------------------------------------------------------
 
@@ -195,20 +207,20 @@ class Recommender:
         options = options or RecommendOptions()
         if not isinstance(seeds, Seeds):
             seeds = Seeds(track_ids=tuple(seeds))
-        seed_rows = self._seed_rows(seeds)
-        query, query_mask = self._query(seed_rows)
-        evidence = self._evidence(seed_rows)
+        seed_rows = seed_rows_of(self, seeds)
+        query, query_mask = query_vector(self, seed_rows)
+        evidence = playlist_evidence(self, seed_rows)
         cold = not query_mask.any() and not len(evidence[0])
-        candidates = self._candidates(query, evidence, seed_rows, n, options)
-        candidates = self._filter(candidates, seed_rows, options)
-        notes: list[str] = []
-        if cold:
-            notes.append(COLD_SEEDS)
-        elif len(candidates) < n:
-            extra = self._fill(candidates, seed_rows, n - len(candidates), options)
+        candidates = candidate_rows(self, query, evidence, seed_rows, n, options)
+        candidates = keep_allowed(self, candidates, seed_rows, options)
+        notes = [COLD_SEEDS] if cold else []
+        if len(candidates) < n:
+            # Twice the shortfall, so the caps and diversity still have a choice.
+            extra = most_played(self, candidates, seed_rows, 2 * (n - len(candidates)), options)
             if len(extra):
                 candidates = np.union1d(candidates, extra)
-                notes.append(FILLED)
+                if not cold:
+                    notes.append(FILLED)
         if not len(candidates):
             return Recommendations([], notes)
         scored = score_candidates(
@@ -220,21 +232,22 @@ class Recommender:
             options,
             n,
             evidence,
-            popularity=self._popularity_share(candidates) if cold else None,
+            popularity=popularity_share(self, candidates) if cold else None,
         )
         picks = diversify(self, scored, n, options)
-        explanations = self._explain(scored, picks, seed_rows)
+        explanations = PickExplanations(self, scored, picks, seed_rows)
+        index = np.fromiter((i for i, _ in picks), np.int64, len(picks))
+        track_ids = self.catalogue.track_ids[scored.rows[index]].tolist()
+        scores = scored.total[index].tolist()
         return Recommendations(
             [
                 Recommendation(
-                    track_id=int(self.catalogue.track_ids[scored.rows[i]]),
-                    score=float(scored.total[i]),
-                    explanation=explanation,
-                    rank=rank,
+                    track_id,
+                    score,
+                    rank=position + 1,
+                    explain=partial(explanations.explanation, position),
                 )
-                for rank, ((i, _), explanation) in enumerate(
-                    zip(picks, explanations, strict=True), 1
-                )
+                for position, (track_id, score) in enumerate(zip(track_ids, scores, strict=True))
             ],
             notes,
         )
@@ -243,174 +256,6 @@ class Recommender:
         """Tracks most similar to one track, by score alone (no diversity, no caps)."""
         options = RecommendOptions(diversity=0.0, max_per_artist=None, max_per_album=None)
         return self.recommend(Seeds(track_ids=(track_id,)), n=n, options=options)
-
-    # --- pipeline steps ---------------------------------------------------------------
-
-    def _seed_rows(self, seeds: Seeds) -> IntArray:
-        missing_tracks = [t for t in seeds.track_ids if t not in self._row_of]
-        missing_artists = [a for a in seeds.artist_ids if a not in self._rows_of_artist]
-        if missing_tracks or missing_artists:
-            raise UnknownSeedsError(missing_tracks, missing_artists)
-        rows = [self._row_of[t] for t in seeds.track_ids]
-        for artist in seeds.artist_ids:
-            artist_rows = self._rows_of_artist[artist]
-            # An artist stands for its most-played tracks (playlist degree), at most 10.
-            degree = self.vectors.cooc.degree[artist_rows]
-            order = np.lexsort((artist_rows, -degree))
-            rows.extend(int(r) for r in artist_rows[order[:10]])
-        if not rows:
-            raise ValueError("give at least one seed track or artist")
-        return np.asarray(sorted(set(rows)), dtype=np.int64)
-
-    def _query(self, seed_rows: IntArray) -> tuple[FloatMatrix, np.ndarray]:
-        """Per block: mean direction of the seeds that have it, scaled by √w."""
-        vectors = self.vectors
-        query = np.zeros(vectors.dim, np.float32)
-        query_mask = np.zeros(len(BLOCK_NAMES), bool)
-        for b_index, block in enumerate(vectors.layout):
-            have = seed_rows[vectors.masks[seed_rows, b_index]]
-            if not len(have) or block.weight <= 0:
-                continue
-            mean = vectors.vectors[have, block.slice].mean(axis=0)
-            norm = float(np.linalg.norm(mean))
-            if norm > 1e-9:
-                query[block.slice] = mean / norm * np.sqrt(block.weight)
-                query_mask[b_index] = True
-        return query, query_mask
-
-    def _evidence(self, seed_rows: IntArray) -> tuple[IntArray, NDArray[np.float64]]:
-        """Item-kNN evidence of every track co-occurring with a seed (seeds left out)."""
-        rows, scores = self.vectors.cooc.similarity_scores(seed_rows, self.similarity)
-        keep = ~np.isin(rows, seed_rows, assume_unique=True)
-        return rows[keep], scores[keep]
-
-    def _candidates(
-        self,
-        query: FloatMatrix,
-        evidence: tuple[IntArray, NDArray[np.float64]],
-        seed_rows: IntArray,
-        n: int,
-        options: RecommendOptions,
-    ) -> IntArray:
-        """The sparse co-occurrence evidence carries candidate generation: its best
-        max(200, 3n) tracks, whatever the index would return. The vector index adds the
-        nearest tracks by content (every block): max(200, 2n), or max(100, n/2) when the
-        sparse source is full; HNSW is searched with efSearch ≥ K so it returns K."""
-        cooc_rows, cooc_scores = evidence
-        k_sparse = max(200, 3 * n)
-        # With the sparse source full, the index adds fewer: its tracks without playlist
-        # evidence rank below those with it, and a search costs in proportion to K.
-        rich = len(cooc_rows) >= k_sparse
-        k_dense = options.candidates or (max(100, n // 2) if rich else max(200, 2 * n))
-        k_dense = min(k_dense + len(seed_rows), self.n_items)
-        parts = []
-        if float(np.abs(query).sum()) > 0:
-            _, rows = self.index.search(query[None, :], k_dense)
-            parts.append(rows[0][rows[0] >= 0])
-        if len(cooc_rows) > k_sparse:
-            top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
-            parts.append(cooc_rows[top])
-        elif len(cooc_rows):
-            parts.append(cooc_rows)
-        if not parts:
-            return np.sort(self._popular()[: n + len(seed_rows) + len(options.exclude)])
-        return np.unique(np.concatenate(parts))
-
-    def _popular(self) -> IntArray:
-        """Every row, the tracks in the most playlists first (ties by row)."""
-        if self._by_popularity is None or len(self._by_popularity) != self.n_items:
-            degree = self.vectors.cooc.degree
-            self._by_popularity = np.lexsort((np.arange(self.n_items), -degree)).astype(np.int64)
-        return self._by_popularity
-
-    def _fill(
-        self, candidates: IntArray, seed_rows: IntArray, k: int, options: RecommendOptions
-    ) -> IntArray:
-        """The k most-played tracks that pass the filters and are not candidates yet."""
-        order = self._popular()
-        size = len(candidates) + len(seed_rows) + len(options.exclude) + 2 * k
-        while True:
-            chunk = order[:size]
-            extra = chunk[~np.isin(chunk, candidates)]
-            extra = self._filter(extra, seed_rows, options)
-            if len(extra) >= k or size >= len(order):
-                return extra[:k]
-            size *= 4
-
-    def _popularity_share(self, candidates: IntArray) -> NDArray[np.float64]:
-        """Popularity on [0, POPULARITY_WEIGHT]: log playlist count over the largest."""
-        degree = self.vectors.cooc.degree.astype(np.float64)
-        top = float(np.log1p(degree.max())) if len(degree) else 0.0
-        if top <= 0:
-            return np.zeros(len(candidates))
-        return POPULARITY_WEIGHT * np.log1p(degree[candidates]) / top
-
-    def _filter(
-        self, candidates: IntArray, seed_rows: IntArray, options: RecommendOptions
-    ) -> IntArray:
-        keep = np.ones(len(candidates), bool)
-        if options.exclude_seeds:
-            keep &= ~np.isin(candidates, seed_rows)
-        if options.exclude:
-            excluded = [self._row_of[t] for t in options.exclude if t in self._row_of]
-            keep &= ~np.isin(candidates, np.asarray(excluded, dtype=np.int64))
-        if not options.allow_explicit and self.catalogue.explicit is not None:
-            keep &= ~self.catalogue.explicit[candidates]
-        return candidates[keep]
-
-    # --- explanations -------------------------------------------------------------------
-
-    def _explain(
-        self, scored: Scored, picks: list[tuple[int, str | None]], seed_rows: IntArray
-    ) -> list[Explanation]:
-        """Explanations for the picks, each array step done once for all of them."""
-        index = np.asarray([i for i, _ in picks], np.int64)
-        rows = scored.rows[index]
-        cooc = self.vectors.cooc
-        with_seeds, playlists = cooc.shared_playlists(
-            rows, seed_rows, cooc.seed_playlists(seed_rows)
-        )
-        comparisons = compare_descriptors(
-            self.catalogue.descriptors, rows, seed_means(self.catalogue.descriptors, seed_rows)
-        )
-        seed_genres = sorted({g for s in seed_rows.tolist() for g in self.catalogue.genres[s]})
-        shares = {name: values[index].tolist() for name, values in scored.components.items()}
-        imputed = scored.imputed[index].tolist()
-        genre_sim = scored.genre_similarity[index].tolist()
-        out = []
-        for k, (row, (_, note)) in enumerate(zip(rows.tolist(), picks, strict=True)):
-            item_genres = self.catalogue.genres[row]
-            shared, related = genre_overlap(
-                item_genres, seed_genres, self._genre_pairs(item_genres, seed_genres)
-            )
-            out.append(
-                Explanation(
-                    shares={name: values[k] for name, values in shares.items()},
-                    imputed_blocks=[
-                        b for b, flag in zip(BLOCK_NAMES, imputed[k], strict=True) if flag
-                    ],
-                    closest=comparisons[k][0],
-                    farthest=comparisons[k][1],
-                    shared_genres=shared,
-                    related_genres=related,
-                    seeds_in_common_playlists=int(with_seeds[k]),
-                    common_playlists=int(playlists[k]),
-                    diversity_note=note,
-                    genre_similarity=None if math.isnan(genre_sim[k]) else genre_sim[k],
-                )
-            )
-        return out
-
-    def _genre_pairs(self, item: list[str], seeds: list[str]) -> dict[tuple[str, str], float]:
-        space = self.vectors.genre_space
-        out = {}
-        for g in item:
-            for s in seeds:
-                key = (g, s)
-                if key not in self._genre_pair_cache:
-                    self._genre_pair_cache[key] = space.similarity(g, s)
-                out[key] = self._genre_pair_cache[key]
-        return out
 
     def add_tracks(self, part: Catalogue) -> int:
         """Add tracks between rebuilds; returns how many were new.

@@ -1,0 +1,143 @@
+"""From seeds to candidate rows: seed rows, the query vector, item-kNN evidence, the
+candidate pool, filters and the popularity fill that keeps every list at length n."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import NDArray
+
+from resonance.recommend.options import RecommendOptions, Seeds
+from resonance.recommend.results import UnknownSeedsError
+from resonance.vectors import BLOCK_NAMES, FloatMatrix, IntArray
+
+if TYPE_CHECKING:
+    from resonance.recommend.recommender import Recommender
+
+Evidence = tuple[IntArray, NDArray[np.float64]]
+
+POPULARITY_WEIGHT = 1.0
+ARTIST_SEED_TRACKS = 10  # an artist seed stands for this many of its most-played tracks
+
+
+def seed_rows_of(model: Recommender, seeds: Seeds) -> IntArray:
+    """The seeds' rows, sorted and unique; `UnknownSeedsError` names any unknown seed."""
+    missing_tracks = [t for t in seeds.track_ids if not model.has_track(t)]
+    missing_artists = [a for a in seeds.artist_ids if not len(model.artist_rows(a))]
+    if missing_tracks or missing_artists:
+        raise UnknownSeedsError(missing_tracks, missing_artists)
+    rows = [model.row_of(t) for t in seeds.track_ids]
+    for artist in seeds.artist_ids:
+        artist_rows = model.artist_rows(artist)
+        # An artist stands for its most-played tracks (playlist degree).
+        degree = model.vectors.cooc.degree[artist_rows]
+        order = np.lexsort((artist_rows, -degree))
+        rows.extend(int(r) for r in artist_rows[order[:ARTIST_SEED_TRACKS]])
+    if not rows:
+        raise ValueError("give at least one seed track or artist")
+    return np.asarray(sorted(set(rows)), dtype=np.int64)
+
+
+def query_vector(model: Recommender, seed_rows: IntArray) -> tuple[FloatMatrix, np.ndarray]:
+    """Per block: mean direction of the seeds that have it, scaled by √w; and which
+    blocks the query has."""
+    vectors = model.vectors
+    query = np.zeros(vectors.dim, np.float32)
+    query_mask = np.zeros(len(BLOCK_NAMES), bool)
+    for b_index, block in enumerate(vectors.layout):
+        have = seed_rows[vectors.masks[seed_rows, b_index]]
+        if not len(have) or block.weight <= 0:
+            continue
+        mean = vectors.vectors[have, block.slice].mean(axis=0)
+        norm = float(np.linalg.norm(mean))
+        if norm > 1e-9:
+            query[block.slice] = mean / norm * np.sqrt(block.weight)
+            query_mask[b_index] = True
+    return query, query_mask
+
+
+def playlist_evidence(model: Recommender, seed_rows: IntArray) -> Evidence:
+    """Item-kNN evidence of every track co-occurring with a seed (seeds left out)."""
+    rows, scores = model.vectors.cooc.similarity_scores(seed_rows, model.similarity)
+    keep = ~np.isin(rows, seed_rows, assume_unique=True)
+    return rows[keep], scores[keep]
+
+
+def candidate_rows(
+    model: Recommender,
+    query: FloatMatrix,
+    evidence: Evidence,
+    seed_rows: IntArray,
+    n: int,
+    options: RecommendOptions,
+) -> IntArray:
+    """The sparse co-occurrence evidence carries candidate generation: its best
+    max(200, 3n) tracks, whatever the index would return. The vector index adds the
+    nearest tracks by content (every block): max(200, 2n), or max(100, n/2) when the
+    sparse source is full; HNSW is searched with efSearch ≥ K so it returns K.
+    Empty when the seeds have neither evidence nor a vector (all cold)."""
+    cooc_rows, cooc_scores = evidence
+    k_sparse = max(200, 3 * n)
+    # With the sparse source full, the index adds fewer: its tracks without playlist
+    # evidence rank below those with it, and a search costs in proportion to K.
+    rich = len(cooc_rows) >= k_sparse
+    k_dense = options.candidates or (max(100, n // 2) if rich else max(200, 2 * n))
+    k_dense = min(k_dense + len(seed_rows), model.n_items)
+    parts = []
+    if float(np.abs(query).sum()) > 0:
+        _, rows = model.index.search(query[None, :], k_dense)
+        parts.append(rows[0][rows[0] >= 0])
+    if len(cooc_rows) > k_sparse:
+        top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
+        parts.append(cooc_rows[top])
+    elif len(cooc_rows):
+        parts.append(cooc_rows)
+    if not parts:
+        return np.empty(0, np.int64)
+    return np.unique(np.concatenate(parts))
+
+
+def keep_allowed(
+    model: Recommender, candidates: IntArray, seed_rows: IntArray, options: RecommendOptions
+) -> IntArray:
+    """The candidates the options allow: not a seed, not excluded, explicit if allowed."""
+    keep = np.ones(len(candidates), bool)
+    if options.exclude_seeds:
+        keep &= ~np.isin(candidates, seed_rows)
+    if options.exclude:
+        excluded = [model.row_of(t) for t in options.exclude if model.has_track(t)]
+        keep &= ~np.isin(candidates, np.asarray(excluded, dtype=np.int64))
+    explicit = model.catalogue.explicit
+    if not options.allow_explicit and explicit is not None:
+        keep &= ~explicit[candidates]
+    return candidates[keep]
+
+
+def most_played(
+    model: Recommender,
+    candidates: IntArray,
+    seed_rows: IntArray,
+    k: int,
+    options: RecommendOptions,
+) -> IntArray:
+    """The k most-played tracks that pass the filters and are not candidates yet (fewer
+    only when the catalogue has fewer)."""
+    order = model.by_popularity()
+    size = len(candidates) + len(seed_rows) + len(options.exclude) + 2 * k
+    while True:
+        chunk = order[:size]
+        extra = chunk[~np.isin(chunk, candidates)]
+        extra = keep_allowed(model, extra, seed_rows, options)
+        if len(extra) >= k or size >= len(order):
+            return extra[:k]
+        size *= 4
+
+
+def popularity_share(model: Recommender, candidates: IntArray) -> NDArray[np.float64]:
+    """Popularity on [0, POPULARITY_WEIGHT]: log playlist count over the largest."""
+    degree = model.vectors.cooc.degree.astype(np.float64)
+    top = float(np.log1p(degree.max())) if len(degree) else 0.0
+    if top <= 0:
+        return np.zeros(len(candidates))
+    return POPULARITY_WEIGHT * np.log1p(degree[candidates]) / top

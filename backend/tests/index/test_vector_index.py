@@ -1,0 +1,89 @@
+"""The vector index: identical vectors indexed once, answers by (score, row), exact or HNSW."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from resonance.index import IndexConfig, VectorIndex
+
+KINDS = {"flat": IndexConfig(), "hnsw": IndexConfig(exact_threshold=10, ef_search=64)}
+
+
+def catalogue_vectors(n: int = 2000, dim: int = 16, seed: int = 4) -> np.ndarray:
+    """Unit vectors where a third of the rows repeat one of 20 shared vectors."""
+    rng = np.random.default_rng(seed)
+    data = rng.normal(size=(n, dim)).astype(np.float32)
+    shared = rng.normal(size=(20, dim)).astype(np.float32)
+    repeated = rng.choice(n, size=n // 3, replace=False)
+    data[repeated] = shared[rng.integers(0, 20, len(repeated))]
+    return data / np.linalg.norm(data, axis=1, keepdims=True)
+
+
+def exact_top(data: np.ndarray, query: np.ndarray, k: int) -> list[int]:
+    scores = data @ query
+    return np.lexsort((np.arange(len(data)), -scores))[:k].tolist()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_identical_vectors_are_indexed_once_and_returned_lowest_row_first(kind: str) -> None:
+    data = catalogue_vectors()
+    index = VectorIndex.build(data, KINDS[kind])
+    assert index.kind == kind
+    distinct = len(np.unique(data, axis=0))
+    assert index.index.ntotal == distinct < len(data)
+    assert index.size == len(data)
+    queries = data[[0, 5, 17, 901]]
+    _, rows = index.search(queries, 10)
+    hits = [
+        len(set(found.tolist()) & set(exact_top(data, q, 10)))
+        for q, found in zip(queries, rows, strict=True)
+    ]
+    assert sum(hits) >= 38 if kind == "hnsw" else sum(hits) == 40
+    if kind == "flat":
+        assert [r.tolist() for r in rows] == [exact_top(data, q, 10) for q in queries]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_search_for_more_rows_than_distinct_vectors_returns_every_row(kind: str) -> None:
+    data = np.repeat(np.eye(4, dtype=np.float32), 30, axis=0)  # 4 vectors, 120 rows
+    index = VectorIndex.build(data, IndexConfig(exact_threshold=2) if kind == "hnsw" else None)
+    assert index.index.ntotal == 4
+    scores, rows = index.search(data[:1], 200)
+    assert rows.shape == (1, 120)
+    assert rows[0, :30].tolist() == list(range(30))  # the query's own vector, lowest first
+    assert sorted(rows[0].tolist()) == list(range(120))
+    assert (np.diff(scores[0]) <= 0).all()
+
+
+def test_distinct_rows_keep_one_entry_each() -> None:
+    data = np.eye(6, dtype=np.float32)
+    data[5, 0] = 1e-7  # differs from row 0 only in a tiny value: not a duplicate
+    index = VectorIndex.build(data)
+    assert index.groups is None and index.index.ntotal == 6
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_saved_and_loaded_index_answers_the_same(kind: str, tmp_path: Path) -> None:
+    data = catalogue_vectors(600)
+    index = VectorIndex.build(data, KINDS[kind])
+    index.save(tmp_path / "index.faiss")
+    loaded = VectorIndex.load(tmp_path / "index.faiss", ef_search=64)
+    assert (loaded.kind, loaded.size) == (kind, 600)
+    queries = data[:5]
+    assert (index.search(queries, 25)[1] == loaded.search(queries, 25)[1]).all()
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_rows_added_later_are_found_under_their_own_row(kind: str) -> None:
+    data = catalogue_vectors(600)
+    index = VectorIndex.build(data, KINDS[kind])
+    extra = np.vstack([data[:1], np.eye(16, dtype=np.float32)[:2]])  # a copy of row 0, two new
+    index.add(extra)
+    assert index.size == 603
+    _, rows = index.search(extra[1:2], 1)
+    assert rows[0].tolist() == [601]
+    _, rows = index.search(data[:1], 2)
+    assert sorted(rows[0].tolist()) == [0, 600]
