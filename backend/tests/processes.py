@@ -20,7 +20,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_http(url: str, timeout: float = 30.0, proc: subprocess.Popen[bytes] | None = None) -> None:
+def wait_http(url: str, timeout: float = 90.0, proc: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     last: Exception | None = None
     while time.monotonic() < deadline:
@@ -43,7 +43,7 @@ def running(
     env: dict[str, str] | None = None,
     cwd: Path | None = None,
     log_path: Path | None = None,
-    timeout: float = 30.0,
+    timeout: float = 90.0,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run `python -m resonance.cli ARGS…` (or any argv) until the block ends."""
     argv = list(args)

@@ -72,9 +72,11 @@ class Settings(BaseSettings):
     )
     spotify_accounts_url: str | None = None
     spotify_api_url: str | None = None
+    # auto: the first batch read tells, and the answer is remembered for a day.
     spotify_quota_mode: Literal["auto", "development", "extended"] = "auto"
+    # A 429 asking to wait longer than this defers the job instead of sleeping in it.
     spotify_max_retry_after: float = 30.0
-    spotify_max_retries: int = 4
+    spotify_max_retries: int = 4  # for 5xx and timeouts, with jittered backoff
     spotify_timeout: float = 15.0
     spotify_max_concurrency: int = 8
 
@@ -112,6 +114,7 @@ class Settings(BaseSettings):
     job_concurrency: int = 2  # in-process jobs at once, and jobs per arq worker
     job_max_attempts: int = 5
     job_retry_base_seconds: float = 2.0
+    # A running job renews its lease; one not renewed for this long is another's to resume.
     job_lease_seconds: float = 30.0
     # Longest a job's credentials stay in the cache when a refresh token lets the job
     # renew its access token (e.g. to outwait a long Retry-After); without one they
@@ -127,6 +130,7 @@ class Settings(BaseSettings):
     weight_cooc: float = 0.3
     # Sparse playlist co-occurrence evidence (item kNN), added on top of the blocks.
     weight_playlists: float = 2.0
+    # Up to this many tracks the index searches exactly; above it, HNSW with these knobs.
     index_exact_threshold: int = 50_000
     index_hnsw_m: int = 32
     index_hnsw_ef_construction: int = 80

@@ -199,9 +199,12 @@ async def test_search_caps_the_limit_at_ten(sandbox: SandboxServer, tmp_path: Pa
 async def test_an_expired_access_token_asks_for_a_new_sign_in(
     sandbox: SandboxServer, tmp_path: Path
 ) -> None:
-    token = sandbox.token("bob", ttl=0.2)
+    # Long enough for the first call to land on a loaded machine (0.2 s was not).
+    ttl = 3.0
+    token = sandbox.token("bob", ttl=ttl)
+    issued = time.monotonic()
     async with SpotifyClient(sandbox_settings(sandbox, tmp_path), token) as client:
         assert (await client.me())["id"] == "bob"
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(max(0.0, issued + ttl + 0.2 - time.monotonic()))
         with pytest.raises(ReauthorizationRequired, match="expired"):
             await client.me()

@@ -320,21 +320,39 @@ export interface components {
             /** Spotify Id */
             spotify_id: string | null;
         };
-        /** CatalogStats */
+        /**
+         * CatalogStats
+         * @description Row counts of the catalogue, shared by every listener.
+         */
         CatalogStats: {
             /** Albums */
             albums: number;
             /** Artists */
             artists: number;
-            /** Genres */
+            /**
+             * Genres
+             * @description Distinct genre names on artists
+             */
             genres: number;
-            /** Playlist Entries */
+            /**
+             * Playlist Entries
+             * @description One per (playlist, position): a track listed twice counts twice
+             */
             playlist_entries: number;
-            /** Playlists */
+            /**
+             * Playlists
+             * @description Ingested and imported playlists of every user
+             */
             playlists: number;
-            /** Tracks */
+            /**
+             * Tracks
+             * @description Tracks from every source: Spotify, local files, discovery
+             */
             tracks: number;
-            /** Users */
+            /**
+             * Users
+             * @description Listeners who have signed in
+             */
             users: number;
         };
         /** Comparison */
@@ -399,13 +417,19 @@ export interface components {
              */
             summary: string;
         };
-        /** Health */
+        /**
+         * Health
+         * @description Each dependency's state; "degraded" while one is down (the API still answers).
+         */
         Health: {
             cache: components["schemas"]["ComponentStatus"];
             database: components["schemas"]["ComponentStatus"];
             index: components["schemas"]["IndexStatus"];
-            /** Status */
-            status: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "ok" | "degraded";
             /** Version */
             version: string;
         };

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel
@@ -30,7 +31,9 @@ class IndexStatus(BaseModel):
 
 
 class Health(BaseModel):
-    status: str  # ok | degraded
+    """Each dependency's state; "degraded" while one is down (the API still answers)."""
+
+    status: Literal["ok", "degraded"]
     version: str
     database: ComponentStatus
     cache: ComponentStatus

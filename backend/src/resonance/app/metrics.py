@@ -7,13 +7,11 @@ keeps the port on a private network).
 
 from __future__ import annotations
 
-import time
-
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
-from resonance.app.middleware import HttpMiddleware
+from resonance.app.middleware import HttpMiddleware, ResponseWatch
 from resonance.db import JOB_STATES
 from resonance.index import ModelHolder
 from resonance.jobs import count_jobs_by_state
@@ -54,21 +52,12 @@ class LatencyMiddleware(HttpMiddleware):
     path, so that ids do not explode the label set."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = time.perf_counter()
-        status = 500
-
-        async def record_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
+        watch = ResponseWatch(send)
         try:
-            await self.app(scope, receive, record_status)
+            await self.app(scope, receive, watch)
         finally:
-            HTTP_LATENCY.labels(scope["method"], _route(scope), f"{status // 100}xx").observe(
-                time.perf_counter() - started
-            )
+            status_class = f"{watch.status // 100}xx"
+            HTTP_LATENCY.labels(scope["method"], _route(scope), status_class).observe(watch.seconds)
 
 
 def _route(scope: Scope) -> str:

@@ -9,7 +9,7 @@ import logging
 import re
 import time
 import uuid
-from typing import Any
+from collections.abc import Sequence
 
 from fastapi import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,34 +37,47 @@ class HttpMiddleware:
         raise NotImplementedError
 
 
+class ResponseWatch:
+    """Wraps ``send`` to note the response's status and the time since the request began.
+
+    The status reads 500 until a response starts, so an exception before that is counted
+    as the 500 the client gets. ``headers`` are appended to the response's own.
+    """
+
+    def __init__(self, send: Send, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+        self.send = send
+        self.headers = list(headers)
+        self.status = 500
+        self.started = time.perf_counter()
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            if self.headers:
+                message["headers"] = [*message.get("headers", []), *self.headers]
+        await self.send(message)
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+
 class RequestIdMiddleware(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex[:16]
         token = request_id_var.set(request_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers: list[Any] = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
+        watch = ResponseWatch(send, [(b"x-request-id", request_id.encode())])
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, watch)
         finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
             # Path only: query strings can carry user input we do not want in logs.
             logger.info(
                 "%s %s %s",
                 scope.get("method"),
                 scope.get("path"),
-                status,
-                extra=log_fields(status=status, ms=round(elapsed_ms, 2)),
+                watch.status,
+                extra=log_fields(status=watch.status, ms=round(watch.seconds * 1000, 2)),
             )
             request_id_var.reset(token)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.catalog.normalise import artist_key, fold
-from resonance.catalog.schemas import AlbumIn, ArtistIn
+from resonance.catalog.schemas import AlbumIn, ArtistIn, NamedObjectIn
 from resonance.db import (
     Album,
     Artist,
@@ -100,27 +101,7 @@ async def genres_for_tracks(
 
 async def upsert_artists(session: AsyncSession, artists: Sequence[ArtistIn]) -> dict[str, int]:
     """Upsert artists with Spotify ids; returns {spotify_id: id}. Genres are set when given."""
-    now = utcnow()
-    rows = [
-        {
-            "spotify_id": a.spotify_id,
-            "name": a.name,
-            "name_key": artist_key(a.name),
-            "image_url": a.image_url,
-            "created_at": now,
-            "updated_at": now,
-        }
-        for a in artists
-        if a.spotify_id
-    ]
-    ids = await upsert_returning(
-        session,
-        Artist,
-        rows,
-        key="spotify_id",
-        update=["name", "name_key", "updated_at"],
-        keep_existing=["image_url"],
-    )
+    ids = await _upsert_named(session, Artist, artists, artist_key, keep_existing=["image_url"])
     with_genres = {
         ids[a.spotify_id]: a.genres for a in artists if a.spotify_id and a.genres is not None
     }
@@ -130,52 +111,77 @@ async def upsert_artists(session: AsyncSession, artists: Sequence[ArtistIn]) -> 
 
 async def get_or_create_artist_by_name(session: AsyncSession, name: str) -> int:
     """For sources without Spotify ids (local files): match on the normalised name."""
-    key = artist_key(name)
-    existing = await session.scalar(select(Artist.id).where(Artist.name_key == key).limit(1))
-    if existing is not None:
-        return existing
-    artist = Artist(name=name, name_key=key)
-    session.add(artist)
-    await session.flush()
-    return artist.id
+    return await _get_or_create_named(session, Artist, name, artist_key(name))
 
 
 async def upsert_albums(session: AsyncSession, albums: Sequence[AlbumIn]) -> dict[str, int]:
+    """Upsert albums with Spotify ids; returns {spotify_id: id}."""
+    return await _upsert_named(
+        session,
+        Album,
+        albums,
+        fold,
+        keep_existing=["release_date", "image_url"],
+        extra=lambda album: {"release_date": album.release_date},
+    )
+
+
+async def _upsert_named(
+    session: AsyncSession,
+    model: type[Artist] | type[Album],
+    objects: Sequence[NamedObjectIn],
+    name_key: Callable[[str], str],
+    *,
+    keep_existing: list[str],
+    extra: Callable[[Any], dict[str, Any]] = lambda _: {},
+) -> dict[str, int]:
+    """Upsert by Spotify id (objects without one are skipped). Names always update; the
+    ``keep_existing`` columns keep their stored value when the new one is unknown."""
     now = utcnow()
     rows = [
         {
-            "spotify_id": a.spotify_id,
-            "name": a.name,
-            "name_key": fold(a.name),
-            "release_date": a.release_date,
-            "image_url": a.image_url,
+            "spotify_id": obj.spotify_id,
+            "name": obj.name,
+            "name_key": name_key(obj.name),
+            "image_url": obj.image_url,
             "created_at": now,
             "updated_at": now,
+            **extra(obj),
         }
-        for a in albums
-        if a.spotify_id
+        for obj in objects
+        if obj.spotify_id
     ]
     return await upsert_returning(
         session,
-        Album,
+        model,
         rows,
         key="spotify_id",
         update=["name", "name_key", "updated_at"],
-        keep_existing=["release_date", "image_url"],
+        keep_existing=keep_existing,
     )
 
 
 async def get_or_create_album_by_name(session: AsyncSession, name: str) -> int:
-    key = fold(name)
+    """Albums named by sources without Spotify ids; never matched to a Spotify album."""
+    return await _get_or_create_named(session, Album, name, fold(name), Album.spotify_id.is_(None))
+
+
+async def _get_or_create_named(
+    session: AsyncSession,
+    model: type[Artist] | type[Album],
+    name: str,
+    key: str,
+    *conditions: ColumnElement[bool],
+) -> int:
     existing = await session.scalar(
-        select(Album.id).where(Album.name_key == key, Album.spotify_id.is_(None)).limit(1)
+        select(model.id).where(model.name_key == key, *conditions).limit(1)
     )
     if existing is not None:
         return existing
-    album = Album(name=name, name_key=key)
-    session.add(album)
+    row = model(name=name, name_key=key)
+    session.add(row)
     await session.flush()
-    return album.id
+    return row.id
 
 
 async def artists_missing_details(session: AsyncSession, spotify_ids: Sequence[str]) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from resonance.catalog import tracks
 from resonance.runtime import SessionDep
@@ -12,13 +12,17 @@ router = APIRouter(prefix="/catalog", tags=["catalog"])
 
 
 class CatalogStats(BaseModel):
-    tracks: int
+    """Row counts of the catalogue, shared by every listener."""
+
+    tracks: int = Field(description="Tracks from every source: Spotify, local files, discovery")
     artists: int
     albums: int
-    playlists: int
-    playlist_entries: int
-    genres: int
-    users: int
+    playlists: int = Field(description="Ingested and imported playlists of every user")
+    playlist_entries: int = Field(
+        description="One per (playlist, position): a track listed twice counts twice"
+    )
+    genres: int = Field(description="Distinct genre names on artists")
+    users: int = Field(description="Listeners who have signed in")
 
 
 @router.get("/stats", summary="Row counts of the catalogue", response_model=CatalogStats)

@@ -7,25 +7,29 @@ from datetime import datetime
 
 
 @dataclass(slots=True)
-class ArtistIn:
+class NamedObjectIn:
+    """What artists and albums share: a display name, a Spotify id when known, artwork."""
+
     name: str
     spotify_id: str | None = None
-    genres: list[str] | None = None  # None = unknown (leave stored genres alone)
     image_url: str | None = None
 
 
 @dataclass(slots=True)
-class AlbumIn:
-    name: str
-    spotify_id: str | None = None
-    release_date: str | None = None
-    image_url: str | None = None
+class ArtistIn(NamedObjectIn):
+    genres: list[str] | None = None  # None = unknown (leave stored genres alone)
+
+
+@dataclass(slots=True)
+class AlbumIn(NamedObjectIn):
+    release_date: str | None = None  # as Spotify gives it: YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass(slots=True)
 class TrackIn:
     name: str
     spotify_id: str | None = None
+    # The recording's ISRC ties it across services: previews, MusicBrainz, other catalogues.
     isrc: str | None = None
     duration_ms: int | None = None
     explicit: bool = False

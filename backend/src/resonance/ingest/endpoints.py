@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.types import DecoratedCallable
 
 from resonance.catalog import CurrentUser
+from resonance.db import Job
 from resonance.errors import NotFound
 from resonance.ingest import views
 from resonance.ingest.save import on_spotify, save_playlist
@@ -24,33 +27,44 @@ _REAUTH: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
+def _job_route(
+    path: str, summary: str, description: str
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """An ingestion endpoint: it answers 202 with the job, whose URL is in `Location`."""
+    return router.post(
+        path,
+        status_code=202,
+        response_model=JobOut,
+        tags=["ingest"],
+        summary=summary,
+        description=description,
+        responses=_REAUTH,
+    )
+
+
+def _accepted(job: Job, response: Response) -> JobOut:
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobOut.model_validate(job)
+
+
+@_job_route(
     "/ingest/library",
-    status_code=202,
-    response_model=JobOut,
-    tags=["ingest"],
-    summary="Ingest the user's Spotify library",
-    description="Saved, top and recently played tracks and the user's playlists (contents of"
+    "Ingest the user's Spotify library",
+    "Saved, top and recently played tracks and the user's playlists (contents of"
     " owned and collaborative ones). A request while one runs returns that job.",
-    responses=_REAUTH,
 )
 async def ingest_library(user: CurrentUser, jobs: JobsDep, response: Response) -> JobOut:
     job, _ = await jobs.submit(
         kind="library", target=user.spotify_id, user_id=user.id, secret=user.token
     )
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.model_validate(job)
+    return _accepted(job, response)
 
 
-@router.post(
+@_job_route(
     "/ingest/playlists/{playlist_id}",
-    status_code=202,
-    response_model=JobOut,
-    tags=["ingest"],
-    summary="Ingest one Spotify playlist",
-    description="Skipped when its snapshot_id is unchanged. Concurrent requests for the same"
+    "Ingest one Spotify playlist",
+    "Skipped when its snapshot_id is unchanged. Concurrent requests for the same"
     " playlist share one job (same id).",
-    responses=_REAUTH,
 )
 async def ingest_playlist(
     playlist_id: PlaylistIdPath,
@@ -66,8 +80,7 @@ async def ingest_playlist(
         params={"force": force} if force else None,
         secret=user.token,
     )
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobOut.model_validate(job)
+    return _accepted(job, response)
 
 
 @router.get(

@@ -21,24 +21,49 @@ from resonance.jobs import JobDeferred, JobStopped, TransientJobError
 
 
 class SpotifyError(Exception):
-    """Any answer from Spotify we cannot use (status and Spotify's message)."""
+    """Any answer from Spotify we cannot use (status and Spotify's message).
+
+    Spotify's 4xx answers are about what was asked (an id that does not exist, a malformed
+    one, someone else's private playlist), not an outage: their subclasses pass them on as
+    the client's problem. `UpstreamFailure` stays for answers we could not use at all.
+    """
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(f"Spotify answered {status}: {message}")
         self.status = status
         self.message = message
 
+    def as_domain(self) -> ResonanceError:
+        return UpstreamFailure(f"Spotify answered {self.status}: {self.message}")
+
 
 class SpotifyForbidden(SpotifyError):
     """403: the app or user may not read this (development mode, someone else's playlist)."""
+
+    def as_domain(self) -> ResonanceError:
+        return Forbidden(
+            f"Spotify does not allow this: {self.message}", type_="/problems/spotify-forbidden"
+        )
 
 
 class SpotifyNotFound(SpotifyError):
     """404: no such object (or an editorial playlist hidden from new apps)."""
 
+    def as_domain(self) -> ResonanceError:
+        return NotFound(
+            f"Not found on Spotify: {self.message}",
+            title="Not found on Spotify",
+            type_="/problems/spotify-not-found",
+        )
+
 
 class SpotifyBadRequest(SpotifyError):
-    """400 from the Web API (a bug on our side, never retried)."""
+    """400 from the Web API (a bug on our side or a malformed id; never retried)."""
+
+    def as_domain(self) -> ResonanceError:
+        return InvalidInput(
+            f"Spotify refused the request: {self.message}", type_="/problems/spotify-bad-request"
+        )
 
 
 class RateLimitedError(JobDeferred):
@@ -110,24 +135,6 @@ def domain_error(error: Exception) -> ResonanceError:
         )
     if isinstance(error, SpotifyServerError):
         return UpstreamFailure(error.reason, type_="/problems/spotify-unavailable")
-    # Spotify's 4xx answers are about what was asked (an id that does not exist, a
-    # malformed one, someone else's private playlist), not an outage: pass them on as
-    # the client's problem. UpstreamFailure stays for answers we could not use at all.
-    if isinstance(error, SpotifyNotFound):
-        return NotFound(
-            f"Not found on Spotify: {error.message}",
-            title="Not found on Spotify",
-            type_="/problems/spotify-not-found",
-        )
-    if isinstance(error, SpotifyBadRequest):
-        return InvalidInput(
-            f"Spotify refused the request: {error.message}",
-            type_="/problems/spotify-bad-request",
-        )
-    if isinstance(error, SpotifyForbidden):
-        return Forbidden(
-            f"Spotify does not allow this: {error.message}", type_="/problems/spotify-forbidden"
-        )
     if isinstance(error, SpotifyError):
-        return UpstreamFailure(f"Spotify answered {error.status}: {error.message}")
+        return error.as_domain()
     raise error

@@ -13,21 +13,13 @@ import asyncio
 import logging
 import random
 import time
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import httpx
 
 from resonance.metrics import SPOTIFY_RATE_LIMITED, SPOTIFY_REQUESTS
-from resonance.spotify.errors import (
-    QuotaExceededError,
-    RateLimitedError,
-    ReauthorizationRequired,
-    SpotifyBadRequest,
-    SpotifyError,
-    SpotifyForbidden,
-    SpotifyNotFound,
-    SpotifyServerError,
-)
+from resonance.spotify import errors
 
 logger = logging.getLogger(__name__)
 
@@ -83,24 +75,17 @@ def retry_after_seconds(response: httpx.Response, default: float = 1.0) -> float
         return default
 
 
+@dataclass
 class Transport:
     """Sends authorised requests; owns retries, rate-limit handling and counting."""
 
-    def __init__(
-        self,
-        http: httpx.AsyncClient,
-        limiter: AppLimiter,
-        *,
-        max_retry_after: float,
-        max_retries: int,
-        backoff_base: float,
-    ) -> None:
-        self.http = http
-        self.limiter = limiter
-        self.max_retry_after = max_retry_after
-        self.max_retries = max_retries
-        self.backoff_base = backoff_base
-        self.requests = 0  # requests actually sent (for benchmarks and tests)
+    http: httpx.AsyncClient
+    limiter: AppLimiter
+    _: KW_ONLY
+    max_retry_after: float
+    max_retries: int
+    backoff_base: float
+    requests: int = field(default=0, init=False)  # requests actually sent (benchmarks, tests)
 
     async def send(
         self,
@@ -128,7 +113,7 @@ class Transport:
                 SPOTIFY_REQUESTS.labels(endpoint=endpoint, status="error").inc()
                 failures += 1
                 if failures > self.max_retries:
-                    raise SpotifyServerError(
+                    raise errors.SpotifyServerError(
                         f"Spotify unreachable after {failures} tries: {type(error).__name__}"
                     ) from error
                 await asyncio.sleep(self._backoff(failures))
@@ -141,14 +126,14 @@ class Transport:
             if status == 429:
                 if reason == "QUOTA_EXCEEDED" or "QUOTA_EXCEEDED" in message:
                     SPOTIFY_RATE_LIMITED.labels(outcome="quota_exceeded").inc()
-                    raise QuotaExceededError(message)
+                    raise errors.QuotaExceededError(message)
                 delay = retry_after_seconds(response)
                 limited += 1
                 # Beyond the cap, or 429 after 429 with tiny waits: reschedule, don't spin.
                 if waited + delay > self.max_retry_after or limited > 2 * self.max_retries + 2:
                     SPOTIFY_RATE_LIMITED.labels(outcome="rescheduled").inc()
                     self.limiter.pause(min(delay, self.max_retry_after))
-                    raise RateLimitedError(max(delay, 1.0))
+                    raise errors.RateLimitedError(max(delay, 1.0))
                 SPOTIFY_RATE_LIMITED.labels(outcome="waited").inc()
                 logger.info("Spotify rate limit: waiting %.1f s", delay)
                 self.limiter.pause(delay)
@@ -157,7 +142,7 @@ class Transport:
             if status >= 500:
                 failures += 1
                 if failures > self.max_retries:
-                    raise SpotifyServerError(f"Spotify answered {status} {failures} times")
+                    raise errors.SpotifyServerError(f"Spotify answered {status} {failures} times")
                 await asyncio.sleep(self._backoff(failures))
                 continue
             raise self._client_error(status, message)
@@ -169,14 +154,14 @@ class Transport:
     @staticmethod
     def _client_error(status: int, message: str) -> Exception:
         if status == 401:
-            return ReauthorizationRequired(
+            return errors.ReauthorizationRequired(
                 f"Spotify refused the access token ({message or 'unauthorised'}); "
                 "please sign in again."
             )
         if status == 403:
-            return SpotifyForbidden(status, message)
+            return errors.SpotifyForbidden(status, message)
         if status == 404:
-            return SpotifyNotFound(status, message)
+            return errors.SpotifyNotFound(status, message)
         if status == 400:
-            return SpotifyBadRequest(status, message)
-        return SpotifyError(status, message)
+            return errors.SpotifyBadRequest(status, message)
+        return errors.SpotifyError(status, message)

@@ -195,18 +195,21 @@ class SpotifyAudioFeatures(Base):
     __tablename__ = "spotify_audio_features"
 
     track_id: Mapped[int] = owned_by("tracks")
+    # Spotify's own scales: most are confidences or intensities in [0, 1], loudness is in
+    # dB (about -60 to 0), key a pitch class (0 = C, -1 = none found), mode 1 major and
+    # 0 minor, tempo in BPM, time_signature beats per bar (3 to 7).
     danceability: Mapped[float | None] = mapped_column(Float)
     energy: Mapped[float | None] = mapped_column(Float)
+    valence: Mapped[float | None] = mapped_column(Float)
     key: Mapped[int | None] = mapped_column(Integer)
-    loudness: Mapped[float | None] = mapped_column(Float)
     mode: Mapped[int | None] = mapped_column(Integer)
+    tempo: Mapped[float | None] = mapped_column(Float)
+    time_signature: Mapped[int | None] = mapped_column(Integer)
+    loudness: Mapped[float | None] = mapped_column(Float)
     speechiness: Mapped[float | None] = mapped_column(Float)
     acousticness: Mapped[float | None] = mapped_column(Float)
     instrumentalness: Mapped[float | None] = mapped_column(Float)
     liveness: Mapped[float | None] = mapped_column(Float)
-    valence: Mapped[float | None] = mapped_column(Float)
-    tempo: Mapped[float | None] = mapped_column(Float)
-    time_signature: Mapped[int | None] = mapped_column(Integer)
     source: Mapped[str] = mapped_column(String(16), default="spotify")  # spotify | exportify
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
