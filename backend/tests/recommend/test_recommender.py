@@ -87,6 +87,26 @@ def test_higher_diversity_never_lowers_intra_list_diversity(
     assert any(i.explanation.diversity_note for i in picked), "variety picks say so"
 
 
+def test_the_diversity_slider_changes_the_list_about_evenly(
+    fitted: tuple[Recommender, np.ndarray],
+) -> None:
+    """A listener feels the slider: half-way changes a good part of the list, not one track."""
+    model, family = fitted
+    for f in (0, 3, 5):
+        seeds = seeds_of(family, f, k=6)
+        lists = {
+            d: {
+                i.track_id
+                for i in model.recommend(seeds, n=20, options=RecommendOptions(diversity=d))
+            }
+            for d in (0.0, 0.25, 0.5, 1.0)
+        }
+        changed = {d: len(lists[d] - lists[0.0]) for d in lists}
+        assert changed[0.25] >= 1, (f, changed)
+        assert 5 <= changed[0.5] <= 15, (f, changed)  # neither nothing nor everything
+        assert changed[0.25] <= changed[0.5] <= changed[1.0], (f, changed)
+
+
 def test_caps_hold(fitted: tuple[Recommender, np.ndarray]) -> None:
     model, family = fitted
     for cap in (1, 2, 3):
@@ -184,10 +204,19 @@ def test_genre_focus_keeps_results_in_related_genres() -> None:
         focus = model.recommend(seeds, n=20, options=RecommendOptions(genre_mode="focus"))
         assert all(set(catalogue.genres[i.track_id - 1]) & seed_genres for i in focus)
         explore = model.recommend(seeds, n=20, options=RecommendOptions(genre_mode="explore"))
-        in_family = np.mean(
-            [bool(set(catalogue.genres[i.track_id - 1]) & seed_genres) for i in explore]
+        blend = model.recommend(seeds, n=20)
+        in_family = {
+            name: np.mean(
+                [bool(set(catalogue.genres[i.track_id - 1]) & seed_genres) for i in items]
+            )
+            for name, items in (("explore", explore), ("blend", blend))
+        }
+        # Explore really leaves the seeds' genres, and says so where it does.
+        assert in_family["explore"] <= min(0.8, in_family["blend"] - 0.1), (f, in_family)
+        away = [i for i in explore if not set(catalogue.genres[i.track_id - 1]) & seed_genres]
+        assert any(
+            "away from your seeds' genres" in " ".join(i.explanation.sentences()) for i in away
         )
-        assert in_family < 1.0
 
 
 def test_deterministic_and_persistent(

@@ -695,7 +695,7 @@ export interface components {
             allow_explicit?: boolean;
             /**
              * Diversity
-             * @default 0.2
+             * @default 0.1
              */
             diversity?: number;
             /**

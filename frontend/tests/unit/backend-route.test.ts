@@ -45,7 +45,7 @@ beforeEach(() => {
 describe("input validation", () => {
   it("accepts a playlist request and fills defaults", () => {
     const r = validate(S.RecommendInput, { playlist_id: "37i9dQZF1DX0XUsuxWHRQd" });
-    expect(r.ok && r.data).toMatchObject({ n: 20, diversity: 0.2, genre_mode: "blend", targets: [] });
+    expect(r.ok && r.data).toMatchObject({ n: 20, diversity: 0.1, genre_mode: "blend", targets: [] });
   });
 
   it.each([

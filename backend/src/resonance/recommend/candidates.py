@@ -88,6 +88,13 @@ def candidate_rows(
     if float(np.abs(query).sum()) > 0:
         _, rows = model.index.search(query[None, :], k_dense)
         parts.append(rows[0][rows[0] >= 0])
+    if options.genre_mode == "explore":
+        # Tracks that sound and get played like the seeds whatever their genre: the
+        # nearest by every block but genre, which would pull the seeds' own genres in.
+        beyond = _without_block(model, query, "genre")
+        if float(np.abs(beyond).sum()) > 0:
+            _, rows = model.index.search(beyond[None, :], k_dense)
+            parts.append(rows[0][rows[0] >= 0])
     if len(cooc_rows) > k_sparse:
         top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
         parts.append(cooc_rows[top])
@@ -96,6 +103,12 @@ def candidate_rows(
     if not parts:
         return np.empty(0, np.int64)
     return np.unique(np.concatenate(parts))
+
+
+def _without_block(model: Recommender, query: FloatMatrix, name: str) -> FloatMatrix:
+    out = query.copy()
+    out[model.vectors.layout[BLOCK_NAMES.index(name)].slice] = 0.0
+    return out
 
 
 def keep_allowed(

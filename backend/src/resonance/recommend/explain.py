@@ -38,6 +38,8 @@ def share_summary(shares: dict[str, float]) -> str:
 BLOCK_WORDS = {"audio": "sound", "spotify": "Spotify feature", "cooc": "listened-together"}
 
 # Descriptors in BPM are compared on this scale (a 30 BPM gap counts like a full 0→1 gap / 2).
+# Genre-block cosine to the seeds' genres from which a genre counts as related to theirs.
+RELATED_GENRE_SIMILARITY = 0.5
 RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
 
 
@@ -105,6 +107,8 @@ class Explanation:
         elif self.related_genres:
             g, seed_g, _ = self.related_genres[0]
             out.append(f"Its genre {g} is close to your {seed_g}")
+        elif self._beyond_seed_genres():
+            out.append("A step away from your seeds' genres")
         if self.common_playlists:
             out.append(
                 f"In {self.common_playlists} playlist{'s' if self.common_playlists != 1 else ''}"
@@ -118,6 +122,14 @@ class Explanation:
         if self.diversity_note:
             out.append(self.diversity_note)
         return [_sentence(x) for x in out]
+
+    def _beyond_seed_genres(self) -> bool:
+        """A genre mode counted it, and its genres are not related to the seeds'."""
+        return (
+            self.shares.get("genre_mode", 0.0) < 0
+            and self.genre_similarity is not None
+            and self.genre_similarity < RELATED_GENRE_SIMILARITY
+        )
 
 
 def _sentence(text: str) -> str:

@@ -66,7 +66,8 @@ class RecommendOptions:
         count only through its vector block, "explore" favours other genres among
         tracks that are otherwise similar.
     diversity
-        MMR λ in [0, 1]: 0 ranks by score alone; higher trades score for variety.
+        MMR λ in [0, 1]: 0 ranks by score alone; higher trades score for variety, about
+        evenly (see `mmr.diversify`). The default 0.1 changes about one track in 20.
     max_per_artist, max_per_album
         Caps on results sharing a primary artist / album: a number, None (no cap) or
         "auto" = max(2, ⌈n / 10⌉), so no artist takes more than a tenth of a long list
@@ -80,7 +81,7 @@ class RecommendOptions:
     allow_explicit: bool = True
     targets: tuple[Target, ...] = ()
     genre_mode: GenreMode = "blend"
-    diversity: float = 0.2
+    diversity: float = 0.1
     max_per_artist: int | Literal["auto"] | None = "auto"
     max_per_album: int | Literal["auto"] | None = "auto"
     candidates: int | None = None

@@ -57,7 +57,7 @@ class RecommendRequest(BaseModel):
     allow_explicit: bool = True
     targets: list[TargetIn] = Field(default_factory=list, max_length=10)
     genre_mode: Literal["focus", "blend", "explore"] = "blend"
-    diversity: float = Field(0.2, ge=0.0, le=1.0)
+    diversity: float = Field(0.1, ge=0.0, le=1.0)
     max_per_artist: int | Literal["auto"] | None = "auto"
     max_per_album: int | Literal["auto"] | None = "auto"
     wait_seconds: float = Field(

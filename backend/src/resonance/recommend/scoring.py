@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from resonance.recommend.explain import RANGES
+from resonance.recommend.explain import RANGES, RELATED_GENRE_SIMILARITY
 from resonance.recommend.options import RecommendOptions
 from resonance.vectors import BLOCK_NAMES, FloatMatrix, IntArray
 
@@ -21,8 +21,15 @@ if TYPE_CHECKING:
     from resonance.recommend.recommender import Recommender
 
 TARGET_WEIGHT = 1.0  # a full-range miss at strength 1 costs 1.0 (half the best playlist share)
-GENRE_MODE_WEIGHT = 0.2
-FOCUS_MIN_SIMILARITY = 0.5
+# Focus nudges by genre closeness inside the circle it keeps. Explore's push away from the
+# seeds' genres has to rival playlist evidence (up to weight_playlists = 2) to change
+# anything: at 0.2 it kept 80 % of a list in the seeds' genres, at 1.0 about half, with
+# the tracks still found through the seeds' playlists (bench/controls.py).
+FOCUS_WEIGHT = 0.2
+EXPLORE_WEIGHT = 1.0
+# Focus keeps the closest circle of genres that can fill the list (genre-block cosine to
+# the seeds' genres): their own, else related ones.
+FOCUS_FLOORS = (0.8, RELATED_GENRE_SIMILARITY)
 
 
 class UnknownTargetError(ValueError):
@@ -79,15 +86,15 @@ def score_candidates(
         known = ~np.isnan(genre_sim)
         sim = np.where(known, genre_sim, 0.0)
         if options.genre_mode == "focus":
-            components["genre_mode"] = np.where(known, GENRE_MODE_WEIGHT * (sim - 1.0), 0.0)
-            related = known & (sim >= FOCUS_MIN_SIMILARITY)
-            # Only tracks in related genres — unless that leaves too few to fill the list.
-            if related.sum() >= n:
-                keep = related
+            components["genre_mode"] = np.where(known, FOCUS_WEIGHT * (sim - 1.0), 0.0)
+            # Too few in either circle: every candidate, ranked by genre closeness.
+            for floor in FOCUS_FLOORS:
+                inside = known & (sim >= floor)
+                if inside.sum() >= n:
+                    keep = inside
+                    break
         else:
-            components["genre_mode"] = np.where(
-                known, -GENRE_MODE_WEIGHT * np.maximum(sim, 0.0), 0.0
-            )
+            components["genre_mode"] = np.where(known, -EXPLORE_WEIGHT * np.maximum(sim, 0.0), 0.0)
 
     total = np.sum(np.vstack(list(components.values())), axis=0)
     order = np.lexsort((candidates, -total))
