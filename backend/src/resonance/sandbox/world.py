@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import partial
+
+from resonance.sandbox.model import Album, Artist, Playlist, Track, User, World
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_USER",
+    "GENRES",
+    "Album",
+    "Artist",
+    "Playlist",
+    "Track",
+    "User",
+    "World",
+    "build_world",
+]
 
 GENRES = ("ambient", "classical", "folk", "hip hop", "house", "jazz", "metal", "pop")
 SUB_GENRES = {
@@ -75,97 +91,6 @@ _FEATURES = {
     "metal": (0.95, 0.35, 0.3, 0.02, 150.0),
     "pop": (0.7, 0.7, 0.7, 0.2, 116.0),
 }
-
-
-@dataclass(slots=True)
-class Artist:
-    id: str
-    name: str
-    genres: list[str]
-
-
-@dataclass(slots=True)
-class Album:
-    id: str
-    name: str
-    artist_id: str
-    release_date: str
-    genre: str
-    track_ids: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Track:
-    id: str
-    name: str
-    album_id: str
-    artist_ids: list[str]
-    duration_ms: int
-    explicit: bool
-    isrc: str
-    track_number: int
-    genre: str
-    features: dict[str, float | int]
-
-
-@dataclass(slots=True)
-class Playlist:
-    id: str
-    name: str
-    owner: str
-    description: str
-    collaborative: bool = False
-    public: bool = True
-    collaborators: set[str] = field(default_factory=set)
-    followers: set[str] = field(default_factory=set)
-    track_ids: list[str] = field(default_factory=list)
-    added_at: list[str] = field(default_factory=list)
-    version: int = 1
-
-    @property
-    def snapshot_id(self) -> str:
-        return hashlib.sha1(f"{self.id}:{self.version}".encode()).hexdigest()[:32]  # noqa: S324
-
-    def can_read_items(self, user_id: str) -> bool:
-        return user_id == self.owner or (self.collaborative and user_id in self.collaborators)
-
-
-@dataclass(slots=True)
-class User:
-    id: str
-    display_name: str
-    account_id: str
-    genres: tuple[str, ...]
-    saved: list[tuple[str, str]] = field(default_factory=list)  # (track id, added_at)
-    top: list[str] = field(default_factory=list)
-    recent: list[tuple[str, str]] = field(default_factory=list)  # (track id, played_at)
-
-
-@dataclass
-class World:
-    seed: int
-    artists: dict[str, Artist]
-    albums: dict[str, Album]
-    tracks: dict[str, Track]
-    users: dict[str, User]
-    playlists: dict[str, Playlist]
-    tracks_by_genre: dict[str, list[str]]
-    by_isrc: dict[str, str]
-    # Track ids nobody has in a library or playlist (the discovery catalogue).
-    undiscovered: set[str] = field(default_factory=set)
-    albums_by_artist: dict[str, list[str]] = field(default_factory=dict)
-
-    def scene_of(self, track_id: str) -> str:
-        """Ground truth: the scene (genre) a track was made in. For tests and benchmarks
-        only: nothing in the service can import the sandbox, and the API never says it."""
-        return self.tracks[track_id].genre
-
-    def user_playlists(self, user_id: str) -> list[Playlist]:
-        return [
-            p
-            for p in self.playlists.values()
-            if p.owner == user_id or user_id in p.collaborators or user_id in p.followers
-        ]
 
 
 def _sid(rng: random.Random) -> str:
@@ -268,6 +193,24 @@ def _album(
     return serial
 
 
+def _dated(rng: random.Random, track_ids: list[str], year: int = 2025) -> list[tuple[str, str]]:
+    """Each track with a random moment of `year`, newest first."""
+    return sorted(((t, _stamp(rng, year)) for t in track_ids), key=lambda x: x[1], reverse=True)
+
+
+def _listening(
+    rng: random.Random, user: User, pick: Callable[[int], list[str]], saved: int
+) -> None:
+    """A user's saved tracks, top tracks and recent plays, drawn by `pick(count)`.
+
+    The draws happen in one fixed order (saved, their dates, top, recent, their dates):
+    the world's ids and libraries depend on the random stream staying the same.
+    """
+    user.saved = _dated(rng, pick(saved))
+    user.top = pick(50)
+    user.recent = _dated(rng, pick(50), 2026)
+
+
 _USERS = (
     ("demo", "Demo Listener", ("house", "pop", "jazz"), 230),
     ("alice", "Alice", ("folk", "classical", "ambient"), 120),
@@ -297,14 +240,7 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
     for user_id, display, genres, saved in _USERS:
         account = hashlib.sha256(f"{seed}:{user_id}".encode()).hexdigest()[:20]
         user = User(id=user_id, display_name=display, account_id=account, genres=genres)
-        picks = _pick(rng, by_genre, genres, saved)
-        user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
-        user.top = _pick(rng, by_genre, genres, 50)
-        user.recent = sorted(
-            ((t, _stamp(rng, 2026)) for t in _pick(rng, by_genre, genres, 50)),
-            key=lambda x: x[1],
-            reverse=True,
-        )
+        _listening(rng, user, partial(_pick, rng, by_genre, genres), saved)
         users[user_id] = user
     playlists: dict[str, Playlist] = {}
 
@@ -368,14 +304,7 @@ def _crate_digger(
     everything = list(tracks)
     account = hashlib.sha256(f"crate:{CRATE_USER}".encode()).hexdigest()[:20]
     user = User(id=CRATE_USER, display_name="Crate Digger", account_id=account, genres=GENRES)
-    picks = rng.sample(everything, CRATE_LIBRARY_SIZE)
-    user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
-    user.top = rng.sample(everything, 50)
-    user.recent = sorted(
-        ((t, _stamp(rng, 2026)) for t in rng.sample(everything, 50)),
-        key=lambda x: x[1],
-        reverse=True,
-    )
+    _listening(rng, user, lambda n: rng.sample(everything, n), CRATE_LIBRARY_SIZE)
     users[CRATE_USER] = user
     crate = Playlist(
         id=_sid(rng), name="Crate 1000", owner=CRATE_USER, description="Crate 1000 (crate)"
