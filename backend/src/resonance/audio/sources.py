@@ -67,7 +67,7 @@ async def locate(
             if exc.transient:
                 raise
             search.tried.append(f"preview: {exc.reason}")
-    if settings.preview_provider_url and track.isrc:
+    if settings.preview_lookup_url and track.isrc:
         try:
             url = await provider_preview_url(track.isrc, settings, client)
             if url:
@@ -85,12 +85,13 @@ async def locate(
 async def provider_preview_url(
     isrc: str, settings: Settings, client: httpx.AsyncClient | None = None
 ) -> str | None:
-    """Deezer-style ``GET {provider}/track/isrc:{ISRC}`` → ``{"preview": url}``.
+    """Deezer's ``GET {provider}/track/isrc:{ISRC}`` → ``{"preview": url}`` (the preview
+    provider, else Deezer when discovery uses it: ``Settings.preview_lookup_url``).
 
     The provider's own host is trusted because the operator configured it, but it
     still may not resolve to a private address unless it is the sandbox.
     """
-    base = (settings.preview_provider_url or "").rstrip("/")
+    base = (settings.preview_lookup_url or "").rstrip("/")
     url = f"{base}/track/isrc:{quote(isrc.upper(), safe='')}"
     host = urlsplit(base).hostname or ""
     await check_url(url, settings, extra_hosts=(host,))
