@@ -1,6 +1,7 @@
 """Deezer's public API over the demo world: artists, related artists, top tracks, ISRCs.
 
 - `GET /deezer/search/artist?q=…`, `/deezer/artist/{id}/related`, `/deezer/artist/{id}/top`
+- `GET /deezer/search?q=artist:"…" track:"…"` (advanced search, for tracks without an ISRC)
 - `GET /deezer/track/isrc:{isrc}`: the track with its 30 s `preview` (the sandbox
   synthesiser's) and `bpm`.
 
@@ -10,6 +11,7 @@ Errors as Deezer sends them: HTTP 200 with `{"error": {"type", "message", "code"
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -86,6 +88,24 @@ def _limit(request: Request, default: int) -> int:
         return max(1, min(int(request.query_params.get("limit", default)), 100))
     except ValueError:
         return default
+
+
+_FIELD = re.compile(r'(artist|track):"([^"]*)"')
+
+
+@router.get("/search")
+async def search_tracks(request: Request) -> Any:
+    """Advanced search, `q=artist:"…" track:"…"`: exact (case-blind) title and artist."""
+    fields = dict(_FIELD.findall(request.query_params.get("q", "")))
+    index = sandbox_of(request).open_index
+    artist_id = index.artist_by_name.get(plain(fields.get("artist", "")))
+    title = plain(fields.get("track", ""))
+    hits = [
+        index.world.tracks[t]
+        for t in index.tracks_by_artist.get(artist_id or "", [])
+        if not title or plain(index.world.tracks[t].name) == title
+    ][: _limit(request, 25)]
+    return {"data": [_track(request, t) for t in hits], "total": len(hits)}
 
 
 @router.get("/search/artist")
