@@ -134,3 +134,21 @@ async def test_a_failing_provider_gets_a_state_and_loses_nothing(
     assert name not in others
     assert {"spotify", *(p for p in PROVIDERS if p != name)} <= others
     assert job.counters["candidates"] == len(found)
+
+
+async def test_mapping_searches_cannot_spend_the_spotify_providers_budget(
+    make_jobs: MakeJobs,
+    sandbox: SandboxServer,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    jobs = await make_jobs(**open_settings(sandbox, discover_requests_per_job=30))
+    _, job = await read_then_discover(jobs, sandbox)
+    assert (job.state, job.error) == ("done", None)
+    assert "budget_spent" not in job.counters  # the Spotify provider finished its seeds
+    assert job.counters["seeds_done"] == len(job.checkpoint["seeds"])
+    assert 0 < job.counters["spotify_mapping_requests"] <= 30
+    stopped = job.checkpoint["providers"]
+    assert stopped and all(s["state"] == "budget_spent_job" for s in stopped.values())
+    assert all("spotify_mapping" in s["reason"] for s in stopped.values())
+    found = {p.provider for p in await provenance(sessionmaker)}
+    assert "spotify" in found and found - {"spotify"}
