@@ -129,6 +129,9 @@ async def test_down_garbage_and_missing_answers(app: FastAPI, client: httpx.Asyn
     deezer.down, deezer.garbage = False, 1
     with pytest.raises(ProviderFailed, match="not JSON"):
         await http.get("/search/artist", {"q": "y"})
+    unknown = await client.get(f"{BASE}/deezer/artist/1/related")
+    assert unknown.status_code == 200  # Deezer's way: an error object in a 200
+    assert unknown.json()["error"]["code"] == 800
     labs = make_http(client, "listenbrainz", "musicbrainz/ws/2")
     with pytest.raises(ProviderNotFound):
         await labs.get("/isrc/XX0000000000", {"fmt": "json"})

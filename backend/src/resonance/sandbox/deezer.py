@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from resonance.sandbox.model import Artist, Track
-from resonance.sandbox.open_guard import service_guard
+from resonance.sandbox.open_guard import Answered, service_guard
 from resonance.sandbox.open_index import deezer_id, plain
 from resonance.sandbox.runtime import sandbox_of
 
@@ -116,23 +116,26 @@ async def search_artist(request: Request) -> Any:
     return {"data": data, "total": len(data)}
 
 
+def _known_artist(request: Request, artist_id: int) -> str:
+    """The world's artist behind a Deezer artist id; Deezer's "no data" otherwise."""
+    found = sandbox_of(request).open_index.artist_by_deezer.get(artist_id)
+    if found is None:
+        raise Answered(_no_data())
+    return found
+
+
 @router.get("/artist/{artist_id}/related")
 async def related(request: Request, artist_id: int) -> Any:
     index = sandbox_of(request).open_index
-    found = index.artist_by_deezer.get(artist_id)
-    if found is None:
-        return _no_data()
-    similar = index.similar_artists(index.world.artists[found], _limit(request, 20))
+    artist = index.world.artists[_known_artist(request, artist_id)]
+    similar = index.similar_artists(artist, _limit(request, 20))
     return {"data": [_artist(a) for a, _ in similar], "total": len(similar)}
 
 
 @router.get("/artist/{artist_id}/top")
 async def top(request: Request, artist_id: int) -> Any:
     index = sandbox_of(request).open_index
-    found = index.artist_by_deezer.get(artist_id)
-    if found is None:
-        return _no_data()
-    tracks = index.top_tracks(found, _limit(request, 5))
+    tracks = index.top_tracks(_known_artist(request, artist_id), _limit(request, 5))
     return {"data": [_track(request, t) for t in tracks], "total": len(tracks)}
 
 

@@ -126,6 +126,19 @@ def _features(rng: random.Random, genre: str) -> dict[str, float | int]:
     }
 
 
+def _artists(
+    rng: random.Random, genre: str, names: list[str], artists: dict[str, Artist]
+) -> list[Artist]:
+    """One artist of `genre` per name (with some of its sub-genres), added to `artists`."""
+    made = []
+    for name in names:
+        subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
+        artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
+        artists[artist.id] = artist
+        made.append(artist)
+    return made
+
+
 def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album], dict[str, Track]]:
     artists: dict[str, Artist] = {}
     albums: dict[str, Album] = {}
@@ -134,15 +147,9 @@ def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album],
     rng.shuffle(names)
     serial = 0
     for g_index, genre in enumerate(GENRES):
-        genre_artists: list[Artist] = []
-        for a_index in range(ARTISTS_PER_GENRE):
-            name = names[g_index * ARTISTS_PER_GENRE + a_index]
-            if a_index % 3 == 0:
-                name = name.removeprefix("The ")
-            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
-            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
-            artists[artist.id] = artist
-            genre_artists.append(artist)
+        first = names[g_index * ARTISTS_PER_GENRE : (g_index + 1) * ARTISTS_PER_GENRE]
+        shortened = [n.removeprefix("The ") if i % 3 == 0 else n for i, n in enumerate(first)]
+        genre_artists = _artists(rng, genre, shortened, artists)
         for artist in genre_artists:
             for _ in range(ALBUMS_PER_ARTIST):
                 serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
@@ -335,13 +342,8 @@ def _undiscovered(
         for artist in genre_artists[::NEW_RELEASE_EVERY]:
             serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
             _recent(rng, albums[next(reversed(albums))])
-        newcomers: list[Artist] = []
-        for a_index in range(NEW_ARTISTS_PER_GENRE):
-            name = names[g_index * NEW_ARTISTS_PER_GENRE + a_index]
-            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
-            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
-            artists[artist.id] = artist
-            newcomers.append(artist)
+        start = g_index * NEW_ARTISTS_PER_GENRE
+        newcomers = _artists(rng, genre, names[start : start + NEW_ARTISTS_PER_GENRE], artists)
         for artist in newcomers:
             for _ in range(NEW_ARTIST_ALBUMS):
                 serial = _album(rng, artist, genre, newcomers, albums, tracks, serial)
