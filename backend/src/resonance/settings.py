@@ -16,6 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
 SPOTIFY_API_URL = "https://api.spotify.com/v1"
+LISTENBRAINZ_LABS_URL = "https://labs.api.listenbrainz.org"
+MUSICBRAINZ_URL = "https://musicbrainz.org/ws/2"
+LASTFM_URL = "https://ws.audioscrobbler.com/2.0"
+DEEZER_URL = "https://api.deezer.com"
+SANDBOX_LASTFM_KEY = "sandbox-lastfm-key"  # the key the sandbox's Last.fm accepts
 
 
 class Settings(BaseSettings):
@@ -106,6 +111,25 @@ class Settings(BaseSettings):
     discover_albums_per_artist: int = Field(default=2, ge=1, le=10)  # newest first
     discover_search_pages: int = Field(default=2, ge=0, le=20)  # of 10 results each
     discover_cache_ttl: float = 7 * 24 * 3600.0  # provider answers are cached this long
+    # Open similarity providers (docs/discovery.md). Each is off unless configured; in
+    # demo mode each is on and served by the sandbox. Empty URLs = the public services.
+    listenbrainz_enabled: bool | None = None
+    listenbrainz_url: str | None = None  # the labs API (similar artists and recordings)
+    musicbrainz_url: str | None = None  # the MusicBrainz web service (ISRC lookups)
+    # MusicBrainz allows one request per second per client; never lower it for them.
+    musicbrainz_min_interval: float = Field(default=1.0, ge=0)
+    # MusicBrainz and ListenBrainz refuse anonymous clients: name the app and a contact.
+    provider_user_agent: str = "Resonance/0.1 ( https://github.com/resonance-music/resonance )"
+    lastfm_api_key: SecretStr | None = None  # Last.fm is on when a key is set
+    lastfm_url: str | None = None
+    deezer_enabled: bool | None = None
+    deezer_url: str | None = None
+    discover_similar_per_seed: int = Field(default=8, ge=1, le=100)  # similar items used
+    discover_seed_tracks: int = Field(default=4, ge=0)  # track seeds (with an ISRC) for them
+    provider_timeout: float = Field(default=10.0, gt=0)
+    # A Retry-After up to this many seconds is waited out; a longer one stops the provider
+    # for this job (its state says until when) and the other providers go on.
+    provider_max_wait: float = Field(default=10.0, ge=0)
 
     # --- jobs --------------------------------------------------------------
     # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.
@@ -136,10 +160,12 @@ class Settings(BaseSettings):
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
 
-    @field_validator("docs_enabled", mode="before")
+    @field_validator(
+        "docs_enabled", "listenbrainz_enabled", "deezer_enabled", "lastfm_api_key", mode="before"
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
-        # `RESONANCE_DOCS_ENABLED=` as .env.example writes it means "the default".
+        # `RESONANCE_DOCS_ENABLED=` as .env.example writes it means "the default" (unset).
         return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("data_dir")
@@ -164,6 +190,60 @@ class Settings(BaseSettings):
         if self.spotify_api_url:
             return self.spotify_api_url.rstrip("/")
         return f"{self.sandbox_url.rstrip('/')}/v1" if self.demo_mode else SPOTIFY_API_URL
+
+    def _open_provider(
+        self, enabled: bool | None, url: str | None, public: str, path: str
+    ) -> str | None:
+        """A provider's base URL when it is on: configured, public, or the sandbox's."""
+        if not (self.demo_mode if enabled is None else enabled):
+            return None
+        if url:
+            return url.rstrip("/")
+        return f"{self.sandbox_url.rstrip('/')}/{path}" if self.demo_mode else public
+
+    @property
+    def listenbrainz_base(self) -> str | None:
+        return self._open_provider(
+            self.listenbrainz_enabled,
+            self.listenbrainz_url,
+            LISTENBRAINZ_LABS_URL,
+            "listenbrainz-labs",
+        )
+
+    @property
+    def musicbrainz_base(self) -> str | None:
+        """MusicBrainz serves ListenBrainz's ISRC lookups: on with ListenBrainz."""
+        return self._open_provider(
+            self.listenbrainz_enabled, self.musicbrainz_url, MUSICBRAINZ_URL, "musicbrainz/ws/2"
+        )
+
+    @property
+    def musicbrainz_interval(self) -> float:
+        """Seconds between MusicBrainz requests: its 1/s rule, except against the sandbox."""
+        sandbox = self.demo_mode and not self.musicbrainz_url
+        return 0.0 if sandbox else self.musicbrainz_min_interval
+
+    @property
+    def lastfm_base(self) -> str | None:
+        enabled = True if self.lastfm_api_key else None
+        return self._open_provider(enabled, self.lastfm_url, LASTFM_URL, "lastfm/2.0")
+
+    @property
+    def lastfm_key(self) -> str | None:
+        """The configured key, or the sandbox's demo key in demo mode."""
+        if self.lastfm_api_key:
+            return self.lastfm_api_key.get_secret_value()
+        return SANDBOX_LASTFM_KEY if self.demo_mode else None
+
+    @property
+    def deezer_base(self) -> str | None:
+        return self._open_provider(self.deezer_enabled, self.deezer_url, DEEZER_URL, "deezer")
+
+    @property
+    def preview_lookup_url(self) -> str | None:
+        """Where the audio stage looks a preview up by ISRC: the preview provider, else
+        Deezer when it is on (the same `track/isrc:{isrc}` protocol)."""
+        return self.preview_provider_url or self.deezer_base
 
     @property
     def serve_docs(self) -> bool:
@@ -196,7 +276,12 @@ class Settings(BaseSettings):
         """Values that must never appear in logs."""
         found = [
             s.get_secret_value()
-            for s in (self.service_token, self.spotify_client_secret, self.secret_key)
+            for s in (
+                self.service_token,
+                self.spotify_client_secret,
+                self.secret_key,
+                self.lastfm_api_key,
+            )
             if s
         ]
         return [value for value in found if len(value) >= 6]

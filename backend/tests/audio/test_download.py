@@ -109,3 +109,40 @@ async def test_the_sandbox_is_trusted_only_when_it_is_in_use(
         data_dir=tmp_path, sandbox_url=http_server, spotify_api_url=f"{http_server}/v1"
     )
     assert (await download(f"{http_server}/audio/1", "k", pointed)).suffix == ".wav"
+
+
+async def test_deezer_is_the_isrc_preview_source_when_discovery_uses_it(
+    audio_settings: Settings, http_server: str
+) -> None:
+    """A development-mode app gets no preview_url: Deezer's track/isrc: gives the audio."""
+    deezer = audio_settings.model_copy(update={"deezer_enabled": True, "deezer_url": http_server})
+    assert deezer.preview_lookup_url == http_server
+    found = await locate(TrackAudioRef(7, None, None, "GBAAA0000001"), deezer)
+    assert found.found is not None and found.found.kind == "provider"
+    off = audio_settings.model_copy(update={"deezer_enabled": False})
+    assert off.preview_lookup_url is None
+    assert (await locate(TrackAudioRef(8, None, None, "GBAAA0000001"), off)).found is None
+
+
+async def test_a_track_without_isrc_gets_its_preview_by_title_from_deezer(
+    tmp_path: Path,
+) -> None:
+    """Album track lists carry no ISRC: the sandbox's Deezer finds the track by title."""
+    import httpx
+
+    from resonance.sandbox import create_sandbox_app
+
+    base = "http://127.0.0.1:8765"
+    app = create_sandbox_app(base_url=base)
+    world = app.state.sandbox.world
+    track = world.tracks[sorted(world.undiscovered)[0]]
+    artist = world.artists[track.artist_ids[0]].name
+    settings = Settings(data_dir=tmp_path, demo_mode=True, sandbox_url=base)
+    assert settings.preview_lookup_url == f"{base}/deezer"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app)) as client:
+        by_title = TrackAudioRef(1, None, None, None, track.name, artist)
+        found = await locate(by_title, settings, client)
+        assert found.found is not None and found.found.kind == "provider", found.reason
+        wrong = TrackAudioRef(2, None, None, None, f"{track.name} (live)", artist)
+        missing = await locate(wrong, settings, client)
+        assert missing.found is None and "no preview for this ISRC or title" in missing.reason

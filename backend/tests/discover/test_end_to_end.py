@@ -73,6 +73,8 @@ async def test_recommendations_are_new_to_the_listener_and_in_the_playlists_scen
         discover_seed_artists=8,
         discover_albums_per_artist=1,
         sandbox_url=sandbox.base,  # the sandbox serves the previews (trusted for downloads)
+        # No preview_url for a development-mode app: audio comes by ISRC from Deezer's.
+        preview_provider_url=f"{sandbox.base}/deezer",
     )
     started = time.perf_counter()
     to_analyse = await _read_and_discover(settings, sandbox)

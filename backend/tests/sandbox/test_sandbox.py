@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from resonance.sandbox.accounts import redirect_uri_problem
 from resonance.sandbox.world import GENRES, build_world
 from tests.sandbox import openapi
 from tests.services import IN_CI
@@ -171,15 +172,143 @@ def test_covers_previews_and_the_isrc_provider(sandbox: SandboxServer) -> None:
     provider = httpx.get(f"{sandbox.base}/provider/track/isrc:{track['external_ids']['isrc']}")
     assert provider.status_code == 200
     assert provider.json()["id"] == track["id"]
+    # A development-mode app gets no preview_url (November 2024), on any endpoint.
+    assert track["preview_url"] is None
     if has_synth:
-        assert track["preview_url"] == f"{sandbox.base}/previews/{track['id']}"
+        assert provider.json()["preview"] == f"{sandbox.base}/previews/{track['id']}"
         assert preview.status_code == 200 and len(preview.content) > 1000
         assert httpx.get(f"{sandbox.base}/previews/{track['id']}").content == preview.content
+        sandbox.switches(mode="extended")
+        extended = get(sandbox, f"/tracks/{track['id']}", token).json()
+        assert extended["preview_url"] == f"{sandbox.base}/previews/{track['id']}"
     else:
-        assert track["preview_url"] is None
         assert preview.status_code == 404
         assert provider.json()["preview"] is None
     assert httpx.get(f"{sandbox.base}/provider/track/isrc:XX0000000000").status_code == 404
+
+
+def _preview_urls(body: object) -> list[object]:
+    if isinstance(body, dict):
+        own = [body["preview_url"]] if "preview_url" in body else []
+        return own + [v for value in body.values() for v in _preview_urls(value)]
+    if isinstance(body, list):
+        return [v for value in body for v in _preview_urls(value)]
+    return []
+
+
+def test_development_mode_gets_no_preview_url_anywhere(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    owned = sandbox.playlist_id("Long drives")
+    track = get(sandbox, "/me/tracks", token, limit=1).json()["items"][0]["track"]
+    paths = [
+        "/me/tracks",
+        "/me/top/tracks",
+        "/me/player/recently-played",
+        f"/playlists/{owned}",
+        f"/playlists/{owned}/items",
+        f"/tracks/{track['id']}",
+        f"/albums/{track['album']['id']}",
+        f"/albums/{track['album']['id']}/tracks",
+    ]
+    seen = 0
+    for path in paths:
+        urls = _preview_urls(get(sandbox, path, token).json())
+        assert urls and all(u is None for u in urls), path
+        seen += len(urls)
+    search = get(sandbox, "/search", token, q="night", type="track").json()
+    assert _preview_urls(search) and not any(_preview_urls(search))
+    assert seen > 50
+
+
+def test_scopes_are_enforced_and_unknown_scopes_refused(sandbox: SandboxServer) -> None:
+    owned = sandbox.playlist_id("Long drives")
+    only_library = sandbox.token("demo", scope="user-library-read")
+    assert get(sandbox, "/me/tracks", only_library).status_code == 200
+    assert get(sandbox, "/me", only_library).status_code == 200
+    for path in ("/me/top/tracks", "/me/player/recently-played", "/me/playlists"):
+        denied = get(sandbox, path, only_library)
+        assert denied.status_code == 403, path
+        openapi.validate(denied.json()["error"], "schemas/ErrorObject")
+    assert get(sandbox, f"/playlists/{owned}/items", only_library).status_code == 403
+    write = httpx.post(
+        f"{sandbox.api}/me/playlists",
+        json={"name": "x"},
+        headers={"Authorization": f"Bearer {only_library}"},
+    )
+    assert write.status_code == 403
+    assert get(sandbox, "/me/tracks", sandbox.token("demo", scope="")).status_code == 403
+
+    params = {
+        "client_id": "resonance-sandbox",
+        "response_type": "code",
+        "redirect_uri": "http://127.0.0.1:3000/callback",
+        "code_challenge_method": "S256",
+        "code_challenge": "x" * 43,
+        "state": "s1",
+        "scope": "user-library-read user-read-everything",
+    }
+    refused = httpx.get(f"{sandbox.base}/authorize", params=params)
+    assert refused.status_code == 303
+    assert refused.headers["location"] == (
+        "http://127.0.0.1:3000/callback?error=invalid_scope&state=s1"
+    )
+    params["scope"] = "user-library-read user-top-read"
+    assert httpx.get(f"{sandbox.base}/authorize", params=params).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("uri", "allowed"),
+    [
+        ("http://127.0.0.1:3000/callback", True),
+        ("http://[::1]:3000/callback", True),
+        ("https://resonance.example/callback", True),
+        ("http://localhost:3000/callback", False),
+        ("https://localhost:3000/callback", False),
+        ("http://resonance.example/callback", False),
+        ("http://10.0.0.5:3000/callback", False),
+        ("resonance://callback", False),
+    ],
+)
+def test_redirect_uris_follow_spotifys_rules(uri: str, allowed: bool) -> None:
+    assert (redirect_uri_problem(uri) is None) is allowed
+
+
+def test_a_localhost_redirect_uri_gets_an_error_page(sandbox: SandboxServer) -> None:
+    params = {
+        "client_id": "resonance-sandbox",
+        "response_type": "code",
+        "redirect_uri": "http://localhost:3000/callback",
+        "code_challenge_method": "S256",
+        "code_challenge": "x" * 43,
+    }
+    page = httpx.get(f"{sandbox.base}/authorize", params=params)
+    assert page.status_code == 400
+    assert "localhost is not allowed" in page.text
+    assert "location" not in page.headers
+
+
+def test_full_albums_malformed_ids_and_audio_analysis(sandbox: SandboxServer) -> None:
+    token = sandbox.token("demo")
+    track = get(sandbox, "/me/tracks", token, limit=1).json()["items"][0]["track"]
+    for path in (
+        "/tracks/not-an-id",
+        "/albums/short",
+        f"/artists/{track['artists'][0]['id']}!",
+        "/albums/" + "x" * 23,
+    ):
+        malformed = get(sandbox, path, token)
+        assert malformed.status_code == 400, path
+        assert malformed.json()["error"]["message"] == "Invalid base62 id"
+    assert get(sandbox, "/tracks/" + "0" * 22, token).status_code == 404
+    assert get(sandbox, f"/audio-analysis/{track['id']}", token).status_code == 403
+    sandbox.switches(mode="extended")
+    many = get(sandbox, "/albums", token, ids=f"{track['album']['id']},{'0' * 22}").json()
+    full = many["albums"][0]
+    assert full["tracks"]["items"] and full["copyrights"] and many["albums"][1] is None
+    openapi.validate(
+        many | {"albums": [full | {"label": "", "popularity": 0}]}, "responses/ManyAlbums"
+    )
+    assert get(sandbox, "/albums", token, ids="bad-id").status_code == 400
 
 
 def test_playlist_writes_are_owner_only_and_bounded(sandbox: SandboxServer) -> None:

@@ -70,5 +70,9 @@ def sandbox_process(log_dir: Path) -> Iterator[SandboxServer]:
         "--redirect-uri",
         REDIRECT_URI,
     ]
-    with running(args, ready_url=f"{base}/_sandbox/switches", log_path=log_dir / "sandbox.log"):
+    # Start-up imports the synthesiser's numerical stack: seconds on an idle machine, but
+    # over 30 s measured on two cores shared by eight test runs (load average 15).
+    with running(
+        args, ready_url=f"{base}/_sandbox/switches", log_path=log_dir / "sandbox.log", timeout=120
+    ):
         yield SandboxServer(base)

@@ -10,7 +10,15 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.audio.sources import TrackAudioRef
-from resonance.db import AudioDescriptors, PlaylistEntry, Track, upsert_many, utcnow
+from resonance.db import (
+    Artist,
+    AudioDescriptors,
+    PlaylistEntry,
+    Track,
+    TrackArtist,
+    upsert_many,
+    utcnow,
+)
 
 
 def _needs_analysis(version: int) -> Any:
@@ -32,13 +40,22 @@ async def tracks_to_analyse(
     track_ids: Sequence[int] | None = None,
 ) -> list[TrackAudioRef]:
     """The next ``limit`` tracks needing analysis, by id (resume with ``after_id``)."""
-    stmt = select(Track.id, Track.local_path, Track.preview_url, Track.isrc).where(
-        _needs_analysis(version), Track.id > after_id
+    # The primary artist's name, for a preview lookup by title when there is no ISRC.
+    artist = (
+        select(Artist.name)
+        .join(TrackArtist, TrackArtist.artist_id == Artist.id)
+        .where(TrackArtist.track_id == Track.id)
+        .order_by(TrackArtist.position)
+        .limit(1)
+        .scalar_subquery()
     )
+    stmt = select(
+        Track.id, Track.local_path, Track.preview_url, Track.isrc, Track.name, artist
+    ).where(_needs_analysis(version), Track.id > after_id)
     if track_ids is not None:
         stmt = stmt.where(Track.id.in_(list(track_ids)))
     rows = await session.execute(stmt.order_by(Track.id).limit(limit))
-    return [TrackAudioRef(int(i), p, u, s) for i, p, u, s in rows.all()]
+    return [TrackAudioRef(int(i), p, u, s, n, a) for i, p, u, s, n, a in rows.all()]
 
 
 async def count_to_analyse(

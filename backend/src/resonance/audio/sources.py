@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
-from urllib.parse import quote, urlsplit
+from typing import Any, Literal
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
@@ -28,6 +28,8 @@ class TrackAudioRef:
     local_path: str | None = None
     preview_url: str | None = None
     isrc: str | None = None
+    title: str | None = None
+    artist: str | None = None  # the primary artist's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +69,14 @@ async def locate(
             if exc.transient:
                 raise
             search.tried.append(f"preview: {exc.reason}")
-    if settings.preview_provider_url and track.isrc:
+    if settings.preview_lookup_url and (track.isrc or (track.title and track.artist)):
         try:
-            url = await provider_preview_url(track.isrc, settings, client)
+            url = await provider_preview_url(track.isrc, settings, client, track=track)
             if url:
                 found = await download(url, f"{track.id}-provider", settings, client)
                 search.found = Located("provider", found)
                 return search
-            search.tried.append("provider: no preview for this ISRC")
+            search.tried.append("provider: no preview for this ISRC or title")
         except DownloadError as exc:
             if exc.transient:
                 raise
@@ -82,18 +84,14 @@ async def locate(
     return search
 
 
-async def provider_preview_url(
-    isrc: str, settings: Settings, client: httpx.AsyncClient | None = None
-) -> str | None:
-    """Deezer-style ``GET {provider}/track/isrc:{ISRC}`` → ``{"preview": url}``.
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split())
 
-    The provider's own host is trusted because the operator configured it, but it
-    still may not resolve to a private address unless it is the sandbox.
-    """
-    base = (settings.preview_provider_url or "").rstrip("/")
-    url = f"{base}/track/isrc:{quote(isrc.upper(), safe='')}"
-    host = urlsplit(base).hostname or ""
-    await check_url(url, settings, extra_hosts=(host,))
+
+async def _provider_json(
+    url: str, settings: Settings, client: httpx.AsyncClient | None
+) -> dict[str, Any] | None:
+    """One provider read: None for a 404; transient errors raised as such."""
     own = client is None
     client = client or httpx.AsyncClient(timeout=settings.download_timeout)
     try:
@@ -113,5 +111,51 @@ async def provider_preview_url(
         body = response.json()
     except ValueError as exc:
         raise DownloadError("provider answered with invalid JSON") from exc
-    preview = body.get("preview") if isinstance(body, dict) else None
-    return preview if isinstance(preview, str) and preview else None
+    return body if isinstance(body, dict) else None
+
+
+async def provider_preview_url(
+    isrc: str | None,
+    settings: Settings,
+    client: httpx.AsyncClient | None = None,
+    *,
+    track: TrackAudioRef | None = None,
+) -> str | None:
+    """Deezer's ``GET {provider}/track/isrc:{ISRC}`` → ``{"preview": url}`` (the preview
+    provider, else Deezer when discovery uses it: ``Settings.preview_lookup_url``).
+
+    Without an ISRC (a track found in an album's track list, which Spotify gives without
+    one) or when the ISRC is unknown: ``GET {provider}/search?q=artist:"…" track:"…"``,
+    taking the first hit with the same title and artist.
+    The provider's own host is trusted because the operator configured it, but it
+    still may not resolve to a private address unless it is the sandbox.
+    """
+    base = (settings.preview_lookup_url or "").rstrip("/")
+    host = urlsplit(base).hostname or ""
+    if isrc:
+        url = f"{base}/track/isrc:{quote(isrc.upper(), safe='')}"
+        await check_url(url, settings, extra_hosts=(host,))
+        body = await _provider_json(url, settings, client)
+        preview = (body or {}).get("preview")
+        if isinstance(preview, str) and preview:
+            return preview
+    if track is None or not track.title or not track.artist:
+        return None
+    query = (
+        f'artist:"{track.artist.replace(chr(34), " ")}" track:"{track.title.replace(chr(34), " ")}"'
+    )
+    url = f"{base}/search?{urlencode({'q': query, 'limit': 5})}"
+    await check_url(url, settings, extra_hosts=(host,))
+    body = await _provider_json(url, settings, client)
+    hits = (body or {}).get("data")
+    for hit in hits if isinstance(hits, list) else []:
+        if not isinstance(hit, dict):
+            continue
+        name = (
+            (hit.get("artist") or {}).get("name") if isinstance(hit.get("artist"), dict) else None
+        )
+        same = _plain(str(hit.get("title") or "")) == _plain(track.title)
+        if same and _plain(str(name or "")) == _plain(track.artist):
+            preview = hit.get("preview")
+            return preview if isinstance(preview, str) and preview else None
+    return None

@@ -9,9 +9,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import httpx
+
 from resonance.discover import repository
-from resonance.discover.budget import BudgetSpent, next_day, today
+from resonance.discover.budget import Budget, BudgetSpent, next_day, today
 from resonance.discover.cached import CachedSpotify
+from resonance.discover.open_providers import (
+    build_open_providers,
+    enabled_open_providers,
+    plan_track_seeds,
+)
 from resonance.discover.providers import ProviderFailed, Seed
 from resonance.discover.service import DiscoveryRun, budget_for, plan_seeds, seed_track_ids
 from resonance.discover.spotify_provider import SpotifyCatalogueProvider
@@ -34,6 +41,8 @@ async def _seeds(run: JobRun, user_id: int, target: str) -> list[Seed]:
             artists=run.settings.discover_seed_artists,
             genres=run.settings.discover_seed_genres,
         )
+        if enabled_open_providers(run.settings):  # similar-track lookups need track seeds
+            seeds += await plan_track_seeds(session, track_ids, run.settings.discover_seed_tracks)
     await run.progress(checkpoint={"seeds": [s.as_dict() for s in seeds]})
     return seeds
 
@@ -53,7 +62,17 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
     async with run.sessionmaker() as session:
         used_today = await repository.usage_today(session, user_id, "spotify", today())
     budget = budget_for("spotify", settings, run.checkpoint, used_today)
-    async with SpotifyClient(settings, token, cache=run.cache) as client:
+
+    async def open_budget(name: str) -> Budget:
+        async with run.sessionmaker() as session:
+            used = await repository.usage_today(session, user_id, name, today())
+        return budget_for(name, settings, run.checkpoint, used)
+
+    states: dict[str, dict[str, Any]] = dict(run.checkpoint.get("providers") or {})
+    async with (
+        SpotifyClient(settings, token, cache=run.cache) as client,
+        httpx.AsyncClient(timeout=settings.provider_timeout) as http_client,
+    ):
         api = CachedSpotify(
             client, run.cache, budget, ttl=settings.discover_cache_ttl, name="spotify"
         )
@@ -63,14 +82,23 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
             search_pages=settings.discover_search_pages,
             known_artists={s.ref for s in seeds if s.kind == "artist"},
         )
+        open_providers, open_budgets = await build_open_providers(
+            settings,
+            client=http_client,
+            cache=run.cache,
+            spotify=api,
+            budget_for=open_budget,
+            states=states,
+        )
         discovery = DiscoveryRun(
             run.sessionmaker,
             user_id,
-            [provider],
-            {"spotify": budget},
+            [provider, *open_providers],
+            {"spotify": budget, **open_budgets},
             progress=run.progress,
             checkpoint=dict(run.checkpoint),
         )
+        discovery.checkpoint["providers"] = states  # each save records the providers' states
         discovery.counters.update({k: v for k, v in run.counters.items() if isinstance(v, int)})
         try:
             await discovery.run(seeds)
@@ -92,7 +120,7 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
         finally:
             discovery.counters["cache_hits"] = run.counters.get("cache_hits", 0) + api.hits
     await _hand_off(run, discovery.counters)
-    return dict(discovery.counters)
+    return dict(discovery.counters) | ({"providers": states} if states else {})
 
 
 async def _hand_off(run: JobRun, counters: Any) -> None:

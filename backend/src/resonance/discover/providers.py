@@ -23,16 +23,26 @@ class Seed:
     kind: SeedKind
     ref: str
     label: str
+    # A track seed's ISRC and its primary artist's name: how other services find it.
+    isrc: str | None = None
+    artist: str | None = None
 
     def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "ref": self.ref, "label": self.label}
+        extra = {k: v for k, v in (("isrc", self.isrc), ("artist", self.artist)) if v}
+        return {"kind": self.kind, "ref": self.ref, "label": self.label} | extra
 
     @classmethod
     def from_dict(cls, value: dict[str, Any]) -> Seed:
         kind = value["kind"]
         if kind not in ("track", "artist", "genre"):
             raise ValueError(f"unknown seed kind {kind!r}")
-        return cls(kind, str(value["ref"]), str(value["label"]))
+        return cls(
+            kind,
+            str(value["ref"]),
+            str(value["label"]),
+            isrc=value.get("isrc") or None,
+            artist=value.get("artist") or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +51,7 @@ class Provenance:
 
     provider: str
     seed: Seed
-    relation: str  # album_by_seed_artist | genre_search | genre_artist
+    relation: str  # album_by_seed_artist, genre_search, similar_artist, similar_track…
     evidence: dict[str, Any] = field(default_factory=dict)
 
 

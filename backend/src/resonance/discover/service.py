@@ -21,6 +21,7 @@ from resonance.catalog import ArtistIn
 from resonance.db import TrackProvenance
 from resonance.discover import repository
 from resonance.discover.budget import Budget, BudgetSpent, today
+from resonance.discover.open_sentences import open_sentence
 from resonance.discover.providers import Candidate, CandidateProvider, Seed
 from resonance.errors import InvalidInput
 from resonance.settings import Settings
@@ -206,7 +207,7 @@ def sentence(row: TrackProvenance) -> str:
             f"New to you: found searching Spotify for {evidence.get('genre', row.seed_label)}, "
             "a genre you play"
         )
-    return f"New to you: found by {row.provider} from {row.seed_label}"
+    return open_sentence(row) or f"New to you: found by {row.provider} from {row.seed_label}"
 
 
 async def provenance_sentences(

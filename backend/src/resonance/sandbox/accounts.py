@@ -6,7 +6,7 @@ import html
 import secrets
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -60,15 +60,79 @@ def _page(title: str, body: str, status: int = 200) -> HTMLResponse:
     )
 
 
+# Every scope Spotify's accounts service knows (Scopes reference); others are refused.
+KNOWN_SCOPES = frozenset(
+    [
+        "ugc-image-upload",
+        "user-read-playback-state",
+        "user-modify-playback-state",
+        "user-read-currently-playing",
+        "app-remote-control",
+        "streaming",
+        "playlist-read-private",
+        "playlist-read-collaborative",
+        "playlist-modify-private",
+        "playlist-modify-public",
+        "user-follow-modify",
+        "user-follow-read",
+        "user-read-playback-position",
+        "user-top-read",
+        "user-read-recently-played",
+        "user-library-modify",
+        "user-library-read",
+        "user-read-email",
+        "user-read-private",
+        "user-personalized",
+        "user-soa-link",
+        "user-soa-unlink",
+        "soa-manage-entitlements",
+        "soa-manage-partner",
+        "soa-create-partner",
+    ]
+)
+
+
+def redirect_uri_problem(uri: str) -> str | None:
+    """Spotify's redirect URI rules: HTTPS, or plain HTTP on a loopback IP; never `localhost`."""
+    parts = urlsplit(uri)
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return "INVALID_CLIENT: Insecure redirect URI (localhost is not allowed, use 127.0.0.1)"
+    if parts.scheme == "https" and host:
+        return None
+    if parts.scheme == "http" and host in ("127.0.0.1", "::1"):
+        return None
+    return "INVALID_CLIENT: Insecure redirect URI (HTTPS, or HTTP on 127.0.0.1 or [::1])"
+
+
 def _check_client(sandbox: Sandbox, params: dict[str, str]) -> str | None:
     if params.get("client_id") not in sandbox.client_ids:
         return "INVALID_CLIENT: Invalid client"
     if params.get("response_type") != "code":
         return "unsupported_response_type"
-    if params.get("redirect_uri") not in sandbox.redirect_uris:
+    redirect = params.get("redirect_uri", "")
+    problem = redirect_uri_problem(redirect)
+    if problem:
+        return problem
+    if redirect not in sandbox.redirect_uris:
         return "INVALID_CLIENT: Invalid redirect URI"
     if params.get("code_challenge_method") != "S256" or not params.get("code_challenge"):
         return "invalid_request: code_challenge with method S256 is required"
+    return None
+
+
+def _back_to_app(params: dict[str, str], answer: dict[str, str]) -> RedirectResponse:
+    if params.get("state"):
+        answer["state"] = params["state"]
+    redirect = params["redirect_uri"]
+    separator = "&" if "?" in redirect else "?"
+    return RedirectResponse(f"{redirect}{separator}{urlencode(answer)}", status_code=303)
+
+
+def _refuse_unknown_scopes(params: dict[str, str]) -> RedirectResponse | None:
+    """An unknown scope: `error=invalid_scope`, sent back through the verified redirect URI."""
+    if set(params.get("scope", "").split()) - KNOWN_SCOPES:
+        return _back_to_app(params, {"error": "invalid_scope"})
     return None
 
 
@@ -80,6 +144,9 @@ async def authorize(request: Request) -> Response:
     problem = _check_client(sandbox, params)
     if problem:  # like Spotify: an error page, never a redirect to an unverified URI
         return _page("Sandbox authorisation error", f"<p>{html.escape(problem)}</p>", 400)
+    refused = _refuse_unknown_scopes(params)
+    if refused:
+        return refused
     hidden = "".join(
         f"<input type='hidden' name='{html.escape(k)}' value='{html.escape(v)}'>"
         for k, v in params.items()
@@ -113,7 +180,9 @@ async def decide(request: Request) -> Response:
     problem = _check_client(sandbox, form)
     if problem:
         return _page("Sandbox authorisation error", f"<p>{html.escape(problem)}</p>", 400)
-    redirect = form["redirect_uri"]
+    refused = _refuse_unknown_scopes(form)
+    if refused:
+        return refused
     answer: dict[str, str] = {}
     if form.get("decision") != "approve":
         answer["error"] = "access_denied"
@@ -124,10 +193,7 @@ async def decide(request: Request) -> Response:
         code = secrets.token_urlsafe(32)
         sandbox.auth.codes[code] = sandbox.grant_for(user, form, time.time() + CODE_TTL)
         answer["code"] = code
-    if form.get("state"):
-        answer["state"] = form["state"]
-    separator = "&" if "?" in redirect else "?"
-    return RedirectResponse(f"{redirect}{separator}{urlencode(answer)}", status_code=303)
+    return _back_to_app(form, answer)
 
 
 @router.post("/api/token")

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from resonance.sandbox.runtime import sandbox_of
-from resonance.sandbox.state import Stats, Switches
+from resonance.sandbox.state import Stats, Switches, service_switches
 from resonance.sandbox.world import build_world
 
 router = APIRouter(prefix="/_sandbox", include_in_schema=False)
@@ -32,6 +32,19 @@ async def set_switches(request: Request) -> JSONResponse:
     return JSONResponse(switches.as_dict())
 
 
+@router.post("/providers/{service}")
+async def set_service_switches(request: Request, service: str) -> JSONResponse:
+    """Faults of an open service, e.g. `{"rate_limit_count": 1, "retry_after": 86400}`."""
+    switches = sandbox_of(request).services.get(service)
+    if switches is None:
+        return JSONResponse({"error": f"unknown service {service!r}"}, status_code=404)
+    try:
+        switches.update(dict(await request.json()))
+    except (KeyError, TypeError, ValueError) as error:
+        return JSONResponse({"error": f"unknown or invalid switch: {error}"}, status_code=400)
+    return JSONResponse(switches.as_dict())
+
+
 @router.post("/reset")
 async def reset(request: Request) -> dict[str, Any]:
     """Default switches and zero counters; rebuild the world after writes or on request."""
@@ -39,6 +52,8 @@ async def reset(request: Request) -> dict[str, Any]:
     body = await request.json() if await request.body() else {}
     sandbox.switches = Switches(mode=body.get("mode", "development"))
     sandbox.stats = Stats()
+    sandbox.services = service_switches()
+    sandbox.last_seen.clear()
     if body.get("world") or sandbox.dirty:  # playlist writes are undone
         sandbox.world = build_world(sandbox.world.seed)
         sandbox.dirty = False

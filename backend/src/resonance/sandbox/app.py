@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from resonance.sandbox import accounts, admin, media, webapi
+from resonance.sandbox import accounts, admin, brainz, deezer, lastfm, media, webapi
 from resonance.sandbox.guard import SpotifyApiError
+from resonance.sandbox.open_guard import Answered
 from resonance.sandbox.runtime import DEFAULT_CLIENT_ID, Sandbox
 from resonance.sandbox.state import Switches
 from resonance.sandbox.world import DEFAULT_SEED
@@ -37,6 +38,10 @@ def create_sandbox_app(
     async def _spotify_error(request: Request, exc: SpotifyApiError) -> JSONResponse:
         return exc.response()
 
+    @app.exception_handler(Answered)
+    async def _switched(request: Request, exc: Answered) -> Response:
+        return exc.response
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "Error"
@@ -49,6 +54,6 @@ def create_sandbox_app(
             "<p>Accounts at /authorize and /api/token, the Web API at /v1.</p>"
         )
 
-    for feature in (accounts, webapi, admin, media):
+    for feature in (accounts, webapi, admin, media, brainz, lastfm, deezer):
         app.include_router(feature.router)
     return app

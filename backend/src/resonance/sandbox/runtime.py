@@ -8,9 +8,19 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
+from resonance.sandbox.model import World
+from resonance.sandbox.open_index import OpenIndex
 from resonance.sandbox.shapes import Shapes
-from resonance.sandbox.state import AccessGrant, AuthStore, Grant, Stats, Switches
-from resonance.sandbox.world import DEMO_USER, World, build_world
+from resonance.sandbox.state import (
+    AccessGrant,
+    AuthStore,
+    Grant,
+    ServiceSwitches,
+    Stats,
+    Switches,
+    service_switches,
+)
+from resonance.sandbox.world import DEMO_USER, build_world
 
 DEFAULT_CLIENT_ID = "resonance-sandbox"
 
@@ -36,6 +46,16 @@ class Sandbox:
     default_user: str = DEMO_USER
     render: Renderer | None = None
     dirty: bool = False  # the world took writes; a reset rebuilds it
+    services: dict[str, ServiceSwitches] = field(default_factory=service_switches)
+    last_seen: dict[tuple[str, str], float] = field(default_factory=dict)  # (service, client)
+    _open_index: OpenIndex | None = None
+
+    @property
+    def open_index(self) -> OpenIndex:
+        """The world's MBIDs, Deezer ids and similarity; rebuilt when the world is."""
+        if self._open_index is None or self._open_index.world is not self.world:
+            self._open_index = OpenIndex(self.world)
+        return self._open_index
 
     @classmethod
     def create(
@@ -59,7 +79,13 @@ class Sandbox:
 
     @property
     def shapes(self) -> Shapes:
-        return Shapes(self.world, self.base_url, previews=self.render is not None)
+        return self.shapes_at(self.base_url)
+
+    def shapes_at(self, base: str) -> Shapes:
+        """Shapes with URLs under `base`; `preview_url` only for extended-quota apps
+        (development-mode apps get null since November 2024)."""
+        previews = self.render is not None and self.switches.mode == "extended"
+        return Shapes(self.world, base, previews=previews)
 
     def grant_for(self, user_id: str, form: dict[str, str], expires_at: float) -> Grant:
         return Grant(

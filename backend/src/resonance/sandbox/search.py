@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from resonance.sandbox.world import Album, Artist, Track, World
+from resonance.sandbox.model import Album, Artist, Track, World
 
 _TOKEN = re.compile(r'(?:(\w+):)?(?:"([^"]*)"|(\S+))')
 FIELDS = ("genre", "artist", "album", "track", "year", "isrc")

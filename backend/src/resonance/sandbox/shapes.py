@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resonance.sandbox.world import Album, Artist, Playlist, Track, User, World
+from resonance.sandbox.model import Album, Artist, Playlist, Track, User, World
 
 IMAGE_SIZES = (640, 300, 64)
 
@@ -63,6 +63,21 @@ class Shapes:
             "release_date": album.release_date,
             "release_date_precision": "day",
             "artists": [self.simple_artist(self.world.artists[album.artist_id])],
+        }
+
+    def album(self, album: Album) -> dict[str, Any]:
+        """A full album object: the simplified one with its first 50 tracks (no label or
+        popularity: February 2026 removed both)."""
+        tracks = [self.simple_track(self.world.tracks[t]) for t in album.track_ids]
+        page = self.page(
+            f"/albums/{album.id}/tracks", tracks[:50], offset=0, limit=50, total=len(tracks)
+        )
+        upc = int.from_bytes(album.id.encode()[:6], "big") % 10**12
+        return self.simple_album(album) | {
+            "tracks": page,
+            "genres": [],
+            "copyrights": [{"text": f"(P) {album.release_date[:4]} Sandbox", "type": "P"}],
+            "external_ids": {"upc": f"{upc:012d}"},
         }
 
     def simple_track(self, track: Track) -> dict[str, Any]:

@@ -8,8 +8,22 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 
+class Settable:
+    """Switches set from JSON: known names only, each coerced to its field's type."""
+
+    def update(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            if not hasattr(self, key):
+                raise KeyError(key)
+            setattr(self, key, type(getattr(self, key))(value) if key != "mode" else value)
+
+    def as_dict(self) -> dict[str, Any]:
+        values: dict[str, Any] = asdict(self)  # type: ignore[call-overload]
+        return values
+
+
 @dataclass
-class Switches:
+class Switches(Settable):
     """Behaviour of the Web API routes; set by CLI flags or POST /_sandbox/switches."""
 
     mode: Literal["development", "extended"] = "development"
@@ -25,14 +39,25 @@ class Switches:
     fail_after: int = 0
     access_token_ttl: float = 3600.0
 
-    def update(self, values: dict[str, Any]) -> None:
-        for key, value in values.items():
-            if not hasattr(self, key):
-                raise KeyError(key)
-            setattr(self, key, type(getattr(self, key))(value) if key != "mode" else value)
 
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+@dataclass
+class ServiceSwitches(Settable):
+    """Faults of one open service the sandbox plays (`resonance.sandbox.open_guard`)."""
+
+    down: bool = False  # every request answers 503 without Retry-After
+    rate_limit_count: int = 0  # the next N requests are rate limited
+    retry_after: float = 1.0
+    garbage: int = 0  # the next N requests answer HTML instead of JSON
+    latency_ms: float = 0.0
+    # MusicBrainz's rule: at most one request per this many seconds per client (0 = off).
+    min_interval: float = 0.0
+
+
+OPEN_SERVICES = ("listenbrainz", "musicbrainz", "lastfm", "deezer")
+
+
+def service_switches() -> dict[str, ServiceSwitches]:
+    return {name: ServiceSwitches() for name in OPEN_SERVICES}
 
 
 @dataclass

@@ -9,23 +9,40 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
-from resonance.sandbox.guard import SpotifyApiError, api_user, ids_arg, page_args, require_extended
+from resonance.sandbox.guard import (
+    SpotifyApiError,
+    api_user,
+    check_id,
+    ids_arg,
+    needs_scope,
+    page_args,
+    require_extended,
+)
+from resonance.sandbox.model import Playlist
 from resonance.sandbox.runtime import sandbox_of
 from resonance.sandbox.search import parse_query
 from resonance.sandbox.shapes import Shapes
-from resonance.sandbox.world import Playlist
 
 router = APIRouter(prefix="/v1", include_in_schema=False)
 UserId = Annotated[str, Depends(api_user)]
+# Spotify's scope for each personal read or write (Web API reference, 2026).
+PlaylistReader = Annotated[
+    str, Depends(needs_scope("playlist-read-private", "playlist-read-collaborative"))
+]
+PlaylistWriter = Annotated[
+    str, Depends(needs_scope("playlist-modify-public", "playlist-modify-private"))
+]
+LibraryReader = Annotated[str, Depends(needs_scope("user-library-read"))]
+TopReader = Annotated[str, Depends(needs_scope("user-top-read"))]
+HistoryReader = Annotated[str, Depends(needs_scope("user-read-recently-played"))]
 
 
 def _shapes(request: Request) -> Shapes:
-    sandbox = sandbox_of(request)
-    return Shapes(sandbox.world, str(request.base_url), previews=sandbox.render is not None)
+    return sandbox_of(request).shapes_at(str(request.base_url))
 
 
 def _lookup(mapping: dict[str, Any], object_id: str, kind: str) -> Any:
-    found = mapping.get(object_id)
+    found = mapping.get(check_id(object_id))
     if found is None:
         raise SpotifyApiError(404, f"Non existing {kind} id")
     return found
@@ -37,7 +54,7 @@ async def me(request: Request, user_id: UserId) -> dict[str, Any]:
 
 
 @router.get("/me/playlists")
-async def my_playlists(request: Request, user_id: UserId) -> dict[str, Any]:
+async def my_playlists(request: Request, user_id: PlaylistReader) -> dict[str, Any]:
     limit, offset = page_args(request)
     shapes = _shapes(request)
     playlists = shapes.world.user_playlists(user_id)
@@ -46,7 +63,7 @@ async def my_playlists(request: Request, user_id: UserId) -> dict[str, Any]:
 
 
 @router.post("/me/playlists", status_code=201)
-async def create_playlist(request: Request, user_id: UserId) -> JSONResponse:
+async def create_playlist(request: Request, user_id: PlaylistWriter) -> JSONResponse:
     body = await request.json()
     if not isinstance(body, dict) or not str(body.get("name") or "").strip():
         raise SpotifyApiError(400, "Missing required field: name")
@@ -92,7 +109,9 @@ async def get_playlist(request: Request, playlist_id: str, user_id: UserId) -> d
 
 
 @router.get("/playlists/{playlist_id}/items")
-async def playlist_items(request: Request, playlist_id: str, user_id: UserId) -> dict[str, Any]:
+async def playlist_items(
+    request: Request, playlist_id: str, user_id: PlaylistReader
+) -> dict[str, Any]:
     playlist: Playlist = _lookup(sandbox_of(request).world.playlists, playlist_id, "playlist")
     if not playlist.can_read_items(user_id):
         raise SpotifyApiError(
@@ -108,7 +127,7 @@ async def playlist_items(request: Request, playlist_id: str, user_id: UserId) ->
 
 
 @router.post("/playlists/{playlist_id}/items", status_code=201)
-async def add_items(request: Request, playlist_id: str, user_id: UserId) -> JSONResponse:
+async def add_items(request: Request, playlist_id: str, user_id: PlaylistWriter) -> JSONResponse:
     sandbox = sandbox_of(request)
     playlist: Playlist = _lookup(sandbox.world.playlists, playlist_id, "playlist")
     if not playlist.can_read_items(user_id):
@@ -131,7 +150,7 @@ async def add_items(request: Request, playlist_id: str, user_id: UserId) -> JSON
 
 
 @router.get("/me/tracks")
-async def saved_tracks(request: Request, user_id: UserId) -> dict[str, Any]:
+async def saved_tracks(request: Request, user_id: LibraryReader) -> dict[str, Any]:
     limit, offset = page_args(request)
     shapes = _shapes(request)
     saved = shapes.world.users[user_id].saved
@@ -143,7 +162,7 @@ async def saved_tracks(request: Request, user_id: UserId) -> dict[str, Any]:
 
 
 @router.get("/me/top/tracks")
-async def top_tracks(request: Request, user_id: UserId) -> dict[str, Any]:
+async def top_tracks(request: Request, user_id: TopReader) -> dict[str, Any]:
     limit, offset = page_args(request)
     shapes = _shapes(request)
     top = shapes.world.users[user_id].top
@@ -156,7 +175,7 @@ def _ms(stamp: str) -> int:
 
 
 @router.get("/me/player/recently-played")
-async def recently_played(request: Request, user_id: UserId) -> dict[str, Any]:
+async def recently_played(request: Request, user_id: HistoryReader) -> dict[str, Any]:
     limit, _ = page_args(request)
     shapes = _shapes(request)
     plays = shapes.world.users[user_id].recent  # newest first
@@ -197,49 +216,37 @@ async def artist(request: Request, artist_id: str, user_id: UserId) -> dict[str,
 @router.get("/albums/{album_id}")
 async def album(request: Request, album_id: str, user_id: UserId) -> dict[str, Any]:
     shapes = _shapes(request)
-    found = _lookup(shapes.world.albums, album_id, "album")
-    tracks = [shapes.track(shapes.world.tracks[t]) for t in found.track_ids]
-    page = shapes.page(f"/albums/{album_id}/tracks", tracks, offset=0, limit=50, total=len(tracks))
-    extra = {
-        "tracks": page,
-        "genres": [],
-        "copyrights": [{"text": f"(P) {found.release_date[:4]} Sandbox", "type": "P"}],
-        "external_ids": {"upc": f"{int.from_bytes(found.id.encode()[:6], 'big') % 10**12:012d}"},
-    }
-    return shapes.simple_album(found) | extra
+    return shapes.album(_lookup(shapes.world.albums, album_id, "album"))
 
 
-def _batch(
-    request: Request, key: str, table: dict[str, Any], limit: int, shape: Any
-) -> dict[str, Any]:
+def _batch_route(path: str, key: str, table: str, most: int, shape: str) -> None:
     """An extended-quota batch read: `{key: [object or null, …]}` in the order of `ids`."""
+
+    async def read_many(request: Request, user_id: UserId) -> dict[str, Any]:
+        require_extended(request)
+        shapes = _shapes(request)
+        found = [getattr(shapes.world, table).get(i) for i in ids_arg(request, most)]
+        render = getattr(shapes, shape)
+        return {key: [render(item) if item else None for item in found]}
+
+    router.add_api_route(path, read_many, methods=["GET"], name=f"many_{key}")
+
+
+for _path, _key, _table, _most, _shape in (
+    ("/tracks", "tracks", "tracks", 50, "track"),
+    ("/artists", "artists", "artists", 50, "artist"),
+    ("/albums", "albums", "albums", 20, "album"),
+    ("/audio-features", "audio_features", "tracks", 100, "audio_features"),
+):
+    _batch_route(_path, _key, _table, _most, _shape)
+
+
+@router.get("/audio-analysis/{track_id}")
+async def audio_analysis(request: Request, track_id: str, user_id: UserId) -> dict[str, Any]:
+    """Gone for development-mode apps (403); the sandbox has no analysis to give others."""
     require_extended(request)
-    found = [table.get(i) for i in ids_arg(request, limit)]
-    return {key: [shape(item) if item else None for item in found]}
-
-
-@router.get("/tracks")
-async def many_tracks(request: Request, user_id: UserId) -> dict[str, Any]:
-    shapes = _shapes(request)
-    return _batch(request, "tracks", shapes.world.tracks, 50, shapes.track)
-
-
-@router.get("/artists")
-async def many_artists(request: Request, user_id: UserId) -> dict[str, Any]:
-    shapes = _shapes(request)
-    return _batch(request, "artists", shapes.world.artists, 50, shapes.artist)
-
-
-@router.get("/albums")
-async def many_albums(request: Request, user_id: UserId) -> dict[str, Any]:
-    shapes = _shapes(request)
-    return _batch(request, "albums", shapes.world.albums, 20, shapes.simple_album)
-
-
-@router.get("/audio-features")
-async def audio_features(request: Request, user_id: UserId) -> dict[str, Any]:
-    shapes = _shapes(request)
-    return _batch(request, "audio_features", shapes.world.tracks, 100, shapes.audio_features)
+    _lookup(sandbox_of(request).world.tracks, track_id, "track")
+    raise SpotifyApiError(404, "Analysis not found")
 
 
 @router.get("/audio-features/{track_id}")

@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import random
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from functools import partial
+
+from resonance.sandbox.model import Album, Artist, Playlist, Track, User, World
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_USER",
+    "GENRES",
+    "Album",
+    "Artist",
+    "Playlist",
+    "Track",
+    "User",
+    "World",
+    "build_world",
+]
 
 GENRES = ("ambient", "classical", "folk", "hip hop", "house", "jazz", "metal", "pop")
 SUB_GENRES = {
@@ -77,97 +93,6 @@ _FEATURES = {
 }
 
 
-@dataclass(slots=True)
-class Artist:
-    id: str
-    name: str
-    genres: list[str]
-
-
-@dataclass(slots=True)
-class Album:
-    id: str
-    name: str
-    artist_id: str
-    release_date: str
-    genre: str
-    track_ids: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Track:
-    id: str
-    name: str
-    album_id: str
-    artist_ids: list[str]
-    duration_ms: int
-    explicit: bool
-    isrc: str
-    track_number: int
-    genre: str
-    features: dict[str, float | int]
-
-
-@dataclass(slots=True)
-class Playlist:
-    id: str
-    name: str
-    owner: str
-    description: str
-    collaborative: bool = False
-    public: bool = True
-    collaborators: set[str] = field(default_factory=set)
-    followers: set[str] = field(default_factory=set)
-    track_ids: list[str] = field(default_factory=list)
-    added_at: list[str] = field(default_factory=list)
-    version: int = 1
-
-    @property
-    def snapshot_id(self) -> str:
-        return hashlib.sha1(f"{self.id}:{self.version}".encode()).hexdigest()[:32]  # noqa: S324
-
-    def can_read_items(self, user_id: str) -> bool:
-        return user_id == self.owner or (self.collaborative and user_id in self.collaborators)
-
-
-@dataclass(slots=True)
-class User:
-    id: str
-    display_name: str
-    account_id: str
-    genres: tuple[str, ...]
-    saved: list[tuple[str, str]] = field(default_factory=list)  # (track id, added_at)
-    top: list[str] = field(default_factory=list)
-    recent: list[tuple[str, str]] = field(default_factory=list)  # (track id, played_at)
-
-
-@dataclass
-class World:
-    seed: int
-    artists: dict[str, Artist]
-    albums: dict[str, Album]
-    tracks: dict[str, Track]
-    users: dict[str, User]
-    playlists: dict[str, Playlist]
-    tracks_by_genre: dict[str, list[str]]
-    by_isrc: dict[str, str]
-    # Track ids nobody has in a library or playlist (the discovery catalogue).
-    undiscovered: set[str] = field(default_factory=set)
-    albums_by_artist: dict[str, list[str]] = field(default_factory=dict)
-
-    def scene_of(self, track_id: str) -> str:
-        """Ground truth: the scene (genre) a track was made in. For tests and benchmarks
-        only: nothing in the service can import the sandbox, and the API never says it."""
-        return self.tracks[track_id].genre
-
-    def user_playlists(self, user_id: str) -> list[Playlist]:
-        return [
-            p
-            for p in self.playlists.values()
-            if p.owner == user_id or user_id in p.collaborators or user_id in p.followers
-        ]
-
-
 def _sid(rng: random.Random) -> str:
     return "".join(rng.choices(_ID_ALPHABET, k=22))
 
@@ -201,6 +126,19 @@ def _features(rng: random.Random, genre: str) -> dict[str, float | int]:
     }
 
 
+def _artists(
+    rng: random.Random, genre: str, names: list[str], artists: dict[str, Artist]
+) -> list[Artist]:
+    """One artist of `genre` per name (with some of its sub-genres), added to `artists`."""
+    made = []
+    for name in names:
+        subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
+        artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
+        artists[artist.id] = artist
+        made.append(artist)
+    return made
+
+
 def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album], dict[str, Track]]:
     artists: dict[str, Artist] = {}
     albums: dict[str, Album] = {}
@@ -209,15 +147,9 @@ def _catalogue(rng: random.Random) -> tuple[dict[str, Artist], dict[str, Album],
     rng.shuffle(names)
     serial = 0
     for g_index, genre in enumerate(GENRES):
-        genre_artists: list[Artist] = []
-        for a_index in range(ARTISTS_PER_GENRE):
-            name = names[g_index * ARTISTS_PER_GENRE + a_index]
-            if a_index % 3 == 0:
-                name = name.removeprefix("The ")
-            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
-            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
-            artists[artist.id] = artist
-            genre_artists.append(artist)
+        first = names[g_index * ARTISTS_PER_GENRE : (g_index + 1) * ARTISTS_PER_GENRE]
+        shortened = [n.removeprefix("The ") if i % 3 == 0 else n for i, n in enumerate(first)]
+        genre_artists = _artists(rng, genre, shortened, artists)
         for artist in genre_artists:
             for _ in range(ALBUMS_PER_ARTIST):
                 serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
@@ -268,6 +200,24 @@ def _album(
     return serial
 
 
+def _dated(rng: random.Random, track_ids: list[str], year: int = 2025) -> list[tuple[str, str]]:
+    """Each track with a random moment of `year`, newest first."""
+    return sorted(((t, _stamp(rng, year)) for t in track_ids), key=lambda x: x[1], reverse=True)
+
+
+def _listening(
+    rng: random.Random, user: User, pick: Callable[[int], list[str]], saved: int
+) -> None:
+    """A user's saved tracks, top tracks and recent plays, drawn by `pick(count)`.
+
+    The draws happen in one fixed order (saved, their dates, top, recent, their dates):
+    the world's ids and libraries depend on the random stream staying the same.
+    """
+    user.saved = _dated(rng, pick(saved))
+    user.top = pick(50)
+    user.recent = _dated(rng, pick(50), 2026)
+
+
 _USERS = (
     ("demo", "Demo Listener", ("house", "pop", "jazz"), 230),
     ("alice", "Alice", ("folk", "classical", "ambient"), 120),
@@ -297,14 +247,7 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
     for user_id, display, genres, saved in _USERS:
         account = hashlib.sha256(f"{seed}:{user_id}".encode()).hexdigest()[:20]
         user = User(id=user_id, display_name=display, account_id=account, genres=genres)
-        picks = _pick(rng, by_genre, genres, saved)
-        user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
-        user.top = _pick(rng, by_genre, genres, 50)
-        user.recent = sorted(
-            ((t, _stamp(rng, 2026)) for t in _pick(rng, by_genre, genres, 50)),
-            key=lambda x: x[1],
-            reverse=True,
-        )
+        _listening(rng, user, partial(_pick, rng, by_genre, genres), saved)
         users[user_id] = user
     playlists: dict[str, Playlist] = {}
 
@@ -368,14 +311,7 @@ def _crate_digger(
     everything = list(tracks)
     account = hashlib.sha256(f"crate:{CRATE_USER}".encode()).hexdigest()[:20]
     user = User(id=CRATE_USER, display_name="Crate Digger", account_id=account, genres=GENRES)
-    picks = rng.sample(everything, CRATE_LIBRARY_SIZE)
-    user.saved = sorted(((t, _stamp(rng)) for t in picks), key=lambda x: x[1], reverse=True)
-    user.top = rng.sample(everything, 50)
-    user.recent = sorted(
-        ((t, _stamp(rng, 2026)) for t in rng.sample(everything, 50)),
-        key=lambda x: x[1],
-        reverse=True,
-    )
+    _listening(rng, user, lambda n: rng.sample(everything, n), CRATE_LIBRARY_SIZE)
     users[CRATE_USER] = user
     crate = Playlist(
         id=_sid(rng), name="Crate 1000", owner=CRATE_USER, description="Crate 1000 (crate)"
@@ -406,13 +342,8 @@ def _undiscovered(
         for artist in genre_artists[::NEW_RELEASE_EVERY]:
             serial = _album(rng, artist, genre, genre_artists, albums, tracks, serial)
             _recent(rng, albums[next(reversed(albums))])
-        newcomers: list[Artist] = []
-        for a_index in range(NEW_ARTISTS_PER_GENRE):
-            name = names[g_index * NEW_ARTISTS_PER_GENRE + a_index]
-            subs = [s for s in SUB_GENRES[genre] if rng.random() < 0.5]
-            artist = Artist(id=_sid(rng), name=name, genres=[genre, *subs])
-            artists[artist.id] = artist
-            newcomers.append(artist)
+        start = g_index * NEW_ARTISTS_PER_GENRE
+        newcomers = _artists(rng, genre, names[start : start + NEW_ARTISTS_PER_GENRE], artists)
         for artist in newcomers:
             for _ in range(NEW_ARTIST_ALBUMS):
                 serial = _album(rng, artist, genre, newcomers, albums, tracks, serial)
