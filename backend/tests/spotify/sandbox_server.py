@@ -70,5 +70,8 @@ def sandbox_process(log_dir: Path) -> Iterator[SandboxServer]:
         "--redirect-uri",
         REDIRECT_URI,
     ]
-    with running(args, ready_url=f"{base}/_sandbox/switches", log_path=log_dir / "sandbox.log"):
+    # Building the world takes 19 s at a load average of 20 on two cores.
+    with running(
+        args, ready_url=f"{base}/_sandbox/switches", log_path=log_dir / "sandbox.log", timeout=120.0
+    ):
         yield SandboxServer(base)
