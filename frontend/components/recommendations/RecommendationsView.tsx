@@ -20,7 +20,7 @@ export interface Seeds {
   trackIds?: number[];
 }
 
-/** While discovery is still finding music and the list is short, ask again this often. */
+/** While discovery is still finding music, ask again this often. */
 const DISCOVERY_POLL_MS = 1500;
 
 /** Targets set on the page pull a little harder than the API's default strength. */
@@ -160,9 +160,10 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
     }, 80);
   };
 
-  // Discovery is still finding new music and the list is short: ask again until it is full.
+  // Discovery is still finding new music for these seeds: ask again until it settles (what
+  // it finds can outrank what was there, so a full list may still change).
   useEffect(() => {
-    if (!result || loading || result.discovery?.state !== "finding" || result.items.length >= controls.n) return;
+    if (!result || loading || result.discovery?.state !== "finding") return;
     const poll = setTimeout(() => runRef.current(controls), DISCOVERY_POLL_MS);
     return () => clearTimeout(poll);
   }, [result, loading, controls]);

@@ -131,6 +131,13 @@ class IncrementalFeed:
             return FeedReport()
         async with self._lock:
             cursor = self._cursor
+            if (
+                not force
+                and cursor is not None
+                and cursor.model_id == id(model)
+                and time.monotonic() - cursor.checked_at < self.interval
+            ):
+                return FeedReport()  # another request looked while this one waited
             if cursor is None or cursor.model_id != id(model):
                 ids = model.catalogue.track_ids
                 cursor = _Cursor(id(model), int(ids.max()) if len(ids) else 0)

@@ -90,9 +90,9 @@ def feed_of(runtime: Runtime) -> IncrementalFeed:
     return runtime.component(IncrementalFeed, lambda _: IncrementalFeed(FEED_INTERVAL))
 
 
-async def feed_model(runtime: Runtime, model: Recommender) -> FeedReport:
+async def feed_model(runtime: Runtime, model: Recommender, *, force: bool = False) -> FeedReport:
     """Give the served model the tracks and descriptors that arrived since its build."""
-    return await feed_of(runtime).catch_up(runtime.sessionmaker, model)
+    return await feed_of(runtime).catch_up(runtime.sessionmaker, model, force=force)
 
 
 async def discovery_status(

@@ -96,6 +96,11 @@ async def add_new_tracks(runtime: Runtime, model: Recommender, track_ids: list[i
     """Add catalogue tracks the model lacks, then queue a full rebuild; returns how many."""
     from resonance.vectors import load_catalogue
 
+    # Tracks read since the build are the feed's: it reads only those, not the catalogue.
+    await feed_model(runtime, model, force=True)
+    if all(model.has_track(t) for t in track_ids):
+        await runtime.jobs.submit(kind="index", target="catalogue")  # their playlists
+        return len(track_ids)
     async with runtime.sessionmaker() as session:
         catalogue = await load_catalogue(session)
     wanted = set(track_ids)
