@@ -744,7 +744,7 @@ export interface components {
             playlist_id?: string | null;
             /**
              * Source
-             * @description "new" (default): only music the listener does not have yet, leaving out their library and the tracks of their playlists (needs the listener's token; without it nothing is left out); "library": rediscover what they have, recommending from everything
+             * @description "new" (default): only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library": rediscover what they have, only their library and the tracks of their playlists. Both need the listener's token; without it nothing is left out
              * @default new
              * @enum {string}
              */

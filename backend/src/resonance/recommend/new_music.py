@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import jobs
@@ -131,10 +132,17 @@ async def discovery_status(
     return DiscoveryStatus("failed", found, job.id, FAILED.format(reason=reason) if short else None)
 
 
-def candidates_for_new(n: int, n_items: int, excluded: int) -> int:
-    """How many nearest tracks to ask the index for when the listener's own are left out.
+def not_theirs(model: Recommender, known: set[int]) -> set[int]:
+    """The model's tracks the listener does not have: what "from my library" leaves out."""
+    ids = model.catalogue.track_ids
+    theirs = np.fromiter(known, np.int64, len(known))
+    return set(ids[~np.isin(ids, theirs)].tolist())
 
-    They are most of the nearest (876 of the demo listener's 899 catalogue tracks), so
-    the search reaches past them: the usual max(200, 2n) plus every excluded track.
+
+def candidates_for_new(n: int, n_items: int, excluded: int) -> int:
+    """How many nearest tracks to ask the index for when a listener's source leaves
+    tracks out: their own ("new": 876 of the demo listener's 899 catalogue tracks were
+    theirs) or everything else ("library"). The search reaches past them: the usual
+    max(200, 2n) plus every excluded track.
     """
     return min(n_items, max(200, 2 * n) + excluded)

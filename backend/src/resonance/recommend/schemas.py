@@ -47,9 +47,9 @@ class RecommendRequest(BaseModel):
     source: Literal["new", "library"] = Field(
         "new",
         description='"new" (default): only music the listener does not have yet, leaving out'
-        " their library and the tracks of their playlists (needs the listener's token;"
-        ' without it nothing is left out); "library": rediscover what they have, recommending'
-        " from everything",
+        ' their library and the tracks of their playlists; "library": rediscover what they'
+        " have, only their library and the tracks of their playlists. Both need the"
+        " listener's token; without it nothing is left out",
     )
     exclude_library: bool = Field(
         False,

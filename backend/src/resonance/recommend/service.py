@@ -15,7 +15,12 @@ from resonance.catalog.normalise import artist_key, title_key
 from resonance.errors import Conflict, InvalidInput, NotFound
 from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
-from resonance.recommend.new_music import candidates_for_new, discovery_status, feed_model
+from resonance.recommend.new_music import (
+    candidates_for_new,
+    discovery_status,
+    feed_model,
+    not_theirs,
+)
 from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
 from resonance.recommend.recommender import (
     EmptyCatalogueError,
@@ -245,8 +250,11 @@ async def recommend_for(
         # Music the listener does not have yet: not in their library, not in their playlists.
         assert user_id is not None
         exclude |= await catalog.known_track_ids(session, user_id)
-    elif request.exclude_library and user_id is not None:
-        exclude |= set(await catalog.library_track_ids(session, user_id))
+    elif user_id is not None:
+        # From my library: rediscover what the listener has, and only that.
+        exclude |= not_theirs(model, await catalog.known_track_ids(session, user_id))
+        if request.exclude_library:
+            exclude |= set(await catalog.library_track_ids(session, user_id))
     targets, notes = await usable_targets(
         runtime, model, [Target(t.name, t.value, t.strength) for t in request.targets]
     )
@@ -262,7 +270,7 @@ async def recommend_for(
         max_per_album=resolve_cap(request.max_per_album, request.n),
         candidates=(
             candidates_for_new(request.n + SPARE_RESULTS, model.n_items, len(exclude))
-            if new_only
+            if user_id is not None
             else None
         ),
     )
