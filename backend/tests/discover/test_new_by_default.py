@@ -27,8 +27,17 @@ from tests.spotify.sandbox_server import SandboxServer
 pytestmark = pytest.mark.slow
 TOKEN = "new-by-default-token-123456"
 NO_MEDIA = JOB_HANDLERS.without("audio", "index")
-FIRST_LIST_BAR = 10.0  # seconds from "Get recommendations" to 20 new-to-you results
+# Seconds from "Get recommendations" to 20 new-to-you results that meet the quality bars;
+# discovery goes on after that (through every seed), and only reorders a good list.
+FIRST_LIST_BAR = 10.0
 LATER_BAR = 300.0  # ms for a later request
+
+
+def meets(world: World, ids: list[str]) -> bool:
+    """Ground truth: ≥ 90 % new to the demo listener and ≥ 70 % from the house scene."""
+    has = known_to(world, "demo")
+    new = sum(i not in has for i in ids) / len(ids)
+    return new >= 0.9 and sum(world.scene_of(i) == "house" for i in ids) / len(ids) >= 0.7
 
 
 def known_to(world: World, user: str) -> set[str]:
@@ -65,18 +74,22 @@ async def test_a_never_seen_playlist_gets_twenty_new_tracks_in_its_scene_within_
         assert warm.status_code == 200, warm.text
         started = time.perf_counter()
         answers: list[dict[str, Any]] = []
-        while time.perf_counter() - started < 30:
+        first_good = float("inf")
+        while time.perf_counter() - started < 60:
             response = client.post(
                 "/v1/recommendations", json={"playlist_id": playlist}, headers=auth
             )
             assert response.status_code in (200, 202), response.text
             answers.append(response.json())
+            shown = [i["track"]["spotify_id"] for i in answers[-1].get("items", [])]
+            if first_good == float("inf") and len(shown) >= 20 and meets(world, shown):
+                first_good = time.perf_counter() - started
             # As the web app does: ask again while discovery is still finding music.
             finding = (answers[-1].get("discovery") or {}).get("state") == "finding"
             if response.status_code == 200 and len(answers[-1]["items"]) >= 20 and not finding:
                 break
             await asyncio.sleep(0.5)
-        first_full = time.perf_counter() - started
+        settled = time.perf_counter() - started
         latencies = []
         for _ in range(5):
             t0 = time.perf_counter()
@@ -93,11 +106,12 @@ async def test_a_never_seen_playlist_gets_twenty_new_tracks_in_its_scene_within_
     new_share = sum(i not in has for i in ids) / len(ids)
     scene_share = sum(world.scene_of(i) == "house" for i in ids) / len(ids)
     print(
-        f"\n20 new-to-you after {first_full:.1f} s ({len(answers)} asks), new {new_share:.0%},"
+        f"\n20 good new-to-you after {first_good:.1f} s, settled after {settled:.1f} s"
+        f" ({len(answers)} asks), new {new_share:.0%},"
         f" in-scene {scene_share:.0%}, later median {statistics.median(latencies):.0f} ms"
     )
     assert len(items) == 20
-    assert first_full <= FIRST_LIST_BAR
+    assert first_good <= FIRST_LIST_BAR
     assert statistics.median(latencies) <= LATER_BAR
     assert new_share >= 0.9
     assert scene_share >= 0.7
