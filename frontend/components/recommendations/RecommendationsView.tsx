@@ -283,7 +283,7 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
               {unchanged}
             </p>
           ) : null}
-          {result && !items.length && !discovery?.message ? (
+          {result && !items.length && !discovery?.message && !notes.length ? (
             <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>
           ) : null}
           {items.length ? (

@@ -77,12 +77,14 @@ test("the toggle asks from my library, is kept in the URL, and Back undoes it", 
   assert.match(page.url(), /[?&]from=library/);
   assert.equal(await recs.source(), "library");
   const libraryIds = await recs.trackIds();
+  figures["cards from my library"] = libraryIds.length;
   assert.notDeepEqual(libraryIds, newIds);
   const badges = await recs.badges();
-  figures["badges from my library"] = badges.filter(Boolean).length;
   assert.equal(badges.filter(Boolean).length, 0, "from my library is only music the listener has");
   assert.equal(await recs.discoveryStatus(), null, "nothing to say about discovery there");
-  figures["cards from my library"] = libraryIds.length;
+  // This listener's library was never read (the playlist was opened straight away), so
+  // nothing of theirs is left besides the seeds: the page says so instead of an empty list.
+  if (libraryIds.length < 20) assert.match((await recs.listNote()) ?? "", /(Nothing|Only \d+ tracks) of yours/);
   await page.goBack();
   await page.waitForFunction(() => document.querySelector('[data-testid="source-new"]')?.checked === true);
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="provenance-badge"]').length >= 18, null, {

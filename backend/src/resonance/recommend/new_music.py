@@ -42,6 +42,23 @@ NEVER_RAN = (
     " or ask “from my library”."
 )
 
+NOTHING_OF_YOURS = (
+    "Nothing of yours is left to recommend besides these seeds: read your library or more"
+    " playlists, or ask “new to you”."
+)
+FEW_OF_YOURS = (
+    "Only {shown} tracks of yours are left besides these seeds: read your library or more"
+    " playlists, or ask “new to you”."
+)
+
+
+def library_note(shown: int, wanted: int) -> str | None:
+    """What "from my library" says when the listener has too little besides the seeds."""
+    if shown >= wanted:
+        return None
+    return NOTHING_OF_YOURS if shown == 0 else FEW_OF_YOURS.format(shown=shown)
+
+
 # How often each process looks for tracks and descriptors that arrived since its model
 # was built: a look is two indexed queries (about 2 ms on the demo's PostgreSQL).
 FEED_INTERVAL = 1.0

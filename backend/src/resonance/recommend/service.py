@@ -19,6 +19,7 @@ from resonance.recommend.new_music import (
     candidates_for_new,
     discovery_status,
     feed_model,
+    library_note,
     not_theirs,
 )
 from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
@@ -299,6 +300,8 @@ async def recommend_for(
         else {}
     )
     discovery = None
+    if user_id is not None and not new_only and (short := library_note(len(items), request.n)):
+        notes.insert(0, short)
     if new_only:
         assert user_id is not None
         discovery = await discovery_status(
