@@ -128,3 +128,27 @@ async def test_added_tracks_join_at_once_and_audio_counts_when_it_arrives(
     report = await feed.catch_up(sessionmaker, rebuilt)
     assert (report.added, report.refreshed) == (0, 0)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize("exact_threshold", [50_000, 10], ids=["flat", "hnsw"])
+def test_a_re_embedded_row_scores_exactly_with_either_index(exact_threshold: int) -> None:
+    from resonance.index import IndexConfig
+    from resonance.vectors import synthetic_catalogue
+
+    catalogue, _ = synthetic_catalogue(300, seed=4, audio_coverage=0.5)
+    model = Recommender.fit(catalogue, index_config=IndexConfig(exact_threshold=exact_threshold))
+    assert model.index.kind == ("flat" if exact_threshold > 300 else "hnsw")
+    rows = np.flatnonzero(~model.catalogue.audio_mask)[:20]
+    part = model.catalogue.subset(rows)
+    part.audio = np.random.default_rng(1).normal(size=part.audio.shape).astype(np.float32)
+    part.audio_mask = np.ones(len(rows), bool)
+    assert model.refresh_tracks(part) == len(rows)
+    assert model.vectors.masks[rows, BLOCK_NAMES.index("audio")].all()
+    expected, _ = embed_rows(model.vectors, part)
+    audio = model.vectors.block("audio").slice
+    np.testing.assert_allclose(model.vectors.vectors[rows][:, audio], expected[:, audio], atol=1e-6)
+    seeds = [int(model.catalogue.track_ids[r]) for r in rows[:3]]
+    items = model.recommend(Seeds(track_ids=tuple(seeds)), n=20)
+    assert len(items) == 20
+    for item in items:
+        assert sum(item.explanation.shares.values()) == pytest.approx(item.score, abs=1e-5)
