@@ -49,6 +49,8 @@ export const Explanation = z.object({
   genre_similarity: z.number().nullish(),
   /** Where a discovered track came from (also the first of `sentences`). */
   provenance: z.string().nullish(),
+  /** A discovered track's badge: who found it ("New · Spotify"). */
+  found_by: z.string().nullish(),
   sentences: z.array(z.string()).default([]),
   /** The score's parts in words ("Sound 62%, Genre 30%"): the same in the bar, the API and the CLI. */
   summary: z.string().default(""),
@@ -79,6 +81,16 @@ export const Job = z.object({
 });
 export type Job = z.infer<typeof Job>;
 
+/** How discovery of new music for the listener is going (with source "new"). */
+export const Discovery = z.object({
+  state: z.enum(["finding", "paused", "done", "failed", "none"]),
+  found: z.number().int().nonnegative(),
+  job_id: z.string().nullish(),
+  /** The same words as the API's first note and the CLI. */
+  message: z.string().nullish(),
+});
+export type Discovery = z.infer<typeof Discovery>;
+
 export const RecommendResult = z.discriminatedUnion("status", [
   z.object({
     status: z.literal("ok"),
@@ -87,6 +99,7 @@ export const RecommendResult = z.discriminatedUnion("status", [
     items: z.array(Recommendation),
     /** About the list as a whole, e.g. that nothing in the catalogue resembles the seeds. */
     notes: z.array(z.string()).default([]),
+    discovery: Discovery.nullish(),
     took_ms: z.number().default(0),
   }),
   z.object({ status: z.literal("pending"), job: Job, detail: z.string().default("") }),
@@ -212,6 +225,7 @@ export const RecommendInput = z
     n: z.number().int().min(RECOMMEND.n.min).max(RECOMMEND.n.max).default(RECOMMEND.n.default),
     diversity: z.number().min(RECOMMEND.diversity.min).max(RECOMMEND.diversity.max).default(RECOMMEND.diversity.default),
     genre_mode: z.enum(RECOMMEND.genreMode.values).default(RECOMMEND.genreMode.default),
+    source: z.enum(RECOMMEND.source.values).default(RECOMMEND.source.default),
     targets: z
       .array(
         z.object({

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -110,3 +111,36 @@ def test_path_and_order_commands_explain_on_a_real_catalogue(
     assert "original order" in order.output
     same = runner.invoke(app, ["path", str(ids[0]), str(ids[0])])
     assert same.exit_code == 1 and "same track" in same.output
+
+
+def test_new_to_you_is_the_default_and_from_library_asks_for_the_other_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, int | None]] = []
+    body = {"status": "ok", "index_version": 1, "seeds": [], "items": [], "took_ms": 1.0}
+
+    async def answer(
+        runtime: object, session: object, request: Any, *, user_id: int | None
+    ) -> bytes:
+        asked.append((request.source, user_id))
+        return json.dumps(body | {"notes": []}).encode()
+
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path))
+    monkeypatch.setattr("resonance.recommend.recommend_for", answer)
+    default = runner.invoke(app, ["recommend", "--track", "5"])
+    assert default.exit_code == 0, default.output
+    # Nobody has signed in to this catalogue: nothing can be left out as theirs, and it says so.
+    assert "No listener in this catalogue yet" in default.output
+    library = runner.invoke(app, ["recommend", "--track", "5", "--from-library", "--json"])
+    assert library.exit_code == 0, library.output
+    assert asked == [("new", None), ("library", None)]
+
+
+def test_an_unknown_listener_is_named_in_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RESONANCE_DATA_DIR", str(tmp_path))
+    result = runner.invoke(app, ["recommend", "--track", "5", "--user", "nobody"])
+    assert result.exit_code == 1
+    assert "No listener with Spotify id 'nobody'" in result.output
+    assert "Traceback" not in result.output

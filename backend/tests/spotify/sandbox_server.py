@@ -70,8 +70,8 @@ def sandbox_process(log_dir: Path) -> Iterator[SandboxServer]:
         "--redirect-uri",
         REDIRECT_URI,
     ]
-    # Start-up imports the synthesiser's numerical stack: seconds on an idle machine, but
-    # over 30 s measured on two cores shared by eight test runs (load average 15).
+    # Start-up imports the synthesiser's numerical stack and builds the world: seconds on an
+    # idle machine, over 30 s measured on two cores shared by eight test runs (load 15-20).
     with running(
         args, ready_url=f"{base}/_sandbox/switches", log_path=log_dir / "sandbox.log", timeout=120
     ):

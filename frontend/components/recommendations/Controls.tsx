@@ -4,11 +4,13 @@
  * `limits` (lib/api/limits.ts, handed down by the page); only presentation lives here.
  */
 import { useId } from "react";
-import type { GenreMode, RecommendControlLimits } from "@/lib/api/limits";
+import type { GenreMode, RecommendControlLimits, Source } from "@/lib/api/limits";
 import type { TargetName } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
 export interface ControlsState {
+  /** "new": music the listener does not have yet; "library": rediscover what they have. */
+  source: Source;
   n: number;
   diversity: number;
   genre_mode: GenreMode;
@@ -17,7 +19,13 @@ export interface ControlsState {
 
 /** The controls as the API would set them: its defaults, no targets. */
 export function initialControls(limits: RecommendControlLimits): ControlsState {
-  return { n: limits.n.default, diversity: limits.diversity.default, genre_mode: limits.genreMode.default, targets: {} };
+  return {
+    source: limits.source.default,
+    n: limits.n.default,
+    diversity: limits.diversity.default,
+    genre_mode: limits.genreMode.default,
+    targets: {},
+  };
 }
 
 /** Offered list lengths: a few round numbers within the API's range, plus its default. */
@@ -40,7 +48,7 @@ const TARGET_PARAM: Record<TargetName, string> = {
   percussiveness: "percussiveness",
   tempo_bpm: "tempo",
 };
-const CONTROL_PARAMS = ["n", "diversity", "genres", ...Object.values(TARGET_PARAM)];
+const CONTROL_PARAMS = ["from", "n", "diversity", "genres", ...Object.values(TARGET_PARAM)];
 
 /** The controls a URL's query asks for; anything missing, malformed or out of bounds is the API's default. */
 export function controlsFromSearch(search: URLSearchParams, limits: RecommendControlLimits): ControlsState {
@@ -53,6 +61,8 @@ export function controlsFromSearch(search: URLSearchParams, limits: RecommendCon
   const n = number("n", limits.n.min, limits.n.max);
   if (n !== undefined && Number.isInteger(n)) c.n = n;
   c.diversity = number("diversity", limits.diversity.min, limits.diversity.max) ?? c.diversity;
+  const source = limits.source.values.find((m) => m === search.get("from"));
+  if (source) c.source = source;
   const mode = limits.genreMode.values.find((m) => m === search.get("genres"));
   if (mode) c.genre_mode = mode;
   for (const t of TARGETS) {
@@ -66,6 +76,7 @@ export function controlsFromSearch(search: URLSearchParams, limits: RecommendCon
 export function searchWithControls(search: URLSearchParams, c: ControlsState, limits: RecommendControlLimits): URLSearchParams {
   const out = new URLSearchParams(search);
   for (const key of CONTROL_PARAMS) out.delete(key);
+  if (c.source !== limits.source.default) out.set("from", c.source);
   if (c.n !== limits.n.default) out.set("n", String(c.n));
   if (c.diversity !== limits.diversity.default) out.set("diversity", String(c.diversity));
   if (c.genre_mode !== limits.genreMode.default) out.set("genres", c.genre_mode);
@@ -77,6 +88,12 @@ export function searchWithControls(search: URLSearchParams, c: ControlsState, li
 }
 
 // Keyed by the generated GenreMode union: a mode added to the API fails typecheck until it has a label.
+// Keyed by the generated Source union, like the genre modes.
+export const SOURCES: Record<Source, { label: string; hint: string }> = {
+  new: { label: "New to you", hint: "Only music you do not have yet" },
+  library: { label: "From my library", hint: "Rediscover music you already have" },
+};
+
 const MODES: Record<GenreMode, { label: string; hint: string }> = {
   focus: { label: "Focus", hint: "Stay close to your genres" },
   blend: { label: "Blend", hint: "Let sound and genre mix" },
@@ -95,6 +112,24 @@ export function Controls({
   const id = useId();
   return (
     <form className={`card ${styles.controls}`} aria-label="Tune the recommendations" onSubmit={(e) => e.preventDefault()}>
+      <fieldset className={styles.control}>
+        <legend>Music</legend>
+        <div className={`${styles.segmented} ${styles.two}`}>
+          {limits.source.values.map((source) => (
+            <label key={source} title={SOURCES[source].hint}>
+              <input
+                type="radio"
+                name={`${id}-source`}
+                value={source}
+                checked={value.source === source}
+                onChange={() => onChange({ ...value, source })}
+                data-testid={`source-${source}`}
+              />
+              <span>{SOURCES[source].label}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
       <div className={styles.control}>
         <label htmlFor={`${id}-n`}>Results</label>
         <select

@@ -60,6 +60,11 @@ export const RecommendationCard = memo(function RecommendationCard({
               {track.album ? ` · ${track.album}` : ""}
               {track.explicit ? <span className={styles.explicit} title="Explicit">E</span> : null}
             </p>
+            {ex.found_by ? (
+              <span className={`chip accent ${styles.badge}`} title={ex.provenance ?? undefined} data-testid="provenance-badge">
+                {ex.found_by}
+              </span>
+            ) : null}
           </div>
           <span className={styles.score} title="Match: the score as a share of the best possible" data-testid="score">
             {matchText(rec.match)}

@@ -20,6 +20,9 @@ export interface Seeds {
   trackIds?: number[];
 }
 
+/** While discovery is still finding music, ask again this often. */
+const DISCOVERY_POLL_MS = 1500;
+
 /** Targets set on the page pull a little harder than the API's default strength. */
 const TARGET_STRENGTH = 0.6;
 
@@ -27,6 +30,7 @@ function body(seeds: Seeds, c: ControlsState) {
   return {
     ...(seeds.playlistId ? { playlist_id: seeds.playlistId } : {}),
     ...(seeds.trackIds?.length ? { track_ids: seeds.trackIds } : {}),
+    source: c.source,
     n: c.n,
     diversity: c.diversity,
     genre_mode: c.genre_mode,
@@ -156,6 +160,14 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
     }, 80);
   };
 
+  // Discovery is still finding new music for these seeds: ask again until it settles (what
+  // it finds can outrank what was there, so a full list may still change).
+  useEffect(() => {
+    if (!result || loading || result.discovery?.state !== "finding") return;
+    const poll = setTimeout(() => runRef.current(controls), DISCOVERY_POLL_MS);
+    return () => clearTimeout(poll);
+  }, [result, loading, controls]);
+
   const onJobDone = useCallback(
     (job: Job) => {
       if (job.state === "done") {
@@ -182,6 +194,8 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
   }, []);
 
   const items = result?.items ?? [];
+  const discovery = result?.discovery ?? null;
+  const notes = (result?.notes ?? []).filter((note) => note !== discovery?.message);
   const mapHref = result
     ? `/map?seeds=${result.seeds.map((s) => s.id).slice(0, 200).join(",")}&recs=${items.map((i) => i.track.id).join(",")}`
     : "/map";
@@ -237,9 +251,29 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
             />
           ) : null}
           {!result && loading && !pending ? <Loading label="Finding recommendations" rows={6} /> : null}
-          {result?.notes.length ? (
+          {discovery?.message ? (
+            <div
+              className={`card ${styles.note} ${styles.discovery}`}
+              role="status"
+              data-testid="discovery-status"
+              data-state={discovery.state}
+            >
+              <p>{discovery.message}</p>
+              {discovery.state !== "finding" && discovery.state !== "paused" && controls.source === "new" ? (
+                <button
+                  type="button"
+                  className="button secondary small"
+                  onClick={() => onControls({ ...controls, source: "library" })}
+                  data-testid="offer-library"
+                >
+                  From my library
+                </button>
+              ) : null}
+            </div>
+          ) : null}
+          {notes.length ? (
             <div className={`card ${styles.note}`} role="status" data-testid="list-note">
-              {result.notes.map((note) => (
+              {notes.map((note) => (
                 <p key={note}>{note}</p>
               ))}
             </div>
@@ -249,7 +283,7 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
               {unchanged}
             </p>
           ) : null}
-          {result && !items.length ? (
+          {result && !items.length && !discovery?.message && !notes.length ? (
             <EmptyState title="No recommendations">Try more diversity, another genre mode, or fewer targets.</EmptyState>
           ) : null}
           {items.length ? (

@@ -17,6 +17,7 @@ type Schemas = components["schemas"];
 export type RecommendRequest = Schemas["RecommendRequest"];
 export type PlaylistCreate = Schemas["PlaylistCreate"];
 export type GenreMode = NonNullable<RecommendRequest["genre_mode"]>;
+export type Source = NonNullable<RecommendRequest["source"]>;
 
 const Bounded = z.object({ minimum: z.number(), maximum: z.number(), default: z.number() });
 const Items = z.object({ maxItems: z.number().int(), minItems: z.number().int().default(0) });
@@ -30,6 +31,7 @@ const OpenApi = z.object({
           n: Bounded,
           diversity: Bounded,
           genre_mode: z.object({ enum: z.array(z.string()).min(1), default: z.string() }),
+          source: z.object({ enum: z.array(z.string()).min(1), default: z.string() }),
           targets: Items,
           wait_seconds: Bounded,
           track_ids: Items,
@@ -74,11 +76,16 @@ const genreModes = request.genre_mode.enum as GenreMode[];
 const genreDefault = genreModes.find((m) => m === request.genre_mode.default);
 if (!genreDefault) throw new Error("lib/api/openapi.json: genre_mode's default is not one of its values");
 
+const sources = request.source.enum as Source[];
+const sourceDefault = sources.find((m) => m === request.source.default);
+if (!sourceDefault) throw new Error("lib/api/openapi.json: source's default is not one of its values");
+
 /** POST /v1/recommendations (RecommendRequest). */
 export const RECOMMEND = {
   n: bounds(request.n),
   diversity: bounds(request.diversity),
   genreMode: { values: genreModes as readonly GenreMode[], default: genreDefault },
+  source: { values: sources as readonly Source[], default: sourceDefault },
   targets: { max: request.targets.maxItems },
   targetStrength: bounds(doc.components.schemas.TargetIn.properties.strength),
   waitSeconds: bounds(request.wait_seconds),
@@ -105,12 +112,13 @@ export const SIMILAR = {
 } as const;
 
 /** What the recommendations page's client components need, passed down as a prop. */
-export type RecommendControlLimits = Pick<typeof RECOMMEND, "n" | "diversity" | "genreMode"> & {
+export type RecommendControlLimits = Pick<typeof RECOMMEND, "n" | "diversity" | "genreMode" | "source"> & {
   playlistName: typeof SAVE_PLAYLIST.name;
 };
 export const RECOMMEND_CONTROL_LIMITS: RecommendControlLimits = {
   n: RECOMMEND.n,
   diversity: RECOMMEND.diversity,
   genreMode: RECOMMEND.genreMode,
+  source: RECOMMEND.source,
   playlistName: SAVE_PLAYLIST.name,
 };

@@ -377,6 +377,27 @@ export interface components {
             /** Ok */
             ok: boolean;
         };
+        /** DiscoveryOut */
+        DiscoveryOut: {
+            /**
+             * Found
+             * @description New tracks discovery has found so far for these seeds
+             */
+            found: number;
+            /** Job Id */
+            job_id: string | null;
+            /**
+             * Message
+             * @description What to tell the listener (also the first of `notes`), or null when the list is full
+             */
+            message: string | null;
+            /**
+             * State
+             * @description "finding": discovery is still running, ask again for more; "paused": waiting out a rate limit; "done"; "failed" (what it found is kept); "none": no discovery has run for this listener
+             * @enum {string}
+             */
+            state: "finding" | "paused" | "done" | "failed" | "none";
+        };
         /** ExplanationOut */
         ExplanationOut: {
             /** Closest */
@@ -387,6 +408,11 @@ export interface components {
             diversity_note: string | null;
             /** Farthest */
             farthest: components["schemas"]["Comparison"][];
+            /**
+             * Found By
+             * @description A discovered track's badge: who found it ("New · Spotify"), else null
+             */
+            found_by?: string | null;
             /** Genre Similarity */
             genre_similarity: number | null;
             /** Imputed Blocks */
@@ -742,8 +768,8 @@ export interface components {
             playlist_id?: string | null;
             /**
              * Source
-             * @description "new": only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library" (default for now, see docs/discovery.md): recommend from everything, what they already have included
-             * @default library
+             * @description "new" (default): only music the listener does not have yet, leaving out their library and the tracks of their playlists; "library": rediscover what they have, only their library and the tracks of their playlists. Both need the listener's token; without it nothing is left out
+             * @default new
              * @enum {string}
              */
             source?: "new" | "library";
@@ -767,6 +793,8 @@ export interface components {
         };
         /** RecommendResponse */
         RecommendResponse: {
+            /** @description With `source` "new" and a signed-in listener: how discovery of new music for them is going */
+            discovery?: components["schemas"]["DiscoveryOut"] | null;
             /** Index Version */
             index_version: number;
             /** Items */

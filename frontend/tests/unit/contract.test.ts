@@ -82,6 +82,10 @@ describe("request schemas follow the API's OpenAPI document", () => {
     expectTypeOf<z.output<typeof RecommendInput>["genre_mode"]>().toEqualTypeOf<
       NonNullable<Schemas["RecommendRequest"]["genre_mode"]>
     >();
+    // So are the sources: "new to you" and "from my library".
+    expectTypeOf<z.output<typeof RecommendInput>["source"]>().toEqualTypeOf<
+      NonNullable<Schemas["RecommendRequest"]["source"]>
+    >();
     // Guards against the checks above turning vacuous (e.g. the generated types becoming `any`).
     expectTypeOf<{ n: "twenty" }>().not.toExtend<Schemas["RecommendRequest"]>();
   });
@@ -108,6 +112,7 @@ describe("request schemas follow the API's OpenAPI document", () => {
       n: api.n!.default,
       diversity: api.diversity!.default,
       genre_mode: api.genre_mode!.default,
+      source: "new",
       targets: [],
     });
     const nMax = api.n!.maximum as number;
@@ -115,5 +120,7 @@ describe("request schemas follow the API's OpenAPI document", () => {
     expect(RecommendInput.safeParse({ track_ids: [1], n: nMax + 1 }).success).toBe(false);
     expect(RecommendInput.safeParse({ track_ids: [1], diversity: (api.diversity!.maximum as number) + 0.01 }).success).toBe(false);
     expect(RecommendInput.safeParse({ track_ids: [1], genre_mode: "shuffle" }).success).toBe(false);
+    expect(RecommendInput.safeParse({ track_ids: [1], source: "everything" }).success).toBe(false);
+    expect(RecommendInput.parse({ track_ids: [1], source: "library" }).source).toBe("library");
   });
 });

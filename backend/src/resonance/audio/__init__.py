@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from resonance.audio.jobs import JOB_HANDLERS
     from resonance.audio.repository import (
         analysed_counts,
+        analysed_since,
+        audio_for_tracks,
         descriptor_summaries,
         get_descriptors,
         pending_audio_count,
@@ -60,6 +62,8 @@ __all__ = [
     "analyse_file",
     "analyse_tracks",
     "analysed_counts",
+    "analysed_since",
+    "audio_for_tracks",
     "descriptor_summaries",
     "extract",
     "get_descriptors",

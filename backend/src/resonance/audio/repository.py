@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -163,3 +164,33 @@ async def snapshot_audio(
         ).where(AudioDescriptors.version == version)
     )
     return [(int(t), f, s) for t, f, s in rows.all()]
+
+
+async def audio_for_tracks(
+    session: AsyncSession, version: int, track_ids: Sequence[int]
+) -> list[tuple[int, bytes, dict[str, Any]]]:
+    """`snapshot_audio` for some tracks only: an index fed between builds reads these."""
+    out: list[tuple[int, bytes, dict[str, Any]]] = []
+    for start in range(0, len(track_ids), 500):
+        rows = await session.execute(
+            select(
+                AudioDescriptors.track_id, AudioDescriptors.features, AudioDescriptors.summary
+            ).where(
+                AudioDescriptors.version == version,
+                AudioDescriptors.track_id.in_(list(track_ids[start : start + 500])),
+            )
+        )
+        out += [(int(t), f, s) for t, f, s in rows.all()]
+    return out
+
+
+async def analysed_since(
+    session: AsyncSession, version: int, since: datetime
+) -> list[tuple[int, datetime]]:
+    """(track id, computed at) of descriptors of this version computed after `since`."""
+    rows = await session.execute(
+        select(AudioDescriptors.track_id, AudioDescriptors.computed_at).where(
+            AudioDescriptors.version == version, AudioDescriptors.computed_at > since
+        )
+    )
+    return [(int(t), at) for t, at in rows.all()]

@@ -42,6 +42,8 @@ from resonance.catalog.snapshot import (
     snapshot_spotify_features,
     snapshot_track_genres,
     snapshot_tracks,
+    spotify_features_for,
+    tracks_after,
 )
 from resonance.catalog.tracks import (
     catalogue_counts,
@@ -62,6 +64,7 @@ from resonance.catalog.tracks import (
 from resonance.catalog.users import (
     add_library_items,
     clear_library_kind,
+    first_users,
     get_user,
     get_user_by_account,
     get_user_by_spotify_id,
@@ -102,6 +105,7 @@ __all__ = [
     "find_track_by_local_path",
     "find_tracks_by_isrc",
     "find_tracks_by_title_artist",
+    "first_users",
     "genres_for_tracks",
     "get_or_create_album_by_name",
     "get_or_create_artist_by_name",
@@ -133,7 +137,9 @@ __all__ = [
     "snapshot_spotify_features",
     "snapshot_track_genres",
     "snapshot_tracks",
+    "spotify_features_for",
     "track_ids_by_spotify_ids",
+    "tracks_after",
     "tracks_without_features",
     "tracks_without_spotify_features",
     "truncate_playlist_entries",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,3 +77,35 @@ async def snapshot_libraries(session: AsyncSession) -> list[tuple[int, str, int]
         )
     )
     return [(int(u), str(k), int(t)) for u, k, t in rows.all()]
+
+
+async def tracks_after(
+    session: AsyncSession, after_id: int
+) -> list[tuple[int, int | None, bool, int | None]]:
+    """`snapshot_tracks` for the tracks with an id above `after_id`: those added since a
+    build whose largest track id that was, which an index fed between builds reads."""
+    primary = (
+        select(TrackArtist.track_id, TrackArtist.artist_id)
+        .where(TrackArtist.position == 0)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Track.id, Track.album_id, Track.explicit, primary.c.artist_id)
+        .outerjoin(primary, primary.c.track_id == Track.id)
+        .where(Track.id > after_id)
+        .order_by(Track.id)
+    )
+    return [(int(t), a, bool(e), ar) for t, a, e, ar in rows.all()]
+
+
+async def spotify_features_for(
+    session: AsyncSession, track_ids: Sequence[int]
+) -> list[SpotifyAudioFeatures]:
+    """`snapshot_spotify_features` for some tracks only."""
+    out: list[SpotifyAudioFeatures] = []
+    for start in range(0, len(track_ids), 500):
+        chunk = list(track_ids[start : start + 500])
+        out += await session.scalars(
+            select(SpotifyAudioFeatures).where(SpotifyAudioFeatures.track_id.in_(chunk))
+        )
+    return out

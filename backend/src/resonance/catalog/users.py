@@ -207,6 +207,11 @@ async def get_user_by_spotify_id(session: AsyncSession, spotify_user_id: str) ->
     )
 
 
+async def first_users(session: AsyncSession, limit: int = 2) -> list[User]:
+    """The first `limit` users by id: enough to tell none, one and several apart."""
+    return list(await session.scalars(select(User).order_by(User.id).limit(limit)))
+
+
 async def user_relation(session: AsyncSession, user_id: int, playlist_id: int) -> str | None:
     return await session.scalar(
         select(UserPlaylist.relation).where(

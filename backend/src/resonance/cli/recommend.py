@@ -9,9 +9,10 @@ import math
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.app import command_runtime
-from resonance.errors import ResonanceError
+from resonance.errors import InvalidInput, NotFound, ResonanceError
 from resonance.recommend import API_MAX_N, RecommendRequest
 
 # The API's request schema is the one source of defaults and limits.
@@ -58,6 +59,30 @@ def _request(**fields: object) -> RecommendRequest:
         raise typer.Exit(2) from exc
 
 
+NO_LISTENER = (
+    "No listener in this catalogue yet, so nothing is left out as theirs: these come from"
+    " everything it holds."
+)
+
+
+async def listener(session: AsyncSession, spotify_user_id: str | None) -> int | None:
+    """The listener whose music --new-only leaves out: the one named, else the only one."""
+    from resonance import catalog
+
+    if spotify_user_id is not None:
+        user = await catalog.get_user_by_spotify_id(session, spotify_user_id)
+        if user is None:
+            raise NotFound(f"No listener with Spotify id {spotify_user_id!r} has signed in here.")
+        return user.id
+    users = await catalog.first_users(session)
+    if len(users) > 1:
+        raise InvalidInput(
+            "Several listeners use this catalogue: name one with --user SPOTIFY_ID, or ask"
+            " --from-library."
+        )
+    return users[0].id if users else None
+
+
 def recommend_command(
     playlist: str | None = typer.Option(
         None, "--playlist", help="Spotify id of an ingested playlist"
@@ -71,6 +96,17 @@ def recommend_command(
     n: int = typer.Option(DEFAULTS["n"], "--n", min=1, max=API_MAX_N),
     diversity: float = typer.Option(DEFAULTS["diversity"], min=0.0, max=1.0),
     genre_mode: str = typer.Option(DEFAULTS["genre_mode"], help="focus | blend | explore"),
+    new_only: bool = typer.Option(
+        DEFAULTS["source"] == "new",
+        "--new-only/--from-library",
+        help="Only music the listener does not have yet (default), or rediscover their library.",
+    ),
+    user: str | None = typer.Option(
+        None,
+        "--user",
+        help="Spotify user id of the listener whose music is left out with --new-only"
+        " (default: the catalogue's only listener)",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON answer instead."),
 ) -> None:
     """Recommend tracks for a playlist or tracks, and show why."""
@@ -87,11 +123,13 @@ def recommend_command(
         n=n,
         diversity=diversity,
         genre_mode=genre_mode,
+        source="new" if new_only else "library",
     )
 
     async def run() -> bytes:
         async with command_runtime() as runtime, runtime.sessionmaker() as session:
-            return await recommend_for(runtime, session, request, user_id=None)
+            user_id = await listener(session, user) if new_only else None
+            return await recommend_for(runtime, session, request, user_id=user_id)
 
     try:
         body = asyncio.run(run())
@@ -107,8 +145,13 @@ def recommend_command(
         split = item.explanation.summary
         artists = ", ".join(a.name for a in item.track.artists)
         why = "\n".join([split, *item.explanation.sentences])
-        table.add_row(str(item.rank), f"{item.match:.0f}%", f"{item.track.name}\n{artists}", why)
+        name = f"{item.track.name}\n{artists}"
+        if item.explanation.found_by:
+            name += f"\n[cyan]{item.explanation.found_by}[/cyan]"
+        table.add_row(str(item.rank), f"{item.match:.0f}%", name, why)
     console.print(table)
+    if new_only and response.discovery is None:
+        console.print(f"[yellow]{NO_LISTENER}[/yellow]")
     for note in response.notes:
         console.print(f"[yellow]{note}[/yellow]")
     console.print(f"index v{response.index_version}, {response.took_ms:.0f} ms")

@@ -124,9 +124,15 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
 
 
 async def _hand_off(run: JobRun, counters: Any) -> None:
-    """New tracks need audio (previews) and then the index."""
+    """New tracks need audio (previews); the audio job then queues one index build.
+
+    The served models do not wait for either: they are fed each track as it lands and
+    each descriptor as it is stored (`resonance.index.incremental`); the build after the
+    analysis only refits the statistics. Without an audio stage, discovery queues it.
+    """
     if counters.get("tracks_added") and run.params.get("audio", True) and run.can_run("audio"):
         await run.submit("audio")
+        return
     if run.params.get("index", True) and run.can_run("index"):
         await run.submit("index", target="catalogue")
 

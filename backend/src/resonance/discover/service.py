@@ -188,34 +188,72 @@ def budget_for(
     )
 
 
+# Provider names as the listener reads them; a provider not listed shows its own name.
+PROVIDER_NAMES = {
+    "spotify": "Spotify",
+    "listenbrainz": "ListenBrainz",
+    "musicbrainz": "MusicBrainz",
+    "lastfm": "Last.fm",
+    "deezer": "Deezer",
+    "corpus": "community playlists",
+}
+
+
+def provider_name(provider: str) -> str:
+    return PROVIDER_NAMES.get(provider, provider)
+
+
 def sentence(row: TrackProvenance) -> str:
-    """Where a discovered track came from, in words, from its recorded provenance."""
+    """Where a discovered track came from, in words, from its recorded provenance.
+
+    Read generically: a relation is worded by what it is (an album of a seed artist, a
+    genre search, a similarity, a corpus co-occurrence), whichever provider found it.
+    """
     evidence = row.evidence or {}
     album = evidence.get("album")
     artist = evidence.get("artist") or row.seed_label
+    genre = evidence.get("genre", row.seed_label)
     if row.relation == "album_by_seed_artist":
         where = f'on the album "{album}" by {artist}' if album else f"by {artist}"
-        return f"New to you: {where}, an artist you play (found in their discography)"
+        return f"New to you: {where}, an artist you play"
     if row.relation == "genre_artist":
         where = f'on "{album}" by {artist}' if album else f"by {artist}"
-        return (
-            f"New to you: {where}, a {evidence.get('genre', row.seed_label)} artist "
-            "you do not play yet (Spotify search by genre)"
-        )
+        return f"New to you: {where}, found by searching genre:{genre}"
     if row.relation == "genre_search":
-        return (
-            f"New to you: found searching Spotify for {evidence.get('genre', row.seed_label)}, "
-            "a genre you play"
-        )
-    return open_sentence(row) or f"New to you: found by {row.provider} from {row.seed_label}"
+        return f"New to you: found by searching genre:{genre}"
+    opened = open_sentence(row)
+    if opened is not None:
+        return opened
+    if "corpus" in row.relation or row.provider == "corpus":
+        playlists = evidence.get("playlists")
+        count = f"{int(playlists)} " if isinstance(playlists, int | float) else ""
+        return f"New to you: in {count}corpus playlists with your seeds"
+    if "similar" in row.relation:
+        return f"New to you: similar to {row.seed_label} on {provider_name(row.provider)}"
+    return f"New to you: found by {provider_name(row.provider)} from {row.seed_label}"
+
+
+def badge(row: TrackProvenance) -> str:
+    """The short label the web app shows on a discovered track: who found it."""
+    return f"New · {provider_name(row.provider)}"
 
 
 async def provenance_sentences(
     session: AsyncSession, user_id: int, track_ids: Sequence[int]
-) -> dict[int, str]:
-    """One sentence per discovered track (its first find), for explanations."""
+) -> dict[int, tuple[str, str]]:
+    """(sentence, badge) per discovered track, from its first find, for explanations."""
     found = await repository.provenance_for(session, user_id, track_ids)
-    return {track_id: sentence(rows[0]) for track_id, rows in found.items() if rows}
+    return {
+        track_id: (sentence(rows[0]), badge(rows[0])) for track_id, rows in found.items() if rows
+    }
 
 
-__all__ = ["BudgetSpent", "DiscoveryRun", "plan_seeds", "provenance_sentences", "sentence"]
+__all__ = [
+    "BudgetSpent",
+    "DiscoveryRun",
+    "badge",
+    "plan_seeds",
+    "provenance_sentences",
+    "provider_name",
+    "sentence",
+]

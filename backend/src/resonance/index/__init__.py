@@ -8,6 +8,7 @@ ready version in each API process and swaps in newer ones without blocking reade
 from resonance.index.build import BuildResult, EmptyCatalogue, build_index
 from resonance.index.fitted import FitConfigs, FittedIndex
 from resonance.index.holder import ModelHolder
+from resonance.index.incremental import FeedReport, IncrementalFeed, replace_rows
 from resonance.index.jobs import JOB_HANDLERS
 from resonance.index.persist import load_index, save_index
 from resonance.index.repository import current_version, list_versions
@@ -24,8 +25,10 @@ __all__ = [
     "JOB_HANDLERS",
     "BuildResult",
     "EmptyCatalogue",
+    "FeedReport",
     "FitConfigs",
     "FittedIndex",
+    "IncrementalFeed",
     "IndexConfig",
     "IndexStore",
     "ModelHolder",
@@ -34,6 +37,7 @@ __all__ = [
     "current_version",
     "list_versions",
     "load_index",
+    "replace_rows",
     "save_index",
     "serve_single_threaded",
 ]

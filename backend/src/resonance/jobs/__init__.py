@@ -8,7 +8,7 @@ from resonance.jobs.errors import JobDeferred, JobStopped, TransientJobError
 from resonance.jobs.probe import JOB_HANDLERS as PROBE_JOB_HANDLERS
 from resonance.jobs.queue import ARQ_FUNCTION, ArqQueue, InProcessQueue, JobQueue
 from resonance.jobs.registry import JobFunction, JobHandlers
-from resonance.jobs.repository import count_jobs_by_state, get_job, list_jobs
+from resonance.jobs.repository import count_jobs_by_state, get_job, latest_job, list_jobs
 from resonance.jobs.runtime import JobRun
 from resonance.jobs.schemas import JobOut
 from resonance.jobs.secrets import EXPIRY_MARGIN, JobSecret
@@ -32,5 +32,6 @@ __all__ = [
     "TransientJobError",
     "count_jobs_by_state",
     "get_job",
+    "latest_job",
     "list_jobs",
 ]

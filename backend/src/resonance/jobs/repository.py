@@ -52,6 +52,16 @@ async def find_active_job(session: AsyncSession, kind: str, target: str | None) 
     )
 
 
+async def latest_job(
+    session: AsyncSession, kind: str, *, user_id: int, target: str | None = None
+) -> Job | None:
+    """A user's newest job of this kind (for this target when one is given), any state."""
+    stmt = select(Job).where(Job.kind == kind, Job.user_id == user_id)
+    if target is not None:
+        stmt = stmt.where(Job.target == target)
+    return await session.scalar(stmt.order_by(Job.created_at.desc()).limit(1))
+
+
 async def list_jobs(
     session: AsyncSession,
     *,

@@ -11,6 +11,7 @@ from resonance.errors import NotFound
 from resonance.jobs import JobOut
 from resonance.recommend import journeys, service
 from resonance.recommend.ingest_first import ingest_playlist_first
+from resonance.recommend.new_music import ensure_discovery
 from resonance.recommend.options import API_MAX_N
 from resonance.recommend.schemas import (
     ID_MAX,
@@ -60,6 +61,8 @@ async def recommend(
             response.status_code = 202
             response.headers["Location"] = f"/v1/jobs/{pending.job.id}"
             return pending
+    if body.playlist_id and user is not None and body.source == "new":
+        await ensure_discovery(runtime, user.id, user.token, body.playlist_id)
     payload = await service.recommend_for(runtime, session, body, user_id=user.id if user else None)
     return Response(payload, media_type="application/json")
 

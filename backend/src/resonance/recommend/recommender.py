@@ -12,7 +12,7 @@ from typing import Unpack
 
 import numpy as np
 
-from resonance.index import FitConfigs, FittedIndex, VectorIndex
+from resonance.index import FitConfigs, FittedIndex, VectorIndex, replace_rows
 from resonance.recommend.candidates import (
     candidate_rows,
     keep_allowed,
@@ -281,6 +281,16 @@ class Recommender:
         self._map = None
         self._by_popularity = None
         return len(part.track_ids)
+
+    def refresh_tracks(self, part: Catalogue) -> int:
+        """Re-embed tracks the model has whose data arrived since (descriptors, say);
+        returns how many. See `resonance.index.incremental`."""
+        rows = np.asarray([self._row_of.get(int(t), -1) for t in part.track_ids], np.int64)
+        known = np.flatnonzero(rows >= 0)
+        if known.size:
+            replace_rows(self.catalogue, self.vectors, self.index, rows[known], part.subset(known))
+            self._map = None
+        return int(known.size)
 
     def map_coordinates(self) -> FloatMatrix:
         """2-D coordinates of every track (PCA of the vectors), computed once per model."""

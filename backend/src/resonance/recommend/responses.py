@@ -37,13 +37,15 @@ def recommend_body(
     items: Sequence[Recommendation],
     cards: dict[int, bytes],
     took_ms: float,
-    provenance: dict[int, str] | None = None,
+    provenance: dict[int, tuple[str, str]] | None = None,
     notes: Sequence[str] = (),
     best: float = 1.0,
+    discovery: dict[str, Any] | None = None,
 ) -> bytes:
     """A `RecommendResponse`; items whose card is missing (deleted tracks) are left out.
 
-    `provenance` holds a sentence for each discovered track: where it came from.
+    `provenance` holds a sentence for each discovered track: where it came from;
+    `discovery` how discovery for the listener is going (with `source` "new").
     """
     return orjson.dumps(
         {
@@ -52,6 +54,7 @@ def recommend_body(
             "seeds": [orjson.Fragment(card) for card in seeds],
             "items": _items(items, cards, best, provenance or {}),
             "notes": [*notes, *list_notes(items)],
+            "discovery": discovery,
             "took_ms": round(took_ms, 2),
         }
     )
@@ -100,7 +103,7 @@ def _items(
     items: Sequence[Recommendation],
     cards: dict[int, bytes],
     best: float,
-    provenance: dict[int, str] | None = None,
+    provenance: dict[int, tuple[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
     found = provenance or {}
     return [
@@ -109,15 +112,20 @@ def _items(
             "score": round(item.score, 6),
             "match": match_percent(item.score, best),
             "track": orjson.Fragment(cards[item.track_id]),
-            "explanation": explanation_json(item.explanation, found.get(item.track_id)),
+            "explanation": explanation_json(
+                item.explanation, *found.get(item.track_id, (None, None))
+            ),
         }
         for item in items
         if item.track_id in cards
     ]
 
 
-def explanation_json(explanation: Explanation, provenance: str | None = None) -> dict[str, Any]:
-    """An `ExplanationOut` as a dict; a discovered track's provenance comes first in words."""
+def explanation_json(
+    explanation: Explanation, provenance: str | None = None, found_by: str | None = None
+) -> dict[str, Any]:
+    """An `ExplanationOut` as a dict; a discovered track's provenance comes first in words,
+    and `found_by` is its badge."""
     sentences = explanation.sentences()
     return {
         "shares": {k: round(v, 6) for k, v in explanation.shares.items()},
@@ -134,6 +142,7 @@ def explanation_json(explanation: Explanation, provenance: str | None = None) ->
         "diversity_note": explanation.diversity_note,
         "genre_similarity": explanation.genre_similarity,
         "provenance": provenance,
+        "found_by": found_by,
         "sentences": [provenance, *sentences] if provenance else sentences,
         "summary": share_summary(explanation.shares),
     }

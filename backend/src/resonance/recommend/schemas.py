@@ -45,10 +45,11 @@ class RecommendRequest(BaseModel):
     exclude_seeds: bool = True
     exclude_playlist: bool = True
     source: Literal["new", "library"] = Field(
-        "library",
-        description='"new": only music the listener does not have yet, leaving out their'
-        ' library and the tracks of their playlists; "library" (default for now, see'
-        " docs/discovery.md): recommend from everything, what they already have included",
+        "new",
+        description='"new" (default): only music the listener does not have yet, leaving out'
+        ' their library and the tracks of their playlists; "library": rediscover what they'
+        " have, only their library and the tracks of their playlists. Both need the"
+        " listener's token; without it nothing is left out",
     )
     exclude_library: bool = Field(
         False,
@@ -133,6 +134,10 @@ class ExplanationOut(BaseModel):
         description="Where a discovered track came from (its provider and seed), when it"
         " was found by discovery",
     )
+    found_by: str | None = Field(
+        None,
+        description='A discovered track\'s badge: who found it ("New · Spotify"), else null',
+    )
     sentences: list[str]
     summary: str = Field(
         description="The score's parts in the web app's words, each positive component's"
@@ -153,6 +158,20 @@ class RecommendationOut(BaseModel):
     explanation: ExplanationOut
 
 
+class DiscoveryOut(BaseModel):
+    state: Literal["finding", "paused", "done", "failed", "none"] = Field(
+        description='"finding": discovery is still running, ask again for more; "paused":'
+        ' waiting out a rate limit; "done"; "failed" (what it found is kept); "none": no'
+        " discovery has run for this listener"
+    )
+    found: int = Field(description="New tracks discovery has found so far for these seeds")
+    job_id: str | None
+    message: str | None = Field(
+        description="What to tell the listener (also the first of `notes`), or null when"
+        " the list is full"
+    )
+
+
 class RecommendResponse(BaseModel):
     status: Literal["ok"] = "ok"
     index_version: int
@@ -162,6 +181,11 @@ class RecommendResponse(BaseModel):
         default_factory=list,
         description="What the listener should know about the list as a whole, such as that"
         " nothing in the catalogue shares a genre or a playlist with the seeds",
+    )
+    discovery: DiscoveryOut | None = Field(
+        None,
+        description='With `source` "new" and a signed-in listener: how discovery of new'
+        " music for them is going",
     )
     took_ms: float
 

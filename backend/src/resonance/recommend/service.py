@@ -15,6 +15,13 @@ from resonance.catalog.normalise import artist_key, title_key
 from resonance.errors import Conflict, InvalidInput, NotFound
 from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
+from resonance.recommend.new_music import (
+    candidates_for_new,
+    discovery_status,
+    feed_model,
+    library_note,
+    not_theirs,
+)
 from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
 from resonance.recommend.recommender import (
     EmptyCatalogueError,
@@ -86,6 +93,8 @@ async def current_model(runtime: Runtime, *, need: list[int] | None = None) -> R
         await add_new_tracks(runtime, model, missing)
     if model is None or model.n_items == 0:
         raise Conflict(EMPTY_CATALOGUE, title="Nothing to recommend from yet")
+    # What discovery and the audio stage stored since the build joins the model now.
+    await feed_model(runtime, model)
     return model
 
 
@@ -93,6 +102,11 @@ async def add_new_tracks(runtime: Runtime, model: Recommender, track_ids: list[i
     """Add catalogue tracks the model lacks, then queue a full rebuild; returns how many."""
     from resonance.vectors import load_catalogue
 
+    # Tracks read since the build are the feed's: it reads only those, not the catalogue.
+    await feed_model(runtime, model, force=True)
+    if all(model.has_track(t) for t in track_ids):
+        await runtime.jobs.submit(kind="index", target="catalogue")  # their playlists
+        return len(track_ids)
     async with runtime.sessionmaker() as session:
         catalogue = await load_catalogue(session)
     wanted = set(track_ids)
@@ -117,12 +131,6 @@ async def build_index_or_409(runtime: Runtime) -> int | None:
         return None
     return result.version
 
-
-FEW_NEW = (
-    "Only {found} tracks here are new to you: discovery may still be finding more (it runs"
-    ' after each library or playlist read). Ask with source "library" to include music'
-    " you already have."
-)
 
 SPARE_RESULTS = 5  # asked beyond n, so dropping a second copy of a song still fills the list
 
@@ -238,11 +246,16 @@ async def recommend_for(
     seeds = await resolve_seeds(runtime, session, request)
     model = await current_model(runtime, need=seeds.track_ids)
     exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
-    if user_id is not None and request.source == "new":
+    new_only = user_id is not None and request.source == "new"
+    if new_only:
         # Music the listener does not have yet: not in their library, not in their playlists.
+        assert user_id is not None
         exclude |= await catalog.known_track_ids(session, user_id)
-    elif request.exclude_library and user_id is not None:
-        exclude |= set(await catalog.library_track_ids(session, user_id))
+    elif user_id is not None:
+        # From my library: rediscover what the listener has, and only that.
+        exclude |= not_theirs(model, await catalog.known_track_ids(session, user_id))
+        if request.exclude_library:
+            exclude |= set(await catalog.library_track_ids(session, user_id))
     targets, notes = await usable_targets(
         runtime, model, [Target(t.name, t.value, t.strength) for t in request.targets]
     )
@@ -256,6 +269,11 @@ async def recommend_for(
         # Caps as for the n asked, though a few spare results are asked for (below).
         max_per_artist=resolve_cap(request.max_per_artist, request.n),
         max_per_album=resolve_cap(request.max_per_album, request.n),
+        candidates=(
+            candidates_for_new(request.n + SPARE_RESULTS, model.n_items, len(exclude))
+            if user_id is not None
+            else None
+        ),
     )
     try:
         with RECOMMEND_LATENCY.time():
@@ -281,8 +299,16 @@ async def recommend_for(
         if user_id is not None
         else {}
     )
-    if request.source == "new" and user_id is not None and len(items) < request.n:
-        notes.append(FEW_NEW.format(found=len(items)))
+    discovery = None
+    if user_id is not None and not new_only and (short := library_note(len(items), request.n)):
+        notes.insert(0, short)
+    if new_only:
+        assert user_id is not None
+        discovery = await discovery_status(
+            session, user_id, request.playlist_id, shown=len(items), wanted=request.n
+        )
+        if discovery.message:
+            notes.insert(0, discovery.message)
     return recommend_body(
         holder_of(runtime).loaded_version or 0,
         [found[t] for t in seeds.track_ids[:50] if t in found],
@@ -292,6 +318,7 @@ async def recommend_for(
         provenance=provenance,
         notes=notes,
         best=best_score(model),
+        discovery=discovery.as_dict() if discovery else None,
     )
 
 

@@ -16,6 +16,7 @@ from resonance.vectors.loader import (
     load_catalogue,
     load_descriptors,
 )
+from resonance.vectors.partial import TrackRow, load_rows, load_tracks_after
 from resonance.vectors.snapshot import BoolArray, Catalogue, FloatMatrix, IntArray
 from resonance.vectors.synthetic import synthetic_catalogue
 
@@ -31,6 +32,7 @@ __all__ = [
     "GenreSpace",
     "IntArray",
     "ItemSimilarity",
+    "TrackRow",
     "VectorConfig",
     "VectorSet",
     "audio_schema",
@@ -39,5 +41,7 @@ __all__ = [
     "embed_rows",
     "load_catalogue",
     "load_descriptors",
+    "load_rows",
+    "load_tracks_after",
     "synthetic_catalogue",
 ]

@@ -17,6 +17,36 @@ export class RecommendationsPage {
   async version() {
     return Number(await this.page.getByTestId("rec-list").getAttribute("data-version"));
   }
+  /** Picks "new" (new to you) or "library" (from my library) and waits for the list asked with it. */
+  async setSource(source) {
+    const before = await this.page.getByTestId("rec-list").getAttribute("data-version");
+    await this.page.getByTestId(`source-${source}`).check({ force: true });
+    await this.page.waitForFunction(
+      (v) => document.querySelector('[data-testid="rec-list"]')?.dataset.version !== v,
+      before,
+      { timeout: 30_000 },
+    );
+    await this.waitIdle();
+  }
+  /** Which source the toggle shows. */
+  async source() {
+    return this.page.evaluate(() => document.querySelector('[data-testid^="source-"]:checked')?.value ?? null);
+  }
+  /** The provenance badge of each card ("New · Spotify"), null where a card has none. */
+  async badges() {
+    return this.cards().evaluateAll((cards) =>
+      cards.map((c) => {
+        const badge = c.querySelector('[data-testid="provenance-badge"]');
+        return badge ? { text: badge.textContent, title: badge.getAttribute("title") } : null;
+      }),
+    );
+  }
+  /** What the page says about discovery ({ state, text }), or null. */
+  async discoveryStatus() {
+    const status = this.page.getByTestId("discovery-status");
+    if (!(await status.count())) return null;
+    return { state: await status.getAttribute("data-state"), text: await status.innerText() };
+  }
   /** The notice about the list as a whole, or null. */
   async listNote() {
     const note = this.page.getByTestId("list-note");
