@@ -51,6 +51,7 @@ export function MapCanvas({ model, highlights, focus, onSelect }: Props) {
   const hover = useRef(-1);
   const frame = useRef(0);
   const draws = useRef(0);
+  const drawMs = useRef(0);
   const drag = useRef<{ x: number; y: number; moved: boolean } | null>(null);
   const buffer = useRef<{ image: ImageData; pixels: Uint32Array } | null>(null);
   const latest = useRef({ model, highlights });
@@ -58,6 +59,7 @@ export function MapCanvas({ model, highlights, focus, onSelect }: Props) {
 
   const draw = useCallback(() => {
     frame.current = 0;
+    const started = performance.now();
     const el = canvas.current;
     const ctx = el?.getContext("2d");
     if (!el || !ctx || !size.current) return;
@@ -120,7 +122,10 @@ export function MapCanvas({ model, highlights, focus, onSelect }: Props) {
     }
     ctx.restore();
     draws.current += 1;
+    drawMs.current += performance.now() - started;
+    // How many frames were drawn and how long they took: the e2e perf test reads these.
     el.dataset.draws = String(draws.current);
+    el.dataset.drawMs = drawMs.current.toFixed(1);
   }, []);
 
   const schedule = useCallback(() => {
