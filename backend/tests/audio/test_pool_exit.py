@@ -6,6 +6,7 @@ Each case runs a real spawned pool in a fresh process group and stops it the way
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -59,10 +60,8 @@ def stop(how: int, variant: str, *, then_workers: bool = False) -> str:
         # tracker, which prints its leak warning as it ends.
         return owner.stdout.read()
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(owner.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 @pytest.mark.slow

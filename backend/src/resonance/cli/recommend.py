@@ -72,8 +72,14 @@ def recommend_command(
     diversity: float = typer.Option(DEFAULTS["diversity"], min=0.0, max=1.0),
     genre_mode: str = typer.Option(DEFAULTS["genre_mode"], help="focus | blend | explore"),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON answer instead."),
+    save: str | None = typer.Option(
+        None, "--save", help="Also save the list as this Spotify playlist (once: safe to repeat)"
+    ),
 ) -> None:
     """Recommend tracks for a playlist or tracks, and show why."""
+    from resonance.cli.save import save_list
+    from resonance.errors import InvalidInput
+    from resonance.ingest import PlaylistCreated
     from resonance.recommend import RecommendResponse, recommend_for
 
     if not playlist and not track:
@@ -89,15 +95,28 @@ def recommend_command(
         genre_mode=genre_mode,
     )
 
-    async def run() -> bytes:
+    async def run() -> tuple[bytes, PlaylistCreated | None]:
         async with command_runtime() as runtime, runtime.sessionmaker() as session:
-            return await recommend_for(runtime, session, request, user_id=None)
+            body = await recommend_for(runtime, session, request, user_id=None)
+            if not save:
+                return body, None
+            items = RecommendResponse.model_validate_json(body).items
+            ids = [i.track.spotify_id for i in items if i.track.spotify_id]
+            if not ids:
+                raise InvalidInput(
+                    "none of these tracks is on Spotify, so there is nothing to save"
+                )
+            return body, await save_list(runtime, save, ids)
 
     try:
-        body = asyncio.run(run())
+        body, saved = asyncio.run(run())
     except ResonanceError as exc:
         console.print(f"[red]{exc.detail}[/red]")
         raise typer.Exit(1) from exc
+    if saved is not None:
+        said = "already saved as" if saved.already_saved else "saved as"
+        # On stderr, so that --json output stays one JSON document.
+        typer.echo(f"{said} {saved.name!r}: {saved.url}", err=True)
     if as_json:
         typer.echo(json.dumps(json.loads(body), indent=2))
         return
