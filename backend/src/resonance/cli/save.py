@@ -17,7 +17,7 @@ from resonance.errors import Unauthorized
 from resonance.ingest import PlaylistCreate, PlaylistCreated, save_playlist
 from resonance.runtime import Runtime
 
-NO_TOKEN = (  # noqa: S105 - a message, not a secret
+WHO_IS_LISTENING = (
     "--save needs the listener's Spotify access token: set SPOTIFY_ACCESS_TOKEN"
     " (in demo mode the sandbox's demo listener is used without one)"
 )
@@ -30,7 +30,7 @@ async def listener_token(runtime: Runtime) -> str:
         return token
     settings = runtime.settings
     if not settings.demo_mode:
-        raise Unauthorized(NO_TOKEN, title="Spotify sign-in needed")
+        raise Unauthorized(WHO_IS_LISTENING, title="Spotify sign-in needed")
     async with httpx.AsyncClient(timeout=30) as client:
         response = await client.post(
             f"{settings.accounts_url}/_sandbox/token", json={"user": "demo"}
