@@ -58,9 +58,19 @@ def _request(**fields: object) -> RecommendRequest:
         raise typer.Exit(2) from exc
 
 
+async def _imported_tracks(name_or_id: str) -> list[int] | None:
+    """The tracks of an imported (Exportify) playlist of that name or id, else None."""
+    from resonance.ingest import imported_playlist_tracks
+
+    async with command_runtime() as runtime, runtime.sessionmaker() as session:
+        return await imported_playlist_tracks(session, name_or_id)
+
+
 def recommend_command(
     playlist: str | None = typer.Option(
-        None, "--playlist", help="Spotify id of an ingested playlist"
+        None,
+        "--playlist",
+        help="An ingested playlist's Spotify id, or an imported one's name or id",
     ),
     track: list[str] = typer.Option(
         [], "--track", help="Track: Resonance id or Spotify id (repeatable)"
@@ -85,6 +95,12 @@ def recommend_command(
     if not playlist and not track:
         console.print(f"[red]{SEEDS_NEEDED}[/red]")
         raise typer.Exit(2)
+    imported = asyncio.run(_imported_tracks(playlist)) if playlist else None
+    if imported is not None:
+        if not imported:
+            console.print(f"[red]The imported playlist {playlist!r} holds no tracks.[/red]")
+            raise typer.Exit(1)
+        playlist, track = None, [*track, *map(str, imported)]
     request = _request(
         track_ids=[int(t) for t in track if t.isdigit()],
         spotify_track_ids=[t.removeprefix("spotify:track:") for t in track if not t.isdigit()],

@@ -5,7 +5,11 @@ reads (through `resonance.audio`), so it sits above the audio stage.
 """
 
 from resonance.ingest.endpoints import router
-from resonance.ingest.exportify import ImportReport, import_exportify_file
+from resonance.ingest.exportify import (
+    ImportReport,
+    import_exportify_file,
+    imported_playlist_tracks,
+)
 from resonance.ingest.jobs import JOB_HANDLERS
 from resonance.ingest.local_folder import ScanSummary, scan_folders
 from resonance.ingest.save import save_playlist
@@ -18,6 +22,7 @@ __all__ = [
     "PlaylistCreated",
     "ScanSummary",
     "import_exportify_file",
+    "imported_playlist_tracks",
     "router",
     "save_playlist",
     "scan_folders",
