@@ -10,8 +10,12 @@ import { readSession } from "@/lib/auth/session";
 import { needsRefresh } from "@/lib/auth/tokens";
 import { callBackend } from "@/lib/backend";
 
-/** True when the API answers 404 for `path` (with the listener's Spotify token if it is fresh). */
-export async function isUnknown(path: string, opts: { spotify?: boolean } = {}): Promise<boolean> {
+/**
+ * True when the API answers 404 for `path` (with the listener's Spotify token if it is fresh).
+ * With `code`, only a 404 of that problem code counts: a playlist not read yet is a 404 too,
+ * but its page offers to read it, so only "not_found" (Spotify has no such playlist) is unknown.
+ */
+export async function isUnknown(path: string, opts: { spotify?: boolean; code?: string } = {}): Promise<boolean> {
   let spotifyToken: string | undefined;
   if (opts.spotify) {
     // A page cannot store a rotated refresh token (only route handlers set cookies), so a
@@ -21,5 +25,6 @@ export async function isUnknown(path: string, opts: { spotify?: boolean } = {}):
     spotifyToken = tokens.accessToken;
   }
   const result = await callBackend({ path, schema: z.unknown(), spotifyToken, timeoutMs: 10_000 });
-  return !result.ok && result.error.status === 404;
+  if (result.ok || result.error.status !== 404) return false;
+  return opts.code === undefined || result.error.code === opts.code;
 }

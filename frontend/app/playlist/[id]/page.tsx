@@ -17,6 +17,6 @@ export default async function PlaylistPage({
   const [{ id }, { name }] = await Promise.all([params, searchParams]);
   if (!SpotifyId.safeParse(id).success) notFound();
   await requireSession(`/playlist/${id}`);
-  if (await isUnknown(`/v1/playlists/${id}`, { spotify: true })) notFound();
+  if (await isUnknown(`/v1/playlists/${id}`, { spotify: true, code: "not_found" })) notFound();
   return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} />;
 }
