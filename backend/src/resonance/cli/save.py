@@ -9,13 +9,16 @@ sandbox's "demo" listener.
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import httpx
 
 from resonance.catalog import current_user
 from resonance.errors import Unauthorized
 from resonance.ingest import PlaylistCreate, PlaylistCreated, save_playlist
-from resonance.runtime import Runtime
+
+if TYPE_CHECKING:
+    from resonance.runtime import Runtime
 
 WHO_IS_LISTENING = (
     "--save needs the listener's Spotify access token: set SPOTIFY_ACCESS_TOKEN"
