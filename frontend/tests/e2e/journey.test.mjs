@@ -327,6 +327,11 @@ test("the map pans at 30 frames a second or more with 50,000 points (measured)",
     bars.mapPanFps = fps;
   } finally {
     await page.unroute("**/api/map*");
+    // The steps after this one start on the recommendations page.
+    if (recsUrl) {
+      await page.goto(recsUrl);
+      await new RecommendationsPage(page).waitForResults(20);
+    }
   }
 });
 
