@@ -109,12 +109,21 @@ export type RecommendResult = z.infer<typeof RecommendResult>;
 export const SimilarResult = z.object({ index_version: z.number(), track: Track, items: z.array(Recommendation) });
 export type SimilarResult = z.infer<typeof SimilarResult>;
 
-export const MapResult = z.object({
-  index_version: z.number(),
-  total: z.number(),
-  points: z.array(z.object({ id: z.number(), x: z.number(), y: z.number(), genre: z.string().nullish(), name: z.string() })),
-  genres: z.array(z.string()).default([]),
-});
+/** The map's points in columns, row i of each list being one track (backend MapResponse). */
+export const MapResult = z
+  .object({
+    index_version: z.number(),
+    total: z.number(),
+    ids: z.array(z.number().int()),
+    x: z.array(z.number()),
+    y: z.array(z.number()),
+    genre: z.array(z.number().int()),
+    names: z.array(z.string()),
+    genres: z.array(z.string()).default([]),
+  })
+  .refine((m) => [m.x, m.y, m.genre, m.names].every((column) => column.length === m.ids.length), {
+    message: "map columns differ in length",
+  });
 export type MapResult = z.infer<typeof MapResult>;
 
 const imageUrl = z

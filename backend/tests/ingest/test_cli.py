@@ -101,3 +101,28 @@ def _checkpoint(database: Path, key: str) -> int:
     except sqlite3.Error:
         return 0
     return int(json.loads(row[0]).get(key, 0)) if row and row[0] else 0
+
+
+def test_an_imported_playlist_recommends_by_name_or_id_without_an_index_build(
+    tmp_path: Path,
+) -> None:
+    env = {"RESONANCE_DATA_DIR": str(tmp_path), "RESONANCE_LOG_FORMAT": "text"}
+    mine = write(tmp_path / "road_trip.csv", FULL_HEADER, [full_row(n) for n in range(6)])
+    others = write(tmp_path / "others.csv", FULL_HEADER, [full_row(n) for n in range(6, 30)])
+    imported = resonance(["import", "exportify", str(mine), str(others)], env)
+    assert imported.returncode == 0, imported.stderr
+    assert "index v1 is ready" in imported.stderr
+    assert "resonance recommend --playlist 'road trip'" in imported.stderr
+    by_name = resonance(["recommend", "--playlist", "road trip", "--n", "5", "--json"], env)
+    assert by_name.returncode == 0, by_name.stderr
+    items = json.loads(by_name.stdout)["items"]
+    assert len(items) == 5
+    seeds = {f"Song {n}" for n in range(6)}
+    assert not seeds & {i["track"]["name"] for i in items}, "the playlist's own tracks are seeds"
+    playlist_id = imported.stderr.split("(id ", 1)[1].split(")", 1)[0]
+    by_id = resonance(["recommend", "--playlist", playlist_id, "--n", "5", "--json"], env)
+    assert by_id.returncode == 0, by_id.stderr
+    assert json.loads(by_id.stdout)["items"] == items
+    unknown = resonance(["recommend", "--playlist", "no such list"], env)
+    assert unknown.returncode != 0
+    assert "Traceback" not in unknown.stderr + unknown.stdout

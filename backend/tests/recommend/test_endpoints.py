@@ -174,7 +174,7 @@ def test_similar_track_details_and_map(
     assert client.get("/v1/tracks/123456789", headers=AUTH).status_code == 404
     the_map = client.get("/v1/map?limit=100", headers=AUTH).json()
     assert the_map["total"] == 400
-    assert len(the_map["points"]) == 100
+    assert len(the_map["ids"]) == len(the_map["x"]) == len(the_map["names"]) == 100
     assert the_map["genres"]
     health = client.get("/v1/health").json()
     assert health["index"]["version"] == 1 and health["index"]["loaded_version"] == 1

@@ -12,8 +12,11 @@ function ids(value: string | undefined): number[] {
     .slice(0, 500);
 }
 
-export default async function MapPage({ searchParams }: { searchParams: Promise<{ seeds?: string; recs?: string }> }) {
+type Params = { seeds?: string; recs?: string; track?: string };
+
+export default async function MapPage({ searchParams }: { searchParams: Promise<Params> }) {
   const params = await searchParams;
   await requireSession("/map");
-  return <MapView seeds={ids(params.seeds)} recs={ids(params.recs)} />;
+  const [track] = ids(params.track);
+  return <MapView seeds={ids(params.seeds)} recs={ids(params.recs)} track={track ?? null} />;
 }

@@ -1,71 +1,94 @@
 "use client";
 
 import Link from "next/link";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { useApi } from "@/lib/client";
 import { genreColour } from "@/lib/format";
 import type { MapResult } from "@/lib/schemas";
+import { PointGrid, pixelWord } from "./geometry";
+import { type Highlights, MapCanvas, type MapModel } from "./MapCanvas";
 import styles from "./Map.module.css";
 
-const SIZE = 1000;
 const TOP_GENRES = 12;
-type Point = MapResult["points"][number];
+const OTHER = "#9aa0a6";
+const MAX_MATCHES = 200;
+const LISTED_MATCHES = 12;
 
-export function MapView({ seeds, recs }: { seeds: number[]; recs: number[] }) {
+type Props = { seeds: number[]; recs: number[]; track: number | null };
+
+/** A CSS colour as a pixel word, resolved by the browser (genre colours are hsl()). */
+function colourWord(colour: string): number {
+  const ctx = document.createElement("canvas").getContext("2d", { willReadFrequently: true });
+  if (!ctx) return pixelWord(154, 160, 166);
+  ctx.fillStyle = colour;
+  ctx.fillRect(0, 0, 1, 1);
+  const [r = 154, g = 160, b = 166] = ctx.getImageData(0, 0, 1, 1).data;
+  return pixelWord(r, g, b);
+}
+
+function buildModel(data: MapResult) {
+  const n = data.ids.length;
+  const counts = new Map<number, number>();
+  for (const g of data.genre) if (g >= 0) counts.set(g, (counts.get(g) ?? 0) + 1);
+  const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_GENRES);
+  const legend = top.map(([g], i) => ({ genre: data.genres[g], colour: genreColour(i) }));
+  const words = new Map(top.map(([g], i) => [g, colourWord(genreColour(i))]));
+  const other = colourWord(OTHER);
+  const xs = Float32Array.from(data.x);
+  const ys = Float32Array.from(data.y);
+  const colours = new Uint32Array(n);
+  for (let i = 0; i < n; i++) colours[i] = words.get(data.genre[i]!) ?? other;
+  const model: MapModel = { ids: data.ids, names: data.names, xs, ys, colours, grid: new PointGrid(xs, ys) };
+  const indexOf = new Map(data.ids.map((id, i) => [id, i]));
+  const lowerNames = data.names.map((name) => name.toLowerCase());
+  return { model, legend, indexOf, lowerNames };
+}
+
+/** Keeps the selected track in the address, so a reload or a shared link shows it again. */
+function rememberSelection(id: number | null) {
+  const url = new URL(window.location.href);
+  if (id === null) url.searchParams.delete("track");
+  else url.searchParams.set("track", String(id));
+  window.history.replaceState(window.history.state, "", url);
+}
+
+export function MapView({ seeds, recs, track }: Props) {
   const [nonce, setNonce] = useState(0);
-  const map = useApi<MapResult>("/api/map?limit=10000", nonce);
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [hover, setHover] = useState<Point | null>(null);
+  const map = useApi<MapResult>("/api/map", nonce);
+  const [query, setQuery] = useState("");
+  const search = useDeferredValue(query.trim().toLowerCase());
+  const [selectedId, setSelectedId] = useState<number | null>(track);
+  const [focus, setFocus] = useState<{ index: number; nonce: number } | null>(null);
 
-  const model = useMemo(() => {
-    if (map.state !== "ready") return null;
-    const pts = map.data.points;
-    let minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    for (const p of pts) {
-      minX = Math.min(minX, p.x); maxX = Math.max(maxX, p.x);
-      minY = Math.min(minY, p.y); maxY = Math.max(maxY, p.y);
-    }
-    const pad = 0.04;
-    const sx = (x: number) => (pad + ((x - minX) / (maxX - minX || 1)) * (1 - 2 * pad)) * SIZE;
-    const sy = (y: number) => (1 - pad - ((y - minY) / (maxY - minY || 1)) * (1 - 2 * pad)) * SIZE;
-    const counts = new Map<string, number>();
-    for (const p of pts) if (p.genre) counts.set(p.genre, (counts.get(p.genre) ?? 0) + 1);
-    const top = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_GENRES);
-    const colour = new Map(top.map(([g], i) => [g, genreColour(i)]));
-    const seedSet = new Set(seeds);
-    const recSet = new Set(recs);
-    return {
-      pts,
-      sx,
-      sy,
-      top,
-      colour,
-      seeds: pts.filter((p) => seedSet.has(p.id)),
-      recs: pts.filter((p) => recSet.has(p.id)),
-    };
-  }, [map, seeds, recs]);
+  const built = useMemo(() => (map.state === "ready" ? buildModel(map.data) : null), [map]);
+  const placed = useCallback((ids: number[]) => (built ? ids.flatMap((id) => built.indexOf.get(id) ?? []) : []), [built]);
+  // Recommendations keep the order they came in: the URL lists them by rank.
+  const recRows = useMemo(() => placed(recs), [placed, recs]);
+  const seedRows = useMemo(() => placed(seeds), [placed, seeds]);
+  const matches = useMemo(() => {
+    if (!built || search.length < 2) return [];
+    const found: number[] = [];
+    for (let i = 0; i < built.lowerNames.length && found.length < MAX_MATCHES; i++)
+      if (built.lowerNames[i]!.includes(search)) found.push(i);
+    return found;
+  }, [built, search]);
+  const selected = selectedId !== null && built ? (built.indexOf.get(selectedId) ?? -1) : -1;
+  const highlights: Highlights = useMemo(
+    () => ({ seeds: seedRows, recs: recRows, matches, selected }),
+    [seedRows, recRows, matches, selected],
+  );
 
-  useEffect(() => {
-    const el = canvas.current;
-    if (!el || !model) return;
-    const dpr = Math.min(2, window.devicePixelRatio || 1);
-    el.width = SIZE * dpr;
-    el.height = SIZE * dpr;
-    const ctx = el.getContext("2d");
-    if (!ctx) return;
-    ctx.scale(dpr, dpr);
-    ctx.clearRect(0, 0, SIZE, SIZE);
-    const dim = model.seeds.length + model.recs.length > 0;
-    ctx.globalAlpha = dim ? 0.35 : 0.75;
-    for (const p of model.pts) {
-      ctx.fillStyle = (p.genre && model.colour.get(p.genre)) || "#9aa0a6";
-      ctx.beginPath();
-      ctx.arc(model.sx(p.x), model.sy(p.y), 2.6, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    ctx.globalAlpha = 1;
-  }, [model]);
+  const select = useCallback(
+    (index: number, centre = false) => {
+      if (!built) return;
+      const id = index >= 0 ? (built.model.ids[index] ?? null) : null;
+      setSelectedId(id);
+      rememberSelection(id);
+      if (centre && index >= 0) setFocus((f) => ({ index, nonce: (f?.nonce ?? 0) + 1 }));
+    },
+    [built],
+  );
 
   if (map.state === "loading") return <Loading label="Drawing the map" rows={1} />;
   if (map.state === "error")
@@ -76,8 +99,10 @@ export function MapView({ seeds, recs }: { seeds: number[]; recs: number[] }) {
         action={<button className="button secondary" onClick={() => setNonce((n) => n + 1)}>Try again</button>}
       />
     );
-  if (!model || !model.pts.length)
+  if (!built || !built.model.ids.length)
     return <EmptyState title="The map is empty">Analyse a playlist to put its tracks on the map.</EmptyState>;
+  const { model, legend } = built;
+  const shown = map.data.ids.length;
 
   return (
     <div>
@@ -85,57 +110,77 @@ export function MapView({ seeds, recs }: { seeds: number[]; recs: number[] }) {
         <div>
           <h1>The catalogue, mapped</h1>
           <p className="muted">
-            {map.state === "ready" ? map.data.total.toLocaleString("en") : ""} tracks placed by how they sound, their genres and
-            the playlists they share. Close together means similar.
+            {shown === map.data.total
+              ? `${shown.toLocaleString("en")} tracks`
+              : `${shown.toLocaleString("en")} of ${map.data.total.toLocaleString("en")} tracks`}{" "}
+            placed by how they sound, their genres and the playlists they share. Close together means similar.
           </p>
         </div>
       </div>
       <div className={styles.wrap}>
-        <figure className={styles.figure} data-testid="map">
-          <div className={styles.plot}>
-            <canvas ref={canvas} className={styles.canvas} aria-hidden="true" />
-            <svg viewBox={`0 0 ${SIZE} ${SIZE}`} className={styles.overlay} role="img" aria-label={`Map of ${model.pts.length} tracks; ${model.seeds.length} seeds and ${model.recs.length} recommendations highlighted`}>
-              {model.seeds.map((p) => (
-                <circle key={`s${p.id}`} cx={model.sx(p.x)} cy={model.sy(p.y)} r={9} className={styles.seed} onMouseEnter={() => setHover(p)} onMouseLeave={() => setHover(null)} />
-              ))}
-              {model.recs.map((p) => (
-                <circle key={`r${p.id}`} cx={model.sx(p.x)} cy={model.sy(p.y)} r={8} className={styles.rec} onMouseEnter={() => setHover(p)} onMouseLeave={() => setHover(null)} />
-              ))}
-              {hover ? (
-                <text x={Math.min(model.sx(hover.x) + 14, SIZE - 260)} y={Math.max(model.sy(hover.y) - 12, 30)} className={styles.label}>
-                  {hover.name}
-                </text>
-              ) : null}
-            </svg>
-          </div>
+        <figure className={styles.figure} data-testid="map" data-points={shown}>
+          <MapCanvas model={model} highlights={highlights} focus={focus} onSelect={(i) => select(i)} />
           <figcaption className={styles.legend}>
-            {model.seeds.length ? <span><i className={styles.keySeed} /> Seeds</span> : null}
-            {model.recs.length ? <span><i className={styles.keyRec} /> Recommendations</span> : null}
-            {model.top.map(([g]) => (
-              <span key={g}>
-                <i style={{ background: model.colour.get(g) }} /> {g}
+            {seedRows.length ? <span><i className={styles.keySeed} /> Seeds</span> : null}
+            {recRows.length ? <span><i className={styles.keyRec} /> Recommendations</span> : null}
+            {legend.map(({ genre, colour }) => (
+              <span key={genre}>
+                <i style={{ background: colour }} /> {genre}
               </span>
             ))}
-            <span><i style={{ background: "#9aa0a6" }} /> other</span>
+            <span><i style={{ background: OTHER }} /> other</span>
           </figcaption>
         </figure>
-        {model.recs.length || model.seeds.length ? (
-          <section className={styles.side} aria-label="Highlighted tracks">
-            {model.recs.length ? (
-              <>
-                <h2>Recommendations</h2>
-                <ul>
-                  {model.recs.map((p) => (
-                    <li key={p.id} onMouseEnter={() => setHover(p)} onMouseLeave={() => setHover(null)}>
-                      <Link href={`/track/${p.id}`} onFocus={() => setHover(p)} onBlur={() => setHover(null)}>{p.name}</Link>
-                      {p.genre ? <span className="muted small"> · {p.genre}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : null}
-          </section>
-        ) : null}
+        <aside className={styles.side}>
+          <label className={styles.search}>
+            <span>Find a track</span>
+            <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="Track name" data-testid="map-search" />
+          </label>
+          {search.length >= 2 ? (
+            <section aria-label="Tracks found">
+              <p className="muted small" data-testid="map-match-count">
+                {matches.length === 0
+                  ? "No track by that name on the map."
+                  : matches.length >= MAX_MATCHES
+                    ? `More than ${MAX_MATCHES} tracks match; showing the first ${LISTED_MATCHES}.`
+                    : `${matches.length} ${matches.length === 1 ? "track matches" : "tracks match"}.`}
+              </p>
+              <ul>
+                {matches.slice(0, LISTED_MATCHES).map((i) => (
+                  <li key={model.ids[i]}>
+                    <button type="button" className={styles.linkish} onClick={() => select(i, true)} data-testid="map-match">
+                      {model.names[i]}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {selected >= 0 ? (
+            <section className={styles.selected} aria-label="Selected track" data-testid="map-selected">
+              <h2>{model.names[selected]}</h2>
+              <p className="muted small">{map.data.genres[map.data.genre[selected] ?? -1] ?? "No genre"}</p>
+              <div className={styles.actions}>
+                <Link className="button secondary" href={`/track/${model.ids[selected]}`}>Open the track</Link>
+                <button type="button" className="button secondary" onClick={() => select(-1)}>Clear</button>
+              </div>
+            </section>
+          ) : null}
+          {recRows.length ? (
+            <section aria-label="Recommendations, best first">
+              <h2>Recommendations</h2>
+              <ol data-testid="map-recs">
+                {recRows.map((i) => (
+                  <li key={model.ids[i]}>
+                    <button type="button" className={styles.linkish} onClick={() => select(i, true)}>
+                      {model.names[i]}
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            </section>
+          ) : null}
+        </aside>
       </div>
     </div>
   );

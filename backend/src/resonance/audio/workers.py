@@ -26,6 +26,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import types
 from collections.abc import Iterable, Iterator
@@ -67,6 +68,7 @@ def warm(numba_cache: str | None = None, parent_pid: int | None = None) -> None:
     and workers in parallel then scale instead of fighting. The first ``extract`` call
     loads or compiles librosa's numba kernels (seconds): pay that here, not on a track.
     """
+    _leave_interrupts_to_the_parent()
     if numba_cache is not None:
         os.environ["NUMBA_CACHE_DIR"] = _private_copy(Path(numba_cache))
     from threadpoolctl import threadpool_limits
@@ -89,9 +91,6 @@ def _exit_with_parent(parent_pid: int | None = None) -> None:
     this process was still starting (seconds of imports) must not be mistaken for
     init, which would adopt it and leave this worker blocked on its queue for good.
     """
-    import threading
-    import time
-
     parent = parent_pid or os.getppid()
 
     def watch() -> None:
@@ -132,6 +131,7 @@ def make_pool(workers: int, numba_cache_dir: Path | None = None) -> Executor:
     """
     context = multiprocessing.get_context("spawn")
     cache = str(prepare_numba_cache(numba_cache_dir)) if numba_cache_dir is not None else None
+    exit_cleanly_on_sigterm()
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=warm, initargs=(cache, os.getpid())
     )
@@ -164,6 +164,34 @@ def _main_module_hidden() -> Iterator[None]:
 def imported(module: str) -> bool:
     """Whether this process has imported ``module`` (asked of a worker, in tests)."""
     return module in sys.modules
+
+
+def exit_cleanly_on_sigterm() -> None:
+    """Make SIGTERM end this process through Python's shutdown, not the default action.
+
+    A pool's queues hold five POSIX semaphores, registered with multiprocessing's
+    resource tracker and unregistered when the pool is shut down. A process that dies
+    of SIGTERM's default action never shuts its pool down, so the tracker, outliving
+    it, warns "There appear to be 5 leaked semaphore objects to clean up at shutdown"
+    (seen when `make demo` stops its processes). Raising SystemExit instead runs the
+    pool's own exit hook, which joins the workers and releases the semaphores.
+    Servers that handle SIGTERM themselves (uvicorn, arq) keep their handler.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ctrl-C in a terminal interrupts the whole process group, workers included: a
+    worker ignores it, so the pool's owner shuts the pool down in order instead of every
+    worker dying with a KeyboardInterrupt traceback and breaking the pool under it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def cache_key() -> str:

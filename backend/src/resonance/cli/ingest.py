@@ -144,20 +144,35 @@ def import_exportify(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Exportify CSVs"),
 ) -> None:
     """Import Exportify CSV files as playlists; bad rows are listed with their line numbers."""
+    from resonance.index import build_index
     from resonance.ingest import ImportReport, import_exportify_file
 
-    async def main() -> list[ImportReport]:
+    async def main() -> tuple[list[ImportReport], int | None]:
         async with command_runtime() as runtime:
-            return [await import_exportify_file(runtime.sessionmaker, path) for path in files]
+            reports = [await import_exportify_file(runtime.sessionmaker, p) for p in files]
+            if not any(r.imported for r in reports):
+                return reports, None
+            # Build the index now, so the imported playlists recommend straight away
+            # instead of after a separate `resonance index build`.
+            with console.status("updating the index"):
+                built = await build_index(
+                    runtime.sessionmaker, runtime.cache, runtime.settings, wait=600
+                )
+            return reports, built.version
 
-    reports = asyncio.run(main())
+    reports, version = asyncio.run(main())
     for report in reports:
         console.print(
-            f"{report.path}: playlist {report.playlist!r}, {report.imported} tracks imported"
-            f" ({report.with_features} with audio features, {report.with_genres} with genres),"
-            f" {len(report.errors)} bad rows"
+            f"{report.path}: playlist {report.playlist!r} (id {report.playlist_id}),"
+            f" {report.imported} tracks imported ({report.with_features} with audio features,"
+            f" {report.with_genres} with genres), {len(report.errors)} bad rows"
         )
         for error in report.errors:
             console.print(f"  line {error.line}: {error.message}")
     if reports and all(r.imported == 0 for r in reports):
         raise typer.Exit(1)
+    if version is not None:
+        console.print(f"index v{version} is ready; for recommendations:")
+    for report in reports:
+        if report.imported:
+            console.print(f"  resonance recommend --playlist {report.playlist!r}")

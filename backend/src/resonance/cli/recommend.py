@@ -83,9 +83,19 @@ async def listener(session: AsyncSession, spotify_user_id: str | None) -> int | 
     return users[0].id if users else None
 
 
+async def _imported_tracks(name_or_id: str) -> list[int] | None:
+    """The tracks of an imported (Exportify) playlist of that name or id, else None."""
+    from resonance.ingest import imported_playlist_tracks
+
+    async with command_runtime() as runtime, runtime.sessionmaker() as session:
+        return await imported_playlist_tracks(session, name_or_id)
+
+
 def recommend_command(
     playlist: str | None = typer.Option(
-        None, "--playlist", help="Spotify id of an ingested playlist"
+        None,
+        "--playlist",
+        help="An ingested playlist's Spotify id, or an imported one's name or id",
     ),
     track: list[str] = typer.Option(
         [], "--track", help="Track: Resonance id or Spotify id (repeatable)"
@@ -108,13 +118,25 @@ def recommend_command(
         " (default: the catalogue's only listener)",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the API's JSON answer instead."),
+    save: str | None = typer.Option(
+        None, "--save", help="Also save the list as this Spotify playlist (once: safe to repeat)"
+    ),
 ) -> None:
     """Recommend tracks for a playlist or tracks, and show why."""
+    from resonance.cli.save import save_list
+    from resonance.errors import InvalidInput
+    from resonance.ingest import PlaylistCreated
     from resonance.recommend import RecommendResponse, recommend_for
 
     if not playlist and not track:
         console.print(f"[red]{SEEDS_NEEDED}[/red]")
         raise typer.Exit(2)
+    imported = asyncio.run(_imported_tracks(playlist)) if playlist else None
+    if imported is not None:
+        if not imported:
+            console.print(f"[red]The imported playlist {playlist!r} holds no tracks.[/red]")
+            raise typer.Exit(1)
+        playlist, track = None, [*track, *map(str, imported)]
     request = _request(
         track_ids=[int(t) for t in track if t.isdigit()],
         spotify_track_ids=[t.removeprefix("spotify:track:") for t in track if not t.isdigit()],
@@ -126,16 +148,29 @@ def recommend_command(
         source="new" if new_only else "library",
     )
 
-    async def run() -> bytes:
+    async def run() -> tuple[bytes, PlaylistCreated | None]:
         async with command_runtime() as runtime, runtime.sessionmaker() as session:
             user_id = await listener(session, user) if new_only else None
-            return await recommend_for(runtime, session, request, user_id=user_id)
+            body = await recommend_for(runtime, session, request, user_id=user_id)
+            if not save:
+                return body, None
+            items = RecommendResponse.model_validate_json(body).items
+            ids = [i.track.spotify_id for i in items if i.track.spotify_id]
+            if not ids:
+                raise InvalidInput(
+                    "none of these tracks is on Spotify, so there is nothing to save"
+                )
+            return body, await save_list(runtime, save, ids)
 
     try:
-        body = asyncio.run(run())
+        body, saved = asyncio.run(run())
     except ResonanceError as exc:
         console.print(f"[red]{exc.detail}[/red]")
         raise typer.Exit(1) from exc
+    if saved is not None:
+        said = "already saved as" if saved.already_saved else "saved as"
+        # On stderr, so that --json output stays one JSON document.
+        typer.echo(f"{said} {saved.name!r}: {saved.url}", err=True)
     if as_json:
         typer.echo(json.dumps(json.loads(body), indent=2))
         return

@@ -11,6 +11,7 @@ from resonance.index.holder import ModelHolder
 from resonance.index.incremental import FeedReport, IncrementalFeed, replace_rows
 from resonance.index.jobs import JOB_HANDLERS
 from resonance.index.persist import load_index, save_index
+from resonance.index.projection import LayoutConfig, layout, place_new
 from resonance.index.repository import current_version, list_versions
 from resonance.index.store import IndexStore
 from resonance.index.vector_index import (
@@ -31,12 +32,15 @@ __all__ = [
     "IncrementalFeed",
     "IndexConfig",
     "IndexStore",
+    "LayoutConfig",
     "ModelHolder",
     "VectorIndex",
     "build_index",
     "current_version",
+    "layout",
     "list_versions",
     "load_index",
+    "place_new",
     "replace_rows",
     "save_index",
     "serve_single_threaded",

@@ -5,15 +5,25 @@ reads (through `resonance.audio`), so it sits above the audio stage.
 """
 
 from resonance.ingest.endpoints import router
-from resonance.ingest.exportify import ImportReport, import_exportify_file
+from resonance.ingest.exportify import (
+    ImportReport,
+    import_exportify_file,
+    imported_playlist_tracks,
+)
 from resonance.ingest.jobs import JOB_HANDLERS
 from resonance.ingest.local_folder import ScanSummary, scan_folders
+from resonance.ingest.save import save_playlist
+from resonance.ingest.schemas import PlaylistCreate, PlaylistCreated
 
 __all__ = [
     "JOB_HANDLERS",
     "ImportReport",
+    "PlaylistCreate",
+    "PlaylistCreated",
     "ScanSummary",
     "import_exportify_file",
+    "imported_playlist_tracks",
     "router",
+    "save_playlist",
     "scan_folders",
 ]

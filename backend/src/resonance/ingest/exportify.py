@@ -83,6 +83,7 @@ class RowError:
 class ImportReport:
     path: str
     playlist: str
+    playlist_id: int | None = None  # Resonance's id: `resonance recommend --playlist ID`
     imported: int = 0
     with_features: int = 0
     with_genres: int = 0
@@ -270,7 +271,25 @@ async def import_exportify_file(
         await catalog.mark_playlist_ingested(
             session, playlist.id, snapshot, contents_available=True
         )
+    report.playlist_id = playlist.id
     report.imported = len(rows)
     report.with_genres = len(genres)
     report.with_features = len(features)
     return report
+
+
+async def imported_playlist_tracks(session: AsyncSession, name_or_id: str) -> list[int] | None:
+    """Track ids, in order, of the imported playlist with this name or Resonance id.
+
+    None when no imported playlist answers to it (it may be a Spotify playlist id).
+    """
+    playlist = None
+    if name_or_id.isdigit():
+        playlist = await catalog.get_playlist(session, int(name_or_id))
+        if playlist is not None and playlist.source != "exportify":
+            playlist = None
+    if playlist is None:
+        playlist = await catalog.find_imported_playlist(session, name_or_id)
+    if playlist is None:
+        return None
+    return await catalog.playlist_track_ids(session, playlist.id)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from resonance.catalog import current_user
 from resonance.errors import NotFound
 from resonance.jobs import JobOut
-from resonance.recommend import journeys, service
+from resonance.recommend import catalogue_map, journeys, service
 from resonance.recommend.ingest_first import ingest_playlist_first
 from resonance.recommend.new_music import ensure_discovery
 from resonance.recommend.options import API_MAX_N
@@ -94,13 +94,13 @@ async def similar_tracks(
 
 @router.get(
     "/map",
-    summary="A 2-D map of the catalogue (projection of the vectors)",
+    summary="A 2-D map of the catalogue: similar tracks close, neighbourhoods spread",
     response_model=MapResponse,
 )
-async def catalogue_map(
-    runtime: RuntimeDep, session: SessionDep, limit: int = Query(5000, ge=10, le=20000)
+async def map_points(
+    runtime: RuntimeDep, session: SessionDep, limit: int = Query(50_000, ge=10, le=50_000)
 ) -> MapResponse:
-    return await service.catalogue_map(runtime, session, limit)
+    return await catalogue_map.catalogue_map(runtime, session, limit)
 
 
 @router.post(

@@ -34,7 +34,6 @@ from resonance.recommend.results import (
 from resonance.recommend.scoring import score_candidates
 from resonance.vectors import (
     Catalogue,
-    FloatMatrix,
     IntArray,
     ItemSimilarity,
     VectorSet,
@@ -107,7 +106,6 @@ class Recommender:
         for artist, rows in zip(artists, np.split(order, starts[1:]), strict=True):
             self._rows_of_artist[int(artist)] = rows.astype(np.int64)
         self._genre_pair_cache: dict[tuple[str, str], float] = {}
-        self._map: FloatMatrix | None = None
 
     # --- construction ---------------------------------------------------------------
 
@@ -278,7 +276,6 @@ class Recommender:
         for offset, artist in enumerate(part.artist_ids):
             rows = self._rows_of_artist.get(int(artist), np.empty(0, np.int64))
             self._rows_of_artist[int(artist)] = np.append(rows, start + offset)
-        self._map = None
         self._by_popularity = None
         return len(part.track_ids)
 
@@ -289,19 +286,4 @@ class Recommender:
         known = np.flatnonzero(rows >= 0)
         if known.size:
             replace_rows(self.catalogue, self.vectors, self.index, rows[known], part.subset(known))
-            self._map = None
         return int(known.size)
-
-    def map_coordinates(self) -> FloatMatrix:
-        """2-D coordinates of every track (PCA of the vectors), computed once per model."""
-        if self._map is None:
-            from sklearn.decomposition import PCA
-
-            vectors = self.vectors.vectors
-            if self.n_items < 3:
-                self._map = np.zeros((self.n_items, 2), np.float32)
-            else:
-                pca = PCA(n_components=2, svd_solver="randomized", random_state=0)
-                sample = vectors[:: max(1, self.n_items // 50_000)]
-                self._map = pca.fit(sample).transform(vectors).astype(np.float32)
-        return self._map

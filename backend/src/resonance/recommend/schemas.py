@@ -202,16 +202,18 @@ class SimilarResponse(BaseModel):
     items: list[RecommendationOut]
 
 
-class MapPoint(BaseModel):
-    id: int
-    x: float
-    y: float
-    genre: str | None
-    name: str
-
-
 class MapResponse(BaseModel):
+    """The map's points in columns: row i of every list is one track.
+
+    Columns, not one object per point: 50,000 points are a third smaller and parse
+    several times faster in the browser.
+    """
+
     index_version: int
-    total: int
-    points: list[MapPoint]
+    total: int = Field(description="Tracks in the index; more than returned when sampled")
+    ids: list[int]
+    x: list[float] = Field(description="0..1, left to right")
+    y: list[float] = Field(description="0..1, bottom to top")
+    genre: list[int] = Field(description="Index into `genres` of the first genre, -1 for none")
+    names: list[str]
     genres: list[str]

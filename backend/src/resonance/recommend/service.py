@@ -30,7 +30,7 @@ from resonance.recommend.recommender import (
     UnknownSeedsError,
 )
 from resonance.recommend.responses import recommend_body, similar_body
-from resonance.recommend.schemas import MapPoint, MapResponse, RecommendRequest
+from resonance.recommend.schemas import RecommendRequest
 from resonance.recommend.scoring import UnknownTargetError
 from resonance.recommend.targets import explain_targets, usable_targets
 from resonance.recommend.tracks import CardCache
@@ -332,31 +332,4 @@ async def similar(runtime: Runtime, session: AsyncSession, track_id: int, n: int
     found = await cards(runtime, session, [i.track_id for i in items])
     return similar_body(
         holder_of(runtime).loaded_version or 0, track, items, found, best=best_score(model)
-    )
-
-
-async def catalogue_map(runtime: Runtime, session: AsyncSession, limit: int) -> MapResponse:
-    model = await current_model(runtime)
-    coords = model.map_coordinates()
-    rows = np.arange(model.n_items)
-    if len(rows) > limit:
-        rows = np.sort(np.random.default_rng(0).choice(rows, size=limit, replace=False))
-    ids = [int(model.catalogue.track_ids[r]) for r in rows]
-    tracks = await catalog.get_tracks(session, ids)
-    points = [
-        MapPoint(
-            id=track_id,
-            x=round(float(coords[row, 0]), 4),
-            y=round(float(coords[row, 1]), 4),
-            genre=model.catalogue.genres[row][0] if model.catalogue.genres[row] else None,
-            name=tracks[track_id].name if track_id in tracks else "",
-        )
-        for row, track_id in zip(rows.tolist(), ids, strict=True)
-    ]
-    genres = sorted({p.genre for p in points if p.genre})
-    return MapResponse(
-        index_version=holder_of(runtime).loaded_version or 0,
-        total=model.n_items,
-        points=points,
-        genres=genres,
     )
