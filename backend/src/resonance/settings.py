@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     index_hnsw_m: int = 32
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
+    # A radio session unused this long expires (each request renews it).
+    radio_session_ttl_seconds: float = Field(default=24 * 3600.0, gt=0)
 
     @field_validator("docs_enabled", mode="before")
     @classmethod
