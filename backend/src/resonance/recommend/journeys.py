@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.errors import InvalidInput, NotFound
-from resonance.recommend.flow import MAX_TRACKS, MIN_TRACKS, Arc, OrderError, flow_order
 from resonance.recommend import radio
+from resonance.recommend.flow import MAX_TRACKS, MIN_TRACKS, Arc, OrderError, flow_order
 from resonance.recommend.paths import MAX_STEPS, PathError, song_path
 from resonance.recommend.recommender import UnknownSeedsError
 from resonance.recommend.schemas import TrackId, TrackOut

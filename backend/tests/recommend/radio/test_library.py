@@ -59,7 +59,9 @@ def test_three_likes_pull_the_next_batch_toward_them(model: Recommender) -> None
         state = RadioState(seeds=[int(ids[seed * 97])])
         first = play(model, state)
         # Like the three the seed is least like: the radio has to move to follow them.
-        liked = sorted(first, key=lambda t: float(vectors[model.row_of(t)] @ vectors[seed * 97]))[:3]
+        liked = sorted(first, key=lambda t: float(vectors[model.row_of(t)] @ vectors[seed * 97]))[
+            :3
+        ]
         state.feedback += [Feedback(t, "like") for t in liked]
         before = play(model, RadioState(seeds=state.seeds, played=list(state.played)))
         after = play(model, state)

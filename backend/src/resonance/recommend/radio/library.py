@@ -115,13 +115,11 @@ def check_feedback(state: RadioState, track_id: int, signal: str) -> Feedback:
         raise RadioError(f"signal must be one of {', '.join(SIGNALS)}")
     if track_id not in state.played and track_id not in state.seeds:
         raise RadioError(f"track {track_id} was not played on this radio")
-    return Feedback(track_id, signal)  # type: ignore[arg-type]  # checked just above
+    return Feedback(track_id, signal)
 
 
 def _rows(model: Recommender, track_ids: list[int]) -> IntArray:
-    return np.asarray(
-        [model.row_of(t) for t in track_ids if model.has_vector(t)], dtype=np.int64
-    )
+    return np.asarray([model.row_of(t) for t in track_ids if model.has_vector(t)], dtype=np.int64)
 
 
 def _max_similarity(vectors: FloatMatrix, rows: IntArray, to: IntArray) -> np.ndarray:
@@ -177,7 +175,8 @@ def radio_batch(model: Recommender, state: RadioState, n: int = 10) -> RadioBatc
     pool_artists = artists[pool]
     penalty = np.asarray(
         [
-            ARTIST_DISLIKE_PENALTY * artist_dislikes[int(a)] + ARTIST_SKIP_PENALTY * artist_skips[int(a)]
+            ARTIST_DISLIKE_PENALTY * artist_dislikes[int(a)]
+            + ARTIST_SKIP_PENALTY * artist_skips[int(a)]
             for a in pool_artists
         ]
     )
@@ -236,7 +235,11 @@ def _strongest_push(
         (DISLIKE_PUSH * near_dislike[0][i], rows[int(near_dislike[1][i])], "dislike")
         for rows in (disliked,)
         if len(rows)
-    ] + [(SKIP_PUSH * near_skip[0][i], rows[int(near_skip[1][i])], "skip") for rows in (skipped,) if len(rows)]
+    ] + [
+        (SKIP_PUSH * near_skip[0][i], rows[int(near_skip[1][i])], "skip")
+        for rows in (skipped,)
+        if len(rows)
+    ]
     if not pushes:
         return None, None
     push, row, signal = max(pushes, key=lambda p: float(p[0]))

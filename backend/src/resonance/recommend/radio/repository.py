@@ -25,7 +25,9 @@ async def create(
     return row
 
 
-async def get(session: AsyncSession, session_id: str, *, for_update: bool = False) -> RadioSession | None:
+async def get(
+    session: AsyncSession, session_id: str, *, for_update: bool = False
+) -> RadioSession | None:
     query = select(RadioSession).where(RadioSession.id == session_id)
     if for_update:
         # Two feedback requests on one session at once must not lose either (PostgreSQL).

@@ -124,9 +124,7 @@ def _invalid(exc: Exception) -> Exception:
     return InvalidInput(str(exc))
 
 
-async def start(
-    runtime: Runtime, session: AsyncSession, seeds: list[int], n: int
-) -> RadioBatchOut:
+async def start(runtime: Runtime, session: AsyncSession, seeds: list[int], n: int) -> RadioBatchOut:
     """A new radio from `seeds`, with its first batch of `n` tracks."""
     model = await current_model(runtime, need=seeds)
     try:
