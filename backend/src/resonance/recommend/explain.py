@@ -39,6 +39,9 @@ BLOCK_WORDS = {"audio": "sound", "spotify": "Spotify feature", "cooc": "listened
 
 # Descriptors in BPM are compared on this scale (a 30 BPM gap counts like a full 0→1 gap / 2).
 RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
+# Descriptors that are categories (pitch class, major/minor): a mean of them means
+# nothing, so they are not compared with the seeds'; flow ordering uses them instead.
+CATEGORIES = frozenset({"key", "mode"})
 
 
 @dataclass
@@ -135,6 +138,8 @@ def seed_means(
     if not len(seeds):
         return means
     for name, values in descriptors.items():
+        if name in CATEGORIES:
+            continue
         seed_values = values[seeds]
         seed_values = seed_values[~np.isnan(seed_values)]
         if len(seed_values):

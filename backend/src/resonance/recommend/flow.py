@@ -21,9 +21,11 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from resonance.recommend.journey_words import CHANGE_WORDS
+from resonance.recommend.journey_words import CHANGE_WORDS, JourneyError
 from resonance.recommend.recommender import Recommender, UnknownSeedsError
 from resonance.vectors import Catalogue
+
+OrderError = JourneyError
 
 MIN_TRACKS = 2
 MAX_TRACKS = 500
@@ -31,10 +33,6 @@ Shape = Literal["rising", "falling", "peak"]
 ARC_DESCRIPTORS = ("energy", "tempo_bpm", "brightness")
 TEMPO_WEIGHT, KEY_WEIGHT, SOUND_WEIGHT, ARC_WEIGHT = 1.0, 0.5, 1.0, 1.0
 ARC_REACH = 12
-
-
-class OrderError(ValueError):
-    """An order that cannot be made as asked; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)

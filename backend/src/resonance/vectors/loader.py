@@ -30,6 +30,18 @@ SPOTIFY_DESCRIPTORS = {
     "danceability": "danceability",
     "energy": "spotify_energy",
 }
+# Key as a pitch class (C = 0) and mode (1 major, 0 minor), for flow ordering on the
+# Camelot wheel. Keys the analysis is unsure of are left unknown: confidence is the fit's
+# correlation × margin / 0.1 (resonance.audio.keys), so below 0.3 the best key beats the
+# next by less than 0.03 even with a perfect fit.
+KEY_MIN_CONFIDENCE = 0.3
+PITCH_CLASS = {
+    name: i
+    for i, names in enumerate(
+        ("C", "C# Db", "D", "D# Eb", "E", "F", "F# Gb", "G", "G# Ab", "A", "A# Bb", "B")
+    )
+    for name in names.split()
+}
 
 
 def audio_schema() -> tuple[int, tuple[str, ...], tuple[str, ...]]:
@@ -141,7 +153,8 @@ def _descriptors(
     _, feature_names, human = audio_schema()
     n = len(row_of)
     descriptors: dict[str, np.ndarray] = {
-        name: np.full(n, np.nan) for name in (*human, "tempo_bpm", *SPOTIFY_DESCRIPTORS.values())
+        name: np.full(n, np.nan)
+        for name in (*human, "tempo_bpm", *SPOTIFY_DESCRIPTORS.values(), "key", "mode")
     }
     for track_id, blob, summary in audio_rows:
         row = row_of.get(track_id)
@@ -153,13 +166,30 @@ def _descriptors(
             value = _number(summary.get(name))
             if value is not None:
                 descriptors[name][row] = value
+        _key_of_audio(descriptors, row, summary)
     for features in feature_rows:
         row = row_of.get(features.track_id)
         if row is None or any(getattr(features, name) is None for name in SPOTIFY_BLOCK):
             continue
         for source, target in SPOTIFY_DESCRIPTORS.items():
             descriptors[target][row] = float(getattr(features, source))
+        key, mode = getattr(features, "key", None), getattr(features, "mode", None)
+        # Spotify's key (-1 when it found none) where our own analysis has no sure key.
+        if np.isnan(descriptors["key"][row]) and key is not None and key >= 0 and mode is not None:
+            descriptors["key"][row], descriptors["mode"][row] = key, mode
     return {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
+
+
+def _key_of_audio(descriptors: dict[str, np.ndarray], row: int, summary: dict[str, Any]) -> None:
+    """The analysed key and mode of one row, when the analysis is confident of them."""
+    pitch = PITCH_CLASS.get(str(summary.get("key")))
+    confidence = _number(summary.get("key_confidence"))
+    mode = summary.get("mode")
+    if pitch is None or confidence is None or confidence < KEY_MIN_CONFIDENCE:
+        return
+    if mode in ("major", "minor"):
+        descriptors["key"][row] = pitch
+        descriptors["mode"][row] = 1.0 if mode == "major" else 0.0
 
 
 def _number(value: Any) -> float | None:

@@ -19,8 +19,11 @@ from typing import Literal
 
 import numpy as np
 
+from resonance.recommend.journey_words import JourneyError
 from resonance.recommend.recommender import Recommender, UnknownSeedsError
 from resonance.vectors import FloatMatrix, IntArray
+
+RadioError = JourneyError
 
 Signal = Literal["like", "skip", "dislike"]
 SIGNALS: tuple[Signal, ...] = ("like", "skip", "dislike")
@@ -40,10 +43,6 @@ NOTICEABLE_PUSH = 0.05
 MAX_PER_ARTIST = 2  # in one batch
 # Candidates drawn from the index per batch, beyond what was already played.
 POOL = 300
-
-
-class RadioError(ValueError):
-    """Radio input that cannot be acted on; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ replica can answer for it); each request renews the session until it expires.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,7 +54,10 @@ def _expiry(runtime: Runtime, now: datetime) -> datetime:
     return now + timedelta(seconds=runtime.settings.radio_session_ttl_seconds)
 
 
-async def _live(session: AsyncSession, session_id: str, now: datetime) -> RadioSession:
+async def _live(
+    session: AsyncSession, session_id: str, now: datetime
+) -> tuple[RadioSession, RadioState]:
+    """The session row (locked for this transaction) and its state, if it is live."""
     row = await repository.get(session, session_id, for_update=True)
     if row is None:
         raise NotFound(
@@ -66,7 +70,7 @@ async def _live(session: AsyncSession, session_id: str, now: datetime) -> RadioS
             "start a new one with POST /v1/radio.",
             title="Radio session expired",
         )
-    return row
+    return row, _state(row)
 
 
 def _names(found: dict[int, TrackOut], track_id: int) -> str:
@@ -118,20 +122,25 @@ async def _answer(
     )
 
 
-def _invalid(exc: Exception) -> Exception:
-    if isinstance(exc, UnknownSeedsError):
-        return NotFound(f"Unknown tracks: {exc.missing_tracks[:10]}", title="Unknown tracks")
-    return InvalidInput(str(exc))
+@contextmanager
+def _problems() -> Iterator[None]:
+    """Radio errors as the service's: unknown tracks are 404, the rest 422."""
+    try:
+        yield
+    except UnknownSeedsError as exc:
+        raise NotFound(
+            f"Unknown tracks: {exc.missing_tracks[:10]}", title="Unknown tracks"
+        ) from exc
+    except RadioError as exc:
+        raise InvalidInput(str(exc)) from exc
 
 
 async def start(runtime: Runtime, session: AsyncSession, seeds: list[int], n: int) -> RadioBatchOut:
     """A new radio from `seeds`, with its first batch of `n` tracks."""
     model = await current_model(runtime, need=seeds)
-    try:
+    with _problems():
         state = RadioState(seeds=check_seeds(model, seeds))
         batch = radio_batch(model, state, n)
-    except (RadioError, UnknownSeedsError) as exc:
-        raise _invalid(exc) from exc
     now = utcnow()
     await repository.delete_expired(session, now - KEEP_EXPIRED)
     row = await repository.create(session, uuid.uuid4().hex, state.seeds, _expiry(runtime, now))
@@ -144,13 +153,10 @@ async def next_batch(
 ) -> RadioBatchOut:
     """The next `n` tracks of a live radio, adapted to its feedback."""
     now = utcnow()
-    row = await _live(session, session_id, now)
-    state = _state(row)
+    row, state = await _live(session, session_id, now)
     model = await current_model(runtime, need=state.seeds)
-    try:
+    with _problems():
         batch = radio_batch(model, state, n)
-    except RadioError as exc:
-        raise _invalid(exc) from exc
     await _played(session, row, state, (p.track_id for p in batch.picks), now, runtime)
     return await _answer(runtime, session, row, batch)
 
@@ -160,12 +166,9 @@ async def feedback(
 ) -> FeedbackOut:
     """Record a like, skip or dislike of a track the radio played."""
     now = utcnow()
-    row = await _live(session, session_id, now)
-    state = _state(row)
-    try:
+    row, state = await _live(session, session_id, now)
+    with _problems():
         given = check_feedback(state, body.track_id, body.signal)
-    except RadioError as exc:
-        raise _invalid(exc) from exc
     state.feedback.append(given)
     await _played(session, row, state, (), now, runtime)
     return FeedbackOut(
