@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PlaylistView } from "@/components/playlist/PlaylistView";
+import { JOURNEYS } from "@/lib/api/journey-limits";
 import { requireSession } from "@/lib/guard";
 import { SpotifyId } from "@/lib/schemas";
 
@@ -16,5 +17,5 @@ export default async function PlaylistPage({
   const [{ id }, { name }] = await Promise.all([params, searchParams]);
   if (!SpotifyId.safeParse(id).success) notFound();
   await requireSession(`/playlist/${id}`);
-  return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} />;
+  return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} orderLimit={JOURNEYS.order.max} />;
 }
