@@ -18,18 +18,26 @@ from resonance.recommend.radio.library import (
     check_seeds,
     radio_batch,
 )
+from resonance.recommend.radio.schemas import FeedbackIn, FeedbackOut, RadioBatchOut
+from resonance.recommend.radio.service import feedback, next_batch, start
 
 __all__ = [
     "ARTIST_OUT_AFTER",
     "SIGNALS",
     "Feedback",
+    "FeedbackIn",
+    "FeedbackOut",
     "RadioBatch",
+    "RadioBatchOut",
     "RadioError",
     "RadioPick",
     "RadioState",
     "Signal",
     "check_feedback",
     "check_seeds",
+    "feedback",
+    "next_batch",
     "radio_batch",
     "router",
+    "start",
 ]
