@@ -28,7 +28,7 @@ before(async () => {
   const readable = (await library.playlists()).find((p) => p.readable);
   const playlist = await library.open(readable.id);
   await playlist.analyse();
-  await playlist.waitForAnalysis();
+  await new OrderForFlowPanel(page).waitUntilOffered();
 });
 
 after(async () => {

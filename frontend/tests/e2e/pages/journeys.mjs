@@ -98,6 +98,10 @@ export class OrderForFlowPanel {
   constructor(page) {
     this.page = page;
   }
+  /** The panel shows once the playlist is analysed and at least two of its tracks are catalogued. */
+  async waitUntilOffered(timeoutMs = 240_000) {
+    await this.page.getByTestId("order-for-flow").waitFor({ timeout: timeoutMs });
+  }
   async order(arc = "") {
     await this.page.getByTestId("order-arc").selectOption(arc);
     await this.page.getByTestId("order-flow").click();
