@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 from rich.console import Console
@@ -17,7 +17,9 @@ from resonance.app import command_runtime
 from resonance.db import session_scope
 from resonance.errors import ResonanceError
 from resonance.recommend import Recommender, current_model, radio
-from resonance.runtime import Runtime
+
+if TYPE_CHECKING:
+    from resonance.runtime import Runtime
 
 console = Console()
 T = TypeVar("T")
