@@ -67,12 +67,12 @@ export const OrderInput = z
 export const RadioStartInput = z
   .object({
     seed_track_ids: z.array(id).min(JOURNEYS.seeds.min).max(JOURNEYS.seeds.max),
-    n: z.number().int().min(JOURNEYS.batch.min).max(JOURNEYS.batch.max).default(10),
+    n: z.number().int().min(JOURNEYS.batch.min).max(JOURNEYS.batch.max).default(JOURNEYS.batch.default),
   })
   .strict();
 
 export const RadioNextInput = z
-  .object({ n: z.number().int().min(JOURNEYS.batch.min).max(JOURNEYS.batch.max).default(10) })
+  .object({ n: z.number().int().min(JOURNEYS.batch.min).max(JOURNEYS.batch.max).default(JOURNEYS.batch.default) })
   .strict();
 
 export const FeedbackInput = z.object({ track_id: id, signal: z.enum(["like", "skip", "dislike"]) }).strict();

@@ -163,7 +163,8 @@ export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fal
       </section>
       )}
 
-      {analysed ? <OrderForFlow trackIds={catalogued} maxTracks={orderLimit} /> : null}
+      {/* Shown whenever two tracks are catalogued, so a re-analysis does not wipe an order on screen. */}
+      <OrderForFlow trackIds={catalogued} maxTracks={orderLimit} />
       <h2 className={styles.sub}>Tracks</h2>
       {p.tracks.length ? (
         <ol className={lib.list} aria-label="Tracks in this playlist">

@@ -26,5 +26,9 @@ export const JOURNEYS = {
   defaultSteps: schemas.PathRequest.properties.steps.default,
   order: { min: schemas.OrderRequest.properties.track_ids.minItems, max: schemas.OrderRequest.properties.track_ids.maxItems },
   seeds: { min: schemas.RadioStart.properties.seed_track_ids.minItems, max: schemas.RadioStart.properties.seed_track_ids.maxItems },
-  batch: { min: schemas.RadioStart.properties.n.minimum, max: schemas.RadioStart.properties.n.maximum },
+  batch: {
+    min: schemas.RadioStart.properties.n.minimum,
+    max: schemas.RadioStart.properties.n.maximum,
+    default: schemas.RadioStart.properties.n.default,
+  },
 } as const;

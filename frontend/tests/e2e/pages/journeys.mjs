@@ -9,6 +9,13 @@ async function trackOptions(page, testId) {
   return picker.evaluate((select) => [...select.options].map((o) => o.value).filter(Boolean));
 }
 
+/** The arc chart's description, or what the page says when the descriptor is not measured yet. */
+async function chartText(page) {
+  const chart = page.getByTestId("arc-chart").or(page.getByTestId("arc-chart-empty")).first();
+  await chart.waitFor();
+  return (await chart.getAttribute("aria-label")) ?? chart.innerText();
+}
+
 export class PathBuilderPage {
   constructor(page, baseUrl) {
     this.page = page;
@@ -36,14 +43,11 @@ export class PathBuilderPage {
       items.map((i) => ({ id: Number(i.dataset.trackId), sentence: i.querySelector('[data-testid="step-sentence"]').textContent })),
     );
   }
-  async chartPoints() {
-    return this.page.getByTestId("arc-point").count();
-  }
   async chooseChart(descriptor) {
     await this.page.getByTestId("arc-descriptor").selectOption(descriptor);
   }
-  async chartLabel() {
-    return this.page.getByTestId("arc-chart").getAttribute("aria-label");
+  async chartText() {
+    return chartText(this.page);
   }
 }
 
@@ -113,7 +117,7 @@ export class OrderForFlowPanel {
   async total() {
     return this.page.getByTestId("order-total").innerText();
   }
-  async chartPoints() {
-    return this.page.getByTestId("arc-point").count();
+  async chartText() {
+    return chartText(this.page);
   }
 }
