@@ -21,7 +21,7 @@ import time
 import numpy as np
 from journey_worlds import demo_world, synthetic
 
-from resonance.recommend import Recommender
+from resonance.recommend import Recommender, flow
 from resonance.recommend.flow import camelot, flow_order, key_cost, tempo_cost
 from resonance.recommend.paths import song_path
 from resonance.recommend.radio import Feedback, RadioState, radio_batch
@@ -181,22 +181,33 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=20, help="synthetic only")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--steps", type=int, default=12)
+    parser.add_argument("--only", choices=("paths", "orders", "radio"), help="one section")
+    parser.add_argument(
+        "--key-weights", default="", help="orders once per key weight, e.g. 0.5,0.18"
+    )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     t0 = time.perf_counter()
     catalogue, playlists = demo_world() if args.world == "demo" else synthetic(args.tracks)
     model = Recommender.fit(catalogue)
     print(f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s")
-    bench_paths(model, rng, args.pairs, args.steps)
-    if args.world == "demo":
-        bench_orders(model, playlists, f"{len(playlists)} demo playlists, original order")
-    else:
-        lists = [
-            [int(t) for t in rng.choice(model.catalogue.track_ids, 100, replace=False)]
-            for _ in range(args.lists)
-        ]
-        bench_orders(model, lists, f"{args.lists} random 100-track lists")
-    bench_radio(model, rng, args.sessions)
+    if args.only in (None, "paths"):
+        bench_paths(model, rng, args.pairs, args.steps)
+    if args.only in (None, "orders"):
+        if args.world == "demo":
+            lists, label = playlists, f"{len(playlists)} demo playlists, original order"
+        else:
+            ids = model.catalogue.track_ids
+            lists = [
+                [int(t) for t in rng.choice(ids, 100, replace=False)] for _ in range(args.lists)
+            ]
+            label = f"{args.lists} random 100-track lists"
+        weights = [float(w) for w in args.key_weights.split(",") if w] or [flow.KEY_WEIGHT]
+        for weight in weights:
+            flow.KEY_WEIGHT = weight
+            bench_orders(model, lists, f"{label}, key weight {weight}")
+    if args.only in (None, "radio"):
+        bench_radio(model, rng, args.sessions)
 
 
 if __name__ == "__main__":
