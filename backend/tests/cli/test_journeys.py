@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,9 @@ from typer.testing import CliRunner
 
 from resonance.cli import app
 from resonance.db import create_engine, create_sessionmaker, upgrade
-from resonance.settings import get_settings
 from tests.recommend.seed_catalogue import seed_catalogue
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 def test_a_radio_on_the_command_line_takes_feedback_and_says_what_it_changed(

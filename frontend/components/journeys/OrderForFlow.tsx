@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { ArcChart, ArcPicker, ARC_DESCRIPTORS, type ArcDescriptor } from "@/components/journeys/ArcChart";
+import { asApiError, Problem } from "@/components/journeys/Problem";
 import { api, ApiError } from "@/lib/client";
 import { artistNames } from "@/lib/format";
 import type { Arc, OrderResult } from "@/lib/journeys";
@@ -27,7 +28,7 @@ export function OrderForFlow({ trackIds, maxTracks }: { trackIds: number[]; maxT
       setResult((await api<OrderResult>("/api/order", { method: "POST", json: { track_ids: ids, arc: curve } })).data);
       if (curve) setDescriptor(curve.descriptor);
     } catch (err) {
-      setError(err instanceof ApiError ? err : new ApiError(0, "Something went wrong", "Try again in a moment."));
+      setError(asApiError(err));
     } finally {
       setBusy(false);
     }
@@ -55,11 +56,7 @@ export function OrderForFlow({ trackIds, maxTracks }: { trackIds: number[]; maxT
           {busy ? "Ordering…" : "Order for flow"}
         </button>
       </div>
-      {error ? (
-        <p role="alert" className={styles.error} data-testid="order-error">
-          {error.title}: {error.detail}
-        </p>
-      ) : null}
+      <Problem error={error} testId="order-error" />
       {result ? (
         <div data-testid="order-result">
           <p className="small" data-testid="order-total">

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { ArcChart, ArcPicker, type ArcDescriptor } from "@/components/journeys/ArcChart";
+import { asApiError, Problem } from "@/components/journeys/Problem";
 import { LibraryPicker } from "@/components/journeys/LibraryPicker";
 import { ErrorState, Loading } from "@/components/ui/States";
 import { api, ApiError, useApi } from "@/lib/client";
@@ -33,7 +34,7 @@ export function PathBuilder({ steps: limits }: { steps: { min: number; max: numb
       setPath((await api<PathResult>("/api/paths", { method: "POST", json: { from_track: from, to_track: to, steps } })).data);
     } catch (err) {
       setPath(null);
-      setError(err instanceof ApiError ? err : new ApiError(0, "Something went wrong", "Try again in a moment."));
+      setError(asApiError(err));
     } finally {
       setBusy(false);
     }
@@ -62,11 +63,7 @@ export function PathBuilder({ steps: limits }: { steps: { min: number; max: numb
             {busy ? "Finding a way…" : "Build the path"}
           </button>
         </div>
-        {error ? (
-          <p role="alert" className={styles.error} data-testid="path-error">
-            {error.title}: {error.detail}
-          </p>
-        ) : null}
+        <Problem error={error} testId="path-error" />
       </section>
       {path ? (
         <section aria-label="The path" data-testid="path-result">

@@ -2,6 +2,7 @@
 /** A radio from seed tracks: like, skip or dislike what plays, and the next batch adapts. */
 import Link from "next/link";
 import { useState } from "react";
+import { asApiError, Problem } from "@/components/journeys/Problem";
 import { LibraryPicker } from "@/components/journeys/LibraryPicker";
 import { ErrorState, Loading } from "@/components/ui/States";
 import { api, ApiError, useApi } from "@/lib/client";
@@ -15,10 +16,6 @@ const SIGNALS: { signal: Signal; label: string }[] = [
   { signal: "skip", label: "Skip" },
   { signal: "dislike", label: "Dislike" },
 ];
-
-function failure(err: unknown): ApiError {
-  return err instanceof ApiError ? err : new ApiError(0, "Something went wrong", "Try again in a moment.");
-}
 
 export function RadioView({ seeds }: { seeds: number[] }) {
   const library = useApi<Library>(seeds.length ? null : "/api/library");
@@ -34,7 +31,7 @@ export function RadioView({ seeds }: { seeds: number[] }) {
     try {
       await work();
     } catch (err) {
-      setError(failure(err));
+      setError(asApiError(err));
     } finally {
       setBusy(false);
     }
@@ -74,11 +71,7 @@ export function RadioView({ seeds }: { seeds: number[] }) {
             {busy ? "Tuning in…" : "Start the radio"}
           </button>
         </div>
-        {error ? (
-          <p role="alert" className={styles.error} data-testid="radio-error">
-            {error.title}: {error.detail}
-          </p>
-        ) : null}
+        <Problem error={error} testId="radio-error" />
       </section>
     );
   }
@@ -119,11 +112,7 @@ export function RadioView({ seeds }: { seeds: number[] }) {
           </li>
         ))}
       </ol>
-      {error ? (
-        <p role="alert" className={styles.error} data-testid="radio-error">
-          {error.title}: {error.detail}
-        </p>
-      ) : null}
+      <Problem error={error} testId="radio-error" />
       <div className={styles.row}>
         <button className="button" onClick={next} disabled={busy} data-testid="radio-next">
           {busy ? "Choosing…" : "Play the next batch"}
