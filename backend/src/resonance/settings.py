@@ -159,6 +159,8 @@ class Settings(BaseSettings):
     index_hnsw_m: int = 32
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
+    # A radio session unused this long expires (each request renews it).
+    radio_session_ttl_seconds: float = Field(default=24 * 3600.0, gt=0)
 
     @field_validator(
         "docs_enabled", "listenbrainz_enabled", "deezer_enabled", "lastfm_api_key", mode="before"

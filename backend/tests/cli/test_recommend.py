@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,17 +12,8 @@ from typer.testing import CliRunner
 
 from resonance.cli import app
 from resonance.cli.recommend import parse_target
-from resonance.settings import get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def fresh_settings() -> Iterator[None]:
-    """Each command reads the environment this test sets, not a cached earlier one."""
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.parametrize(

@@ -111,11 +111,11 @@ def test_ordering_lowers_the_cost_and_keeps_every_track(
     assert last > first, "a rising energy arc ends higher than it starts"
 
 
-@pytest.mark.parametrize("count", [1, 501])
+@pytest.mark.parametrize("count", [1, 1001])
 def test_orders_of_a_wrong_size_say_so(model: tuple[Recommender, np.ndarray], count: int) -> None:
     recommender, _ = model
     ids = [int(t) for t in recommender.catalogue.track_ids[:count]]
-    with pytest.raises(OrderError, match="between 2 and 500"):
+    with pytest.raises(OrderError, match="between 2 and 1000"):
         flow_order(recommender, ids)
 
 
@@ -152,3 +152,25 @@ def test_the_api_answers_paths_and_orders_and_refuses_bad_ones(
     assert one.status_code == 422
     unknown = client.post("/v1/order", json={"track_ids": [ids[0], 2_000_000_000]}, headers=AUTH)
     assert unknown.status_code == 404
+
+
+def test_the_cost_matrix_follows_the_tempo_and_key_rules_pair_by_pair() -> None:
+    from resonance.recommend import flow
+
+    catalogue, _ = synthetic_catalogue(40, seed=2)
+    rng = np.random.default_rng(2)
+    key = rng.integers(0, 12, 40).astype(np.float64)
+    key[::7] = np.nan  # unknown keys cost half a clash
+    tempo = rng.uniform(60, 180, 40)
+    tempo[::9] = np.nan
+    catalogue.descriptors = {"tempo_bpm": tempo, "key": key, "mode": rng.integers(0, 2, 40) * 1.0}
+    rows = np.arange(40, dtype=np.int64)
+    cost = flow._cost_matrix(catalogue, rows)
+    for i, j in itertools.combinations(range(40), 2):
+        ki, kj = (
+            camelot(key[i], catalogue.descriptors["mode"][i]),
+            camelot(key[j], catalogue.descriptors["mode"][j]),
+        )
+        expected = flow.TEMPO_WEIGHT * tempo_cost(tempo[i], tempo[j])
+        expected += flow.KEY_WEIGHT * key_cost(ki, kj)
+        assert cost[i, j] == pytest.approx(expected) and cost[j, i] == pytest.approx(expected)

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useState } from "react";
+import { OrderForFlow } from "@/components/journeys/OrderForFlow";
 import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { SoundProgress } from "@/components/playlist/SoundProgress";
@@ -12,7 +13,7 @@ import type { Job, PlaylistDetail } from "@/lib/schemas";
 import lib from "@/components/library/Library.module.css";
 import styles from "./Playlist.module.css";
 
-export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: string }) {
+export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fallbackName: string; orderLimit: number }) {
   const [nonce, setNonce] = useState(0);
   const playlist = useApi<PlaylistDetail>(`/api/playlists/${id}`, nonce);
   const [job, setJob] = useState<Job | null>(null);
@@ -88,6 +89,7 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
   // Followed playlists of others: Spotify shows their name but not their tracks to apps.
   const unreadable = !p.contents_available;
   const empty = p.ingested && !unreadable && !p.tracks.length;
+  const catalogued = p.tracks.map((t) => t.track_id).filter((t): t is number => t !== null);
   return (
     <div>
       <div className={styles.head}>
@@ -136,6 +138,11 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
               Get recommendations
             </Link>
           ) : null}
+          {analysed && catalogued.length ? (
+            <Link className="button secondary" href={`/radio?seeds=${catalogued.slice(0, 50).join(",")}`} data-testid="start-playlist-radio">
+              Start a radio
+            </Link>
+          ) : null}
           <button
             className={`button${analysed ? " secondary" : ""}`}
             onClick={analyse}
@@ -156,6 +163,8 @@ export function PlaylistView({ id, fallbackName }: { id: string; fallbackName: s
       </section>
       )}
 
+      {/* Shown whenever two tracks are catalogued, so a re-analysis does not wipe an order on screen. */}
+      <OrderForFlow trackIds={catalogued} maxTracks={orderLimit} />
       <h2 className={styles.sub}>Tracks</h2>
       {p.tracks.length ? (
         <ol className={lib.list} aria-label="Tracks in this playlist">

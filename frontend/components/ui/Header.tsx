@@ -14,6 +14,8 @@ export function Header({ signedIn }: { signedIn: boolean }) {
             <>
               <Link href="/library">Library</Link>
               <Link href="/map">Map</Link>
+              <Link href="/path">Path</Link>
+              <Link href="/radio">Radio</Link>
               <SignOutForm className="button secondary small" testId="sign-out" />
             </>
           ) : (

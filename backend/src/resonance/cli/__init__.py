@@ -16,7 +16,7 @@ def _register_features() -> None:
     from resonance.cli.index import app as index_app
     from resonance.cli.ingest import import_app, ingest_app
     from resonance.cli.jobs import app as jobs_app
-    from resonance.cli.journeys import order_command, path_command
+    from resonance.cli.journeys import order_command, path_command, radio_app
     from resonance.cli.recommend import recommend_command
     from resonance.cli.sandbox import sandbox_command
 
@@ -29,6 +29,7 @@ def _register_features() -> None:
     app.command("recommend")(recommend_command)
     app.command("path")(path_command)
     app.command("order")(order_command)
+    app.add_typer(radio_app, name="radio")
     app.add_typer(jobs_app, name="jobs")
 
 

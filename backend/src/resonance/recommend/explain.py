@@ -41,6 +41,9 @@ BLOCK_WORDS = {"audio": "sound", "spotify": "Spotify feature", "cooc": "listened
 # Genre-block cosine to the seeds' genres from which a genre counts as related to theirs.
 RELATED_GENRE_SIMILARITY = 0.5
 RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
+# Descriptors that are categories (pitch class, major/minor): a mean of them means
+# nothing, so they are not compared with the seeds'; flow ordering uses them instead.
+CATEGORIES = frozenset({"key", "mode"})
 
 
 @dataclass
@@ -147,6 +150,8 @@ def seed_means(
     if not len(seeds):
         return means
     for name, values in descriptors.items():
+        if name in CATEGORIES:
+            continue
         seed_values = values[seeds]
         seed_values = seed_values[~np.isnan(seed_values)]
         if len(seed_values):

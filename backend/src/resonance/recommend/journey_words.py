@@ -19,6 +19,12 @@ CHANGE_WORDS = {
 }
 # A change smaller than this is not worth a word.
 NOTICEABLE = 0.05
+
+
+class JourneyError(ValueError):
+    """A path, order or radio that cannot be made as asked; the message says why."""
+
+
 PITCH_CLASSES = ("C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B")
 
 

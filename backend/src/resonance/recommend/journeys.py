@@ -1,4 +1,4 @@
-"""POST /v1/paths and POST /v1/order: song paths and flow ordering over the serving model."""
+"""POST /v1/paths, /v1/order and the radio routes: journeys over the serving model."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance.errors import InvalidInput, NotFound
+from resonance.recommend import radio
 from resonance.recommend.flow import MAX_TRACKS, MIN_TRACKS, Arc, OrderError, flow_order
 from resonance.recommend.paths import MAX_STEPS, PathError, song_path
 from resonance.recommend.recommender import UnknownSeedsError
@@ -17,6 +18,7 @@ from resonance.recommend.service import cards, current_model
 from resonance.runtime import Runtime, RuntimeDep, SessionDep
 
 router = APIRouter(tags=["journeys"])
+router.include_router(radio.router)
 
 
 class PathRequest(BaseModel):

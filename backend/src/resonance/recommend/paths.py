@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from resonance.recommend.journey_words import step_sentence
+from resonance.recommend.journey_words import JourneyError, step_sentence
 from resonance.recommend.recommender import Recommender, UnknownSeedsError
 from resonance.vectors import FloatMatrix, IntArray
+
+PathError = JourneyError
 
 MAX_STEPS = 100
 CANDIDATES_PER_STEP = 40
@@ -27,10 +29,6 @@ CANDIDATES_PER_STEP = 40
 ON_COURSE_WEIGHT = 0.5
 # A step that does not get closer to B costs this much extra.
 BACKTRACK_PENALTY = 0.5
-
-
-class PathError(ValueError):
-    """A path that cannot be made as asked; the message says why."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,6 @@ SPOTIFY_DESCRIPTORS = {
     "danceability": "danceability",
     "energy": "spotify_energy",
 }
-
-
 PITCH_CLASSES = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
 # Read from the analysis summary beside the human descriptors. `key` is a pitch class
 # (0 = C) and `mode` 1 for major, 0 for minor: what Camelot ordering and journey
@@ -171,6 +169,10 @@ def _descriptors(
             continue
         for source, target in SPOTIFY_DESCRIPTORS.items():
             descriptors[target][row] = float(getattr(features, source))
+        key, mode = getattr(features, "key", None), getattr(features, "mode", None)
+        # Spotify's key (-1 when it found none) where our own analysis has no sure key.
+        if np.isnan(descriptors["key"][row]) and key is not None and key >= 0 and mode is not None:
+            descriptors["key"][row], descriptors["mode"][row] = key, mode
     return {k: v for k, v in descriptors.items() if not np.isnan(v).all()}
 
 

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { PlaylistView } from "@/components/playlist/PlaylistView";
+import { JOURNEYS } from "@/lib/api/journey-limits";
 import { isUnknown } from "@/lib/exists";
 import { requireSession } from "@/lib/guard";
 import { SpotifyId } from "@/lib/schemas";
@@ -18,5 +19,5 @@ export default async function PlaylistPage({
   if (!SpotifyId.safeParse(id).success) notFound();
   await requireSession(`/playlist/${id}`);
   if (await isUnknown(`/v1/playlists/${id}`, { spotify: true, code: "not_found" })) notFound();
-  return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} />;
+  return <PlaylistView id={id} fallbackName={name?.slice(0, 200) || "Playlist"} orderLimit={JOURNEYS.order.max} />;
 }

@@ -26,6 +26,7 @@ from resonance.db.models.catalog import (
 from resonance.db.models.discover import DiscoveryUsage, TrackProvenance
 from resonance.db.models.index import IndexVersion
 from resonance.db.models.jobs import JOB_STATES, TERMINAL_STATES, Job
+from resonance.db.models.radio import RadioSession
 
 __all__ = [
     "JOB_STATES",
@@ -44,6 +45,7 @@ __all__ = [
     "LibraryItem",
     "Playlist",
     "PlaylistEntry",
+    "RadioSession",
     "SpotifyAudioFeatures",
     "Track",
     "TrackArtist",
