@@ -240,6 +240,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/radio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a radio from seed tracks */
+        post: operations["start_radio_v1_radio_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/radio/{session_id}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Like, skip or dislike a track the radio played */
+        post: operations["radio_feedback_v1_radio__session_id__feedback_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/radio/{session_id}/next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The next batch of a radio, adapted to its feedback */
+        post: operations["next_radio_batch_v1_radio__session_id__next_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/recommendations": {
         parameters: {
             query?: never;
@@ -442,6 +493,32 @@ export interface components {
              * @description The score's parts in the web app's words, each positive component's share of their sum, largest first: "Sound 62%, Genre 30%"
              */
             summary: string;
+        };
+        /** FeedbackIn */
+        FeedbackIn: {
+            /**
+             * Signal
+             * @enum {string}
+             */
+            signal: "like" | "skip" | "dislike";
+            /** Track Id */
+            track_id: number;
+        };
+        /** FeedbackOut */
+        FeedbackOut: {
+            /** Dislikes */
+            dislikes: number;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Likes */
+            likes: number;
+            /** Session Id */
+            session_id: string;
+            /** Skips */
+            skips: number;
         };
         /**
          * Health
@@ -707,6 +784,54 @@ export interface components {
             relation: string;
             /** Track Count */
             track_count: number | null;
+        };
+        /** RadioBatchOut */
+        RadioBatchOut: {
+            /**
+             * Changes
+             * @description What the feedback so far changed, in words
+             */
+            changes: string[];
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Session Id */
+            session_id: string;
+            /** Tracks */
+            tracks: components["schemas"]["RadioTrackOut"][];
+        };
+        /** RadioNext */
+        RadioNext: {
+            /**
+             * N
+             * @description Tracks in the batch
+             * @default 10
+             */
+            n?: number;
+        };
+        /** RadioStart */
+        RadioStart: {
+            /**
+             * N
+             * @description Tracks in the first batch
+             * @default 10
+             */
+            n?: number;
+            /** Seed Track Ids */
+            seed_track_ids: number[];
+        };
+        /** RadioTrackOut */
+        RadioTrackOut: {
+            /**
+             * Because
+             * @description Why it plays: "like X, which you liked; less like Y…"
+             */
+            because: string;
+            /** Score */
+            score: number;
+            track: components["schemas"]["TrackOut"];
         };
         /** RecommendationOut */
         RecommendationOut: {
@@ -1401,6 +1526,138 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    start_radio_v1_radio_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RadioStart"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RadioBatchOut"];
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    radio_feedback_v1_radio__session_id__feedback_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The radio session id */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FeedbackOut"];
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    next_radio_batch_v1_radio__session_id__next_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The radio session id */
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RadioNext"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RadioBatchOut"];
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
             };
             /** @description Validation Error */
             422: {
