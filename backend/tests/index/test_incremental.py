@@ -100,7 +100,8 @@ async def test_added_tracks_join_at_once_and_audio_counts_when_it_arrives(
                     track_id=track_id,
                     version=version,
                     features=values.tobytes(),
-                    summary=dict.fromkeys(human, 0.5) | {"tempo_bpm": 120.0},
+                    summary=dict.fromkeys(human, 0.5)
+                    | {"tempo_bpm": 120.0, "tempo_confidence": 0.8},
                     source="synth",
                 )
             )

@@ -43,7 +43,6 @@ from resonance.catalog.snapshot import (
     snapshot_track_genres,
     snapshot_tracks,
     spotify_features_for,
-    tracks_after,
 )
 from resonance.catalog.tracks import (
     catalogue_counts,
@@ -139,7 +138,6 @@ __all__ = [
     "snapshot_tracks",
     "spotify_features_for",
     "track_ids_by_spotify_ids",
-    "tracks_after",
     "tracks_without_features",
     "tracks_without_spotify_features",
     "truncate_playlist_entries",

@@ -19,8 +19,12 @@ from resonance.db import (
 )
 
 
-async def snapshot_tracks(session: AsyncSession) -> list[tuple[int, int | None, bool, int | None]]:
-    """(track id, album id, explicit, primary artist id) for every track, by id."""
+async def snapshot_tracks(
+    session: AsyncSession, after_id: int = 0
+) -> list[tuple[int, int | None, bool, int | None]]:
+    """(track id, album id, explicit, primary artist id) for every track with an id above
+    `after_id`, by id: all of them, or those added since a build whose largest track id
+    that was (what an index fed between builds reads)."""
     primary = (
         select(TrackArtist.track_id, TrackArtist.artist_id)
         .where(TrackArtist.position == 0)
@@ -29,6 +33,7 @@ async def snapshot_tracks(session: AsyncSession) -> list[tuple[int, int | None, 
     rows = await session.execute(
         select(Track.id, Track.album_id, Track.explicit, primary.c.artist_id)
         .outerjoin(primary, primary.c.track_id == Track.id)
+        .where(Track.id > after_id)
         .order_by(Track.id)
     )
     return [(int(t), a, bool(e), ar) for t, a, e, ar in rows.all()]
@@ -77,25 +82,6 @@ async def snapshot_libraries(session: AsyncSession) -> list[tuple[int, str, int]
         )
     )
     return [(int(u), str(k), int(t)) for u, k, t in rows.all()]
-
-
-async def tracks_after(
-    session: AsyncSession, after_id: int
-) -> list[tuple[int, int | None, bool, int | None]]:
-    """`snapshot_tracks` for the tracks with an id above `after_id`: those added since a
-    build whose largest track id that was, which an index fed between builds reads."""
-    primary = (
-        select(TrackArtist.track_id, TrackArtist.artist_id)
-        .where(TrackArtist.position == 0)
-        .subquery()
-    )
-    rows = await session.execute(
-        select(Track.id, Track.album_id, Track.explicit, primary.c.artist_id)
-        .outerjoin(primary, primary.c.track_id == Track.id)
-        .where(Track.id > after_id)
-        .order_by(Track.id)
-    )
-    return [(int(t), a, bool(e), ar) for t, a, e, ar in rows.all()]
 
 
 async def spotify_features_for(

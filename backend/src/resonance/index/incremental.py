@@ -85,8 +85,7 @@ def replace_rows(
     if index.kind == "flat":
         # A flat index is a plain copy of the vectors: copying them again is a memcpy
         # (0.3 ms for 3,000 × 120 floats), cheaper than tracking which rows moved.
-        index.index.reset()
-        index.add(vectors.vectors)
+        index.refill(vectors.vectors)
 
 
 @dataclass

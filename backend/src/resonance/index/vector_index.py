@@ -195,6 +195,18 @@ class VectorIndex:
         if self.groups is not None:
             self.groups.append_distinct(len(vectors))
 
+    def refill(self, vectors: FloatMatrix) -> None:
+        """Fill a flat index anew with these row vectors (and their duplicate groups).
+
+        For rows re-embedded in place; an HNSW graph keeps its entries until a build.
+        """
+        if self.kind != "flat":
+            raise ValueError("only a flat index is refilled; an HNSW graph waits for a build")
+        data = np.ascontiguousarray(vectors, dtype=np.float32)
+        distinct, self.groups = DuplicateGroups.of(data)
+        self.index.reset()
+        self.index.add(data if self.groups is None else data[distinct])
+
     def memory_bytes(self) -> int:
         """Serialised size: the vectors plus, for HNSW, the graph (and the row groups)."""
         groups = 0 if self.groups is None else self.groups.rows.nbytes + self.groups.starts.nbytes

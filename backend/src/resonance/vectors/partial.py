@@ -23,7 +23,7 @@ TrackRow = tuple[int, int | None, bool, int | None]  # id, album, explicit, prim
 
 async def load_tracks_after(session: AsyncSession, after_id: int) -> Catalogue:
     """Rows of every track whose id is above `after_id` (those added since a build)."""
-    return await load_rows(session, await catalog.tracks_after(session, after_id))
+    return await load_rows(session, await catalog.snapshot_tracks(session, after_id))
 
 
 async def load_rows(session: AsyncSession, tracks: Sequence[TrackRow]) -> Catalogue:
