@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     discover_albums_per_artist: int = Field(default=2, ge=1, le=10)  # newest first
     discover_search_pages: int = Field(default=2, ge=0, le=20)  # of 10 results each
     discover_cache_ttl: float = 7 * 24 * 3600.0  # provider answers are cached this long
+    # The community playlist corpus (`resonance corpus import`); empty = data_dir/corpus.
+    corpus_dir: Path | None = None
+    corpus_candidates: int = Field(default=50, ge=0)  # neighbours asked per discovery job
+    # Playlists a lookup reads per seed, then in all (the seed-richest): keeps lookups
+    # within milliseconds however popular the seeds are (docs/benchmarks.md).
+    corpus_playlists_per_seed: int = Field(default=5000, ge=1)
+    corpus_playlists_per_lookup: int = Field(default=1000, ge=1)
 
     # --- jobs --------------------------------------------------------------
     # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.
@@ -178,6 +185,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def resolved_corpus_dir(self) -> Path:
+        return self.corpus_dir or self.data_dir / "corpus"
 
     @property
     def block_weights(self) -> dict[str, float]:
