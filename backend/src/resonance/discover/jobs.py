@@ -12,6 +12,7 @@ from typing import Any
 from resonance.discover import repository
 from resonance.discover.budget import BudgetSpent, next_day, today
 from resonance.discover.cached import CachedSpotify
+from resonance.discover.corpus import corpus_provider, corpus_seeds
 from resonance.discover.providers import ProviderFailed, Seed
 from resonance.discover.service import DiscoveryRun, budget_for, plan_seeds, seed_track_ids
 from resonance.discover.spotify_provider import SpotifyCatalogueProvider
@@ -34,6 +35,8 @@ async def _seeds(run: JobRun, user_id: int, target: str) -> list[Seed]:
             artists=run.settings.discover_seed_artists,
             genres=run.settings.discover_seed_genres,
         )
+        if run.settings.corpus_candidates:
+            seeds += await corpus_seeds(session, track_ids)
     await run.progress(checkpoint={"seeds": [s.as_dict() for s in seeds]})
     return seeds
 
@@ -63,10 +66,11 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
             search_pages=settings.discover_search_pages,
             known_artists={s.ref for s in seeds if s.kind == "artist"},
         )
+        corpus = corpus_provider(settings, seeds)  # None without an imported corpus
         discovery = DiscoveryRun(
             run.sessionmaker,
             user_id,
-            [provider],
+            [provider, *([corpus] if corpus else [])],
             {"spotify": budget},
             progress=run.progress,
             checkpoint=dict(run.checkpoint),

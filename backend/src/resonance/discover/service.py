@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from resonance import catalog
 from resonance.catalog import ArtistIn
 from resonance.db import TrackProvenance
-from resonance.discover import repository
+from resonance.discover import corpus, repository
 from resonance.discover.budget import Budget, BudgetSpent, today
 from resonance.discover.providers import Candidate, CandidateProvider, Seed
 from resonance.errors import InvalidInput
@@ -190,6 +190,8 @@ def budget_for(
 def sentence(row: TrackProvenance) -> str:
     """Where a discovered track came from, in words, from its recorded provenance."""
     evidence = row.evidence or {}
+    if row.relation == corpus.RELATION:
+        return corpus.sentence(evidence, row.seed_label)
     album = evidence.get("album")
     artist = evidence.get("artist") or row.seed_label
     if row.relation == "album_by_seed_artist":

@@ -9,14 +9,26 @@ discovery candidates with their evidence (docs/discovery.md, "Corpus").
 from resonance.discover.corpus.formats import Problem, file_format
 from resonance.discover.corpus.importer import ImportResult, import_corpus
 from resonance.discover.corpus.lookup import MAX_SEEDS, Corpus, LookupLimits, Neighbour
+from resonance.discover.corpus.provider import (
+    RELATION,
+    CorpusProvider,
+    corpus_provider,
+    corpus_seeds,
+    sentence,
+)
 
 __all__ = [
     "MAX_SEEDS",
+    "RELATION",
     "Corpus",
+    "CorpusProvider",
     "ImportResult",
     "LookupLimits",
     "Neighbour",
     "Problem",
+    "corpus_provider",
+    "corpus_seeds",
     "file_format",
     "import_corpus",
+    "sentence",
 ]
