@@ -12,7 +12,7 @@ from typing import Any
 from resonance.discover import repository
 from resonance.discover.budget import BudgetSpent, next_day, today
 from resonance.discover.cached import CachedSpotify
-from resonance.discover.corpus import corpus_provider, corpus_seeds
+from resonance.discover.corpus import corpus_enabled, corpus_provider, corpus_seeds
 from resonance.discover.providers import ProviderFailed, Seed
 from resonance.discover.service import DiscoveryRun, budget_for, plan_seeds, seed_track_ids
 from resonance.discover.spotify_provider import SpotifyCatalogueProvider
@@ -35,7 +35,7 @@ async def _seeds(run: JobRun, user_id: int, target: str) -> list[Seed]:
             artists=run.settings.discover_seed_artists,
             genres=run.settings.discover_seed_genres,
         )
-        if run.settings.corpus_candidates:
+        if corpus_enabled(run.settings):
             seeds += await corpus_seeds(session, track_ids)
     await run.progress(checkpoint={"seeds": [s.as_dict() for s in seeds]})
     return seeds

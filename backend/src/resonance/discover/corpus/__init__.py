@@ -12,6 +12,7 @@ from resonance.discover.corpus.lookup import MAX_SEEDS, Corpus, LookupLimits, Ne
 from resonance.discover.corpus.provider import (
     RELATION,
     CorpusProvider,
+    corpus_enabled,
     corpus_provider,
     corpus_seeds,
     sentence,
@@ -26,6 +27,7 @@ __all__ = [
     "LookupLimits",
     "Neighbour",
     "Problem",
+    "corpus_enabled",
     "corpus_provider",
     "corpus_seeds",
     "file_format",

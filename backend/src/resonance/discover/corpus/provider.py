@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from resonance import catalog
 from resonance.catalog import AlbumIn, ArtistIn, TrackIn
 from resonance.discover.corpus.lookup import MAX_SEEDS, Corpus, LookupLimits, Neighbour
+from resonance.discover.corpus.store import current_generation
 from resonance.discover.providers import Candidate, Provenance, Seed
 from resonance.settings import Settings
 
@@ -116,6 +117,13 @@ async def corpus_seeds(session: AsyncSession, track_ids: Sequence[int]) -> list[
             if len(seeds) == MAX_SEEDS:
                 break
     return seeds
+
+
+def corpus_enabled(settings: Settings) -> bool:
+    """Whether discovery should plan track seeds: a corpus is imported and asked for."""
+    return settings.corpus_candidates > 0 and (
+        current_generation(settings.resolved_corpus_dir) is not None
+    )
 
 
 def corpus_provider(settings: Settings, seeds: Sequence[Seed]) -> CorpusProvider | None:
