@@ -11,8 +11,8 @@ from resonance.errors import InvalidInput
 from resonance.settings import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="The community playlist corpus (discovery).")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)  # a problem line stays one line, whatever the width
+err = Console(stderr=True, soft_wrap=True)
 
 
 @app.command("import")
