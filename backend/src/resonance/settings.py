@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     # A Retry-After up to this many seconds is waited out; a longer one stops the provider
     # for this job (its state says until when) and the other providers go on.
     provider_max_wait: float = Field(default=10.0, ge=0)
+    # The community playlist corpus (`resonance corpus import`); empty = data_dir/corpus.
+    corpus_dir: Path | None = None
+    corpus_candidates: int = Field(default=50, ge=0)  # neighbours asked per discovery job
+    # Playlists a lookup reads per seed, then in all (the seed-richest): keeps lookups
+    # within milliseconds however popular the seeds are (docs/benchmarks.md).
+    corpus_playlists_per_seed: int = Field(default=5000, ge=1)
+    corpus_playlists_per_lookup: int = Field(default=1000, ge=1)
 
     # --- jobs --------------------------------------------------------------
     # auto: arq workers on Redis when a Redis URL is set, else in-process tasks.
@@ -264,6 +271,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def resolved_corpus_dir(self) -> Path:
+        return self.corpus_dir or self.data_dir / "corpus"
 
     @property
     def block_weights(self) -> dict[str, float]:

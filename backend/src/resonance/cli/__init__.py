@@ -13,6 +13,7 @@ app.add_typer(db_app, name="db")
 
 def _register_features() -> None:
     from resonance.cli.audio import audio_app, library_app
+    from resonance.cli.corpus import app as corpus_app
     from resonance.cli.index import app as index_app
     from resonance.cli.ingest import import_app, ingest_app
     from resonance.cli.jobs import app as jobs_app
@@ -31,6 +32,7 @@ def _register_features() -> None:
     app.command("order")(order_command)
     app.add_typer(radio_app, name="radio")
     app.add_typer(jobs_app, name="jobs")
+    app.add_typer(corpus_app, name="corpus")
 
 
 _register_features()

@@ -2,4 +2,6 @@
 
 from resonance.cli import main
 
-main()
+# Guarded: worker processes (spawn, forkserver) import the main module again.
+if __name__ == "__main__":
+    main()

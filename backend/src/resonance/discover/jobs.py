@@ -14,6 +14,7 @@ import httpx
 from resonance.discover import repository
 from resonance.discover.budget import Budget, BudgetSpent, next_day, today
 from resonance.discover.cached import CachedSpotify
+from resonance.discover.corpus import corpus_enabled, corpus_provider, corpus_seeds
 from resonance.discover.open_providers import (
     build_open_providers,
     enabled_open_providers,
@@ -41,8 +42,17 @@ async def _seeds(run: JobRun, user_id: int, target: str) -> list[Seed]:
             artists=run.settings.discover_seed_artists,
             genres=run.settings.discover_seed_genres,
         )
+        track_seeds: list[Seed] = []
         if enabled_open_providers(run.settings):  # similar-track lookups need track seeds
-            seeds += await plan_track_seeds(session, track_ids, run.settings.discover_seed_tracks)
+            track_seeds = await plan_track_seeds(
+                session, track_ids, run.settings.discover_seed_tracks
+            )
+        if corpus_enabled(run.settings):  # corpus lookups take any track with a Spotify id
+            planned = {seed.ref for seed in track_seeds}
+            track_seeds += [
+                s for s in await corpus_seeds(session, track_ids) if s.ref not in planned
+            ]
+        seeds += track_seeds
     await run.progress(checkpoint={"seeds": [s.as_dict() for s in seeds]})
     return seeds
 
@@ -90,10 +100,11 @@ async def discover_job(run: JobRun) -> dict[str, Any]:
             budget_for=open_budget,
             states=states,
         )
+        corpus = corpus_provider(settings, seeds)  # None without an imported corpus
         discovery = DiscoveryRun(
             run.sessionmaker,
             user_id,
-            [provider, *open_providers],
+            [provider, *open_providers, *([corpus] if corpus else [])],
             {"spotify": budget, **open_budgets},
             progress=run.progress,
             checkpoint=dict(run.checkpoint),

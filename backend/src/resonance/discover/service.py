@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from resonance import catalog
 from resonance.catalog import ArtistIn
 from resonance.db import TrackProvenance
-from resonance.discover import repository
+from resonance.discover import corpus, repository
 from resonance.discover.budget import Budget, BudgetSpent, today
 from resonance.discover.open_sentences import open_sentence
 from resonance.discover.providers import Candidate, CandidateProvider, Seed
@@ -210,6 +210,8 @@ def sentence(row: TrackProvenance) -> str:
     genre search, a similarity, a corpus co-occurrence), whichever provider found it.
     """
     evidence = row.evidence or {}
+    if row.relation == corpus.RELATION:
+        return corpus.sentence(evidence, row.seed_label)
     album = evidence.get("album")
     artist = evidence.get("artist") or row.seed_label
     genre = evidence.get("genre", row.seed_label)
