@@ -13,7 +13,7 @@ const EnvSchema = z.object({
   SPOTIFY_SCOPES: z
     .string()
     .default(
-      "user-read-private user-library-read user-top-read playlist-read-private playlist-read-collaborative playlist-modify-private playlist-modify-public",
+      "user-read-private user-library-read user-top-read user-read-recently-played playlist-read-private playlist-read-collaborative playlist-modify-private playlist-modify-public",
     ),
   BACKEND_URL: z.url().default("http://127.0.0.1:8000"),
   RECOMMENDER_SERVICE_TOKEN: z.string().min(1, "RECOMMENDER_SERVICE_TOKEN is required"),

@@ -101,6 +101,20 @@ async def test_library_job_and_library_view(api: httpx.AsyncClient, sandbox: San
     assert by_name["Bob's jazz picks"]["owner_name"] == "Bob"
 
 
+async def test_a_sign_in_without_the_recent_plays_scope_still_reads_the_library(
+    api: httpx.AsyncClient, sandbox: SandboxServer
+) -> None:
+    scope = "playlist-read-private playlist-read-collaborative user-library-read user-top-read"
+    headers = {"X-Spotify-Access-Token": sandbox.token("demo", scope=scope)}
+    accepted = await api.post("/v1/ingest/library", headers=headers)
+    job = await wait_done(api, accepted.json()["id"], seconds=120)
+    assert job["state"] == "done", job
+    assert job["counters"]["recent_skipped"] == 1
+    library = (await api.get("/v1/me/library", headers=headers)).json()
+    assert len(library["saved_tracks"]) == 230 and len(library["top_tracks"]) == 50
+    assert "Long drives" in {p["name"] for p in library["playlists"]}
+
+
 async def test_save_a_playlist_back_to_spotify(
     api: httpx.AsyncClient, sandbox: SandboxServer
 ) -> None:

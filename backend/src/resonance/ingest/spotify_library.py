@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from resonance import catalog
 from resonance.ingest import spotify_parse as parse
 from resonance.ingest.service import SpotifyIngest, UserRef
-from resonance.spotify import prefetch
+from resonance.spotify import SpotifyForbidden, prefetch
 
+logger = logging.getLogger(__name__)
 STAGES = ("saved", "top", "recent", "playlists", "enrich")
 
 
@@ -72,7 +74,15 @@ async def _ranked(
 
 
 async def _recent(ingest: SpotifyIngest, user: UserRef) -> None:
-    plays = await ingest.client.recently_played()
+    try:
+        plays = await ingest.client.recently_played()
+    except SpotifyForbidden:
+        # A sign-in from before the app asked for user-read-recently-played: Spotify
+        # refuses this one source (403 "Insufficient client scope"); the rest of the
+        # library still reads, and the recent plays stored earlier stay.
+        logger.warning("recently played tracks skipped: the sign-in lacks their scope")
+        ingest.count("recent_skipped", 1)
+        return
     async with ingest.sessionmaker() as session, session.begin():
         ids = await ingest._store_tracks(session, [p.get("track") for p in plays])
         await catalog.clear_library_kind(session, user.id, "recent")
