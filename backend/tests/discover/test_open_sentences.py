@@ -43,7 +43,7 @@ def row(provider: str, relation: str, seed: str, **evidence: Any) -> TrackProven
             row("lastfm", "tag_top_track", "deep house"),
             "New to you: a top deep house track on Last.fm, a genre you play",
         ),
-        (row("corpus", "co_occurrence", "Mix"), "New to you: found by corpus from Mix"),
+        (row("mixcloud", "listed_with", "Mix"), "New to you: found by mixcloud from Mix"),
     ],
 )
 def test_each_open_find_names_its_source(found: TrackProvenance, expected: str) -> None:
