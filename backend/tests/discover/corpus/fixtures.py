@@ -25,12 +25,12 @@ class Playlist:
 
 
 def random_playlists(count: int, tracks: int, seed: int = 1) -> list[Playlist]:
-    """Playlists of 5-30 distinct tracks, popular tracks (low numbers) more often."""
+    """Playlists of 5-30 distinct tracks (at most `tracks`), popular (low) numbers more often."""
     rng = random.Random(seed)
     weights = [1 / (n + 3) for n in range(tracks)]
     out = []
     for pid in range(count):
-        length = rng.randint(5, 30)
+        length = rng.randint(5, min(30, tracks))  # distinct tracks: no more than exist
         chosen: dict[int, None] = {}
         while len(chosen) < length:
             chosen[rng.choices(range(tracks), weights)[0]] = None
