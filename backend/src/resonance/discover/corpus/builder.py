@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -32,13 +32,14 @@ URI_PREFIX = "spotify:track:"
 
 @dataclass
 class BuildCounts:
+    """What one build added and passed over; an import reports the same counts."""
+
     playlists_added: int = 0
     playlists_present: int = 0
     entries_added: int = 0
     tracks_added: int = 0
     entries_skipped: int = 0
     duplicate_entries: int = 0
-    files: list[str] = field(default_factory=list)
 
 
 def _clean(value: Any) -> str:

@@ -13,10 +13,10 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from resonance.discover.corpus.builder import CorpusBuilder
+from resonance.discover.corpus.builder import BuildCounts, CorpusBuilder
 from resonance.discover.corpus.formats import Problem, corpus_files
 from resonance.discover.corpus.parse import parse_all
 from resonance.discover.corpus.store import (
@@ -34,16 +34,11 @@ MAX_PROBLEMS_KEPT = 1000  # each is also passed to `on_problem` as it happens
 
 
 @dataclass
-class ImportResult:
-    """What an import did: counts, the problems it skipped, and the corpus it left."""
+class ImportResult(BuildCounts):
+    """What an import did: its build's counts, the problems it skipped, and the corpus it
+    left."""
 
     files: int = 0
-    playlists_added: int = 0
-    playlists_present: int = 0
-    entries_added: int = 0
-    tracks_added: int = 0
-    entries_skipped: int = 0
-    duplicate_entries: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     seconds: float = 0.0
@@ -132,15 +127,8 @@ def import_corpus(
             builder.abort()
             raise
         counts = builder.counts
-        for name in (
-            "playlists_added",
-            "playlists_present",
-            "entries_added",
-            "tracks_added",
-            "entries_skipped",
-            "duplicate_entries",
-        ):
-            setattr(result, name, getattr(counts, name))
+        for counted in fields(BuildCounts):
+            setattr(result, counted.name, getattr(counts, counted.name))
         if counts.playlists_added == 0 and previous is not None:
             builder.abort()  # nothing new: the live generation stays as it is
             final = previous
