@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from resonance.db import TrackProvenance
 
-SERVICE_NAMES = {"listenbrainz": "ListenBrainz", "lastfm": "Last.fm", "deezer": "Deezer"}
+# Provider names as the listener reads them; a provider not listed shows its own name.
+PROVIDER_NAMES = {
+    "spotify": "Spotify",
+    "listenbrainz": "ListenBrainz",
+    "musicbrainz": "MusicBrainz",
+    "lastfm": "Last.fm",
+    "deezer": "Deezer",
+    "corpus": "community playlists",
+}
+OPEN_PROVIDERS = frozenset({"listenbrainz", "lastfm", "deezer"})
+
+
+def provider_name(provider: str) -> str:
+    return PROVIDER_NAMES.get(provider, provider)
 
 
 def open_sentence(row: TrackProvenance) -> str | None:
     """One sentence for an open provider's find; None for other providers' rows."""
-    service = SERVICE_NAMES.get(row.provider)
-    if service is None:
+    if row.provider not in OPEN_PROVIDERS:
         return None
+    service = PROVIDER_NAMES[row.provider]
     evidence = row.evidence or {}
     seed = row.seed_label
     artist = evidence.get("similar_artist") or evidence.get("related_artist")

@@ -21,7 +21,7 @@ from resonance.catalog import ArtistIn
 from resonance.db import TrackProvenance
 from resonance.discover import corpus, repository
 from resonance.discover.budget import Budget, BudgetSpent, today
-from resonance.discover.open_sentences import open_sentence
+from resonance.discover.open_sentences import open_sentence, provider_name
 from resonance.discover.providers import Candidate, CandidateProvider, Seed
 from resonance.errors import InvalidInput
 from resonance.settings import Settings
@@ -186,21 +186,6 @@ def budget_for(
         job_used=used,
         day_used=day_used,
     )
-
-
-# Provider names as the listener reads them; a provider not listed shows its own name.
-PROVIDER_NAMES = {
-    "spotify": "Spotify",
-    "listenbrainz": "ListenBrainz",
-    "musicbrainz": "MusicBrainz",
-    "lastfm": "Last.fm",
-    "deezer": "Deezer",
-    "corpus": "community playlists",
-}
-
-
-def provider_name(provider: str) -> str:
-    return PROVIDER_NAMES.get(provider, provider)
 
 
 def sentence(row: TrackProvenance) -> str:
