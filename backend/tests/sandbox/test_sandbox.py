@@ -22,9 +22,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_the_world_is_deterministic_fast_and_has_eight_genres() -> None:
-    started = time.perf_counter()
+    # CPU time, so that other processes on a busy machine do not count against the world.
+    started = time.process_time()
     world = build_world(7)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
     again = build_world(7)
     assert list(world.tracks) == list(again.tracks)
     assert list(build_world(8).tracks) != list(world.tracks)

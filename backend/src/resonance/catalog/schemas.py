@@ -29,13 +29,13 @@ class AlbumIn(NamedObjectIn):
 class TrackIn:
     name: str
     spotify_id: str | None = None
+    artists: list[ArtistIn] = field(default_factory=list)
+    album: AlbumIn | None = None
     # The recording's ISRC ties it across services: previews, MusicBrainz, other catalogues.
     isrc: str | None = None
     duration_ms: int | None = None
     explicit: bool = False
     preview_url: str | None = None
-    album: AlbumIn | None = None
-    artists: list[ArtistIn] = field(default_factory=list)
 
 
 @dataclass(slots=True)

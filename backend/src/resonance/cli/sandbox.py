@@ -34,14 +34,15 @@ def sandbox_command(
     if settings.spotify_client_id:
         clients.add(settings.spotify_client_id)
     redirects = set(redirect_uri or []) | {settings.spotify_redirect_uri}
-    switches = Switches(
-        mode=mode,  # type: ignore[arg-type]
-        latency_ms=latency_ms,
-        rate_limit_count=rate_limit_count,
-        retry_after=retry_after,
-        quota_exceeded=quota_exceeded,
-        server_errors=server_errors,
-        access_token_ttl=token_ttl,
+    switches = Switches(mode=mode, latency_ms=latency_ms, access_token_ttl=token_ttl)  # type: ignore[arg-type]
+    # The fault flags go through the same checks as POST /_sandbox/switches.
+    switches.update(
+        {
+            "rate_limit_count": rate_limit_count,
+            "retry_after": retry_after,
+            "quota_exceeded": quota_exceeded,
+            "server_errors": server_errors,
+        }
     )
     app = create_sandbox_app(
         base_url=f"http://{host}:{port}",

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 
 from resonance.vectors import Catalogue
 
-# Descriptor → (word when it rises, word when it falls); values are in [0, 1].
+
+class ChangeWords(NamedTuple):
+    """How a step is described when a descriptor (in [0, 1]) rises or falls."""
+
+    rises: str
+    falls: str
+
+
 CHANGE_WORDS = {
-    "energy": ("more energetic", "calmer"),
-    "brightness": ("brighter", "darker"),
-    "percussiveness": ("more percussive", "softer"),
-    "rhythmic_regularity": ("steadier beat", "looser beat"),
-    "tonal_clarity": ("more tonal", "less tonal"),
-    "noisiness": ("noisier", "cleaner"),
+    "energy": ChangeWords("more energetic", "calmer"),
+    "brightness": ChangeWords("brighter", "darker"),
+    "percussiveness": ChangeWords("more percussive", "softer"),
+    "rhythmic_regularity": ChangeWords("steadier beat", "looser beat"),
+    "tonal_clarity": ChangeWords("more tonal", "less tonal"),
+    "noisiness": ChangeWords("noisier", "cleaner"),
 }
 # A change smaller than this is not worth a word.
 NOTICEABLE = 0.05
@@ -47,10 +55,10 @@ def key_name(catalogue: Catalogue, row: int) -> str | None:
 def biggest_change(catalogue: Catalogue, before: int, after: int) -> str | None:
     """The word for the descriptor that changes most between two rows, if any noticeably."""
     best, word = NOTICEABLE, None
-    for name, (up, down) in CHANGE_WORDS.items():
+    for name, words in CHANGE_WORDS.items():
         a, b = _value(catalogue, name, before), _value(catalogue, name, after)
         if a is not None and b is not None and abs(b - a) >= best:
-            best, word = abs(b - a), up if b > a else down
+            best, word = abs(b - a), words.rises if b > a else words.falls
     return word
 
 

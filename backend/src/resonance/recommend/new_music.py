@@ -9,7 +9,7 @@ the API's notes and the command line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -74,12 +74,7 @@ class DiscoveryStatus:
     message: str | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "state": self.state,
-            "found": self.found,
-            "job_id": self.job_id,
-            "message": self.message,
-        }
+        return asdict(self)
 
 
 async def ensure_discovery(

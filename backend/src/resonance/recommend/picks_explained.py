@@ -9,6 +9,7 @@ in what is shown: the shares are the same arrays that summed to the score.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from resonance.recommend.scoring import Scored
 
 
+@dataclass
 class PickExplanations:
     """The explanations of a list's picks, all built at the first request for any.
 
@@ -41,30 +43,23 @@ class PickExplanations:
         The seeds' rows.
     """
 
-    def __init__(
-        self,
-        model: Recommender,
-        scored: Scored,
-        picks: list[tuple[int, str | None]],
-        seed_rows: IntArray,
-    ) -> None:
-        self._model = model
-        self._scored = scored
-        self._picks = picks
-        self._seed_rows = seed_rows
-        self._built: list[Explanation] | None = None
+    model: Recommender
+    scored: Scored
+    picks: list[tuple[int, str | None]]
+    seed_rows: IntArray
+    _built: list[Explanation] | None = field(default=None, init=False, repr=False)
 
     def explanation(self, position: int) -> Explanation:
         """The explanation of the pick at `position` (0-based) in the list."""
         if self._built is None:
             self._built = self._build()
             # The ranking arrays are no longer needed once every explanation exists.
-            del self._scored, self._picks
+            del self.scored, self.picks
         return self._built[position]
 
     def _build(self) -> list[Explanation]:
         """Every pick's explanation, each array step done once for all of them."""
-        model, scored, picks, seed_rows = self._model, self._scored, self._picks, self._seed_rows
+        model, scored, picks, seed_rows = self.model, self.scored, self.picks, self.seed_rows
         index = np.asarray([i for i, _ in picks], np.int64)
         rows = scored.rows[index]
         catalogue = model.catalogue

@@ -195,17 +195,15 @@ class SpotifyAudioFeatures(Base):
     __tablename__ = "spotify_audio_features"
 
     track_id: Mapped[int] = owned_by("tracks")
-    # Spotify's own scales: most are confidences or intensities in [0, 1], loudness is in
-    # dB (about -60 to 0), key a pitch class (0 = C, -1 = none found), mode 1 major and
-    # 0 minor, tempo in BPM, time_signature beats per bar (3 to 7).
+    # Spotify's own scales: the unmarked ones are confidences or intensities in [0, 1].
     danceability: Mapped[float | None] = mapped_column(Float)
     energy: Mapped[float | None] = mapped_column(Float)
     valence: Mapped[float | None] = mapped_column(Float)
-    key: Mapped[int | None] = mapped_column(Integer)
-    mode: Mapped[int | None] = mapped_column(Integer)
-    tempo: Mapped[float | None] = mapped_column(Float)
-    time_signature: Mapped[int | None] = mapped_column(Integer)
-    loudness: Mapped[float | None] = mapped_column(Float)
+    key: Mapped[int | None] = mapped_column(Integer, doc="A pitch class: 0 = C, -1 = none.")
+    mode: Mapped[int | None] = mapped_column(Integer, doc="1 major, 0 minor.")
+    tempo: Mapped[float | None] = mapped_column(Float, doc="Beats per minute.")
+    time_signature: Mapped[int | None] = mapped_column(Integer, doc="Beats per bar, 3 to 7.")
+    loudness: Mapped[float | None] = mapped_column(Float, doc="In dB, about -60 to 0.")
     speechiness: Mapped[float | None] = mapped_column(Float)
     acousticness: Mapped[float | None] = mapped_column(Float)
     instrumentalness: Mapped[float | None] = mapped_column(Float)
