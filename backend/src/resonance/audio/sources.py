@@ -32,12 +32,6 @@ class TrackAudioRef:
     artist: str | None = None  # the primary artist's name
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
-    kind: SourceKind
-    path: Path
-
-
 @dataclass(slots=True)
 class Search:
     found: Located | None = None
@@ -46,6 +40,14 @@ class Search:
     @property
     def reason(self) -> str:
         return "; ".join(self.tried) if self.tried else "no local file, preview or provider"
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """The audio file a search found, and which link of the chain gave it."""
+
+    kind: SourceKind
+    path: Path
 
 
 async def locate(
