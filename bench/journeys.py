@@ -17,14 +17,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
+from pathlib import Path
 
 import numpy as np
 from journey_worlds import demo_world, synthetic
-
-from resonance.recommend import Recommender, flow
+from resonance.index import load_index, save_index, serve_single_threaded
+from resonance.recommend import Recommender, flow, paths
 from resonance.recommend.flow import camelot, flow_order, key_cost, tempo_cost
 from resonance.recommend.paths import song_path
 from resonance.recommend.radio import Feedback, RadioState, radio_batch
+from resonance.vectors import Catalogue
 
 
 def greedy_walk(model: Recommender, a: int, b: int, steps: int) -> list[int]:
@@ -45,22 +47,64 @@ def greedy_walk(model: Recommender, a: int, b: int, steps: int) -> list[int]:
 def mean_similarity(model: Recommender, ids: list[int]) -> float:
     vectors = model.vectors.vectors
     rows = [model.row_of(t) for t in ids]
-    return float(np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)]))
+    return float(
+        np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)])
+    )
 
 
-def bench_paths(model: Recommender, rng: np.random.Generator, pairs: int, steps: int) -> None:
+def evenness(distances: list[float], jumps: list[bool]) -> tuple[float, float]:
+    """Largest move / mean move, over all moves and over those not marked a long jump."""
+    even = [
+        d for d, jump in zip(distances, jumps, strict=True) if not jump
+    ] or distances
+    return (
+        max(distances) / max(float(np.mean(distances)), 1e-9),
+        max(even) / max(float(np.mean(even)), 1e-9),
+    )
+
+
+def nothing_between(model: Recommender, x: int, y: int) -> bool:
+    """No track in the whole catalogue within `paths.BETWEEN` × the move's distance of both
+    ends: the check `song_path` makes on the index's answer, made over every track."""
+    vectors = model.vectors.vectors
+    move = 1.0 - float(vectors[x] @ vectors[y])
+    reach = np.maximum(1.0 - vectors @ vectors[x], 1.0 - vectors @ vectors[y])
+    reach[[x, y]] = np.inf
+    return bool(reach.min() > paths.BETWEEN * move)
+
+
+def bench_paths(
+    model: Recommender, rng: np.random.Generator, pairs: int, steps: int
+) -> None:
     ids = model.catalogue.track_ids
-    closer, ratio, ours, rand, greedy, repeats, ms = [], [], [], [], [], 0, []
+    closer, ratio, ratio_even, with_jump, ours, rand, greedy = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    repeats, ms, cpu_ms, confirmed = 0, [], [], []
     for _ in range(pairs):
         a_row, b_row = rng.choice(len(ids), 2, replace=False)
         a, b = int(ids[a_row]), int(ids[b_row])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         path = song_path(model, a, b, steps)
         ms.append((time.perf_counter() - t) * 1000)
+        cpu_ms.append((time.process_time() - c) * 1000)
         ends = [s.similarity_to_end for s in path]
-        closer.append(np.mean([y >= x for x, y in itertools.pairwise(ends)]))
+        closer.append(np.mean([y > x for x, y in itertools.pairwise(ends)]))
         distances = [1 - s.similarity_to_previous for s in path[1:]]
-        ratio.append(max(distances) / max(np.mean(distances), 1e-9))
+        both = evenness(distances, [s.long_jump for s in path[1:]])
+        ratio.append(both[0])
+        ratio_even.append(both[1])
+        with_jump.append(any(s.long_jump for s in path))
+        rows = [model.row_of(s.track_id) for s in path]
+        for i, s in enumerate(path[1:]):
+            if s.long_jump:
+                confirmed.append(nothing_between(model, rows[i], rows[i + 1]))
         chosen = [s.track_id for s in path]
         ours.append(mean_similarity(model, chosen))
         middle = [int(t) for t in rng.choice(ids, steps - 2, replace=False)]
@@ -68,22 +112,44 @@ def bench_paths(model: Recommender, rng: np.random.Generator, pairs: int, steps:
         greedy.append(mean_similarity(model, greedy_walk(model, a, b, steps)))
         artists = [model.catalogue.artist_ids[model.row_of(t)] for t in chosen]
         repeats += sum(x == y for x, y in itertools.pairwise(artists))
-    even = np.mean(np.asarray(ratio) <= 1.5)
-    print(f"\n| path metric ({pairs} pairs, {steps} steps) | value | bar |\n|---|---|---|")
+    power = paths.STEP_POWER
+    print(
+        f"\n| path metric ({pairs} pairs, {steps} steps, power {power}) | value | bar |"
+    )
+    print("|---|---|---|")
     print(f"| steps closer to B | {np.mean(closer):.1%} | ≥ 90 % |")
-    evenness = f"{np.median(ratio):.2f} ({even:.0%})"
-    print(f"| largest step / mean step: median (paths ≤ 1.5) | {evenness} | ≤ 1.5 |")
+    for label, values in (
+        ("all moves", ratio),
+        ("moves that are not a long jump", ratio_even),
+    ):
+        share = np.mean(np.asarray(values) <= 1.5)
+        print(
+            f"| largest / mean move, {label}: median (paths ≤ 1.5) "
+            f"| {np.median(values):.2f} ({share:.0%}) | ≤ 1.5 |"
+        )
+    print(
+        f"| paths with a long jump (nothing in between) | {np.mean(with_jump):.0%} | |"
+    )
+    print(
+        f"| long jumps a brute-force search confirms | {sum(confirmed)} of {len(confirmed)} | all |"
+    )
     sims = f"{np.mean(ours):.3f} / {np.mean(rand):.3f} / {np.mean(greedy):.3f}"
     label = "consecutive similarity: path / random with ends / greedy walk"
     print(f"| {label} | {sims} | path above both |")
+    above = np.mean(np.asarray(ours) > np.maximum(rand, greedy))
+    print(f"| pairs where the path is smoother than both | {above:.0%} | |")
     print(f"| same artist back to back | {repeats} | 0 |")
-    print(f"| path ms p50 / max | {np.median(ms):.0f} / {max(ms):.0f} | ≤ 150 |")
+    timing = f"{np.median(ms):.0f} / {max(ms):.0f} (CPU {np.median(cpu_ms):.0f} / {max(cpu_ms):.0f})"
+    print(f"| path ms p50 / max | {timing} | ≤ 150 |")
 
 
 def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None:
     drops, tempo_ok, key_ok, order_ms, sizes = [], [], [], [], []
     tempo = model.catalogue.descriptors.get("tempo_bpm")
-    key, mode = model.catalogue.descriptors.get("key"), model.catalogue.descriptors.get("mode")
+    key, mode = (
+        model.catalogue.descriptors.get("key"),
+        model.catalogue.descriptors.get("mode"),
+    )
     for chosen in lists:
         t = time.perf_counter()
         ordered = flow_order(model, chosen)
@@ -93,7 +159,9 @@ def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None
         rows = [model.row_of(x) for x in ordered.track_ids]
         for x, y in itertools.pairwise(rows):
             if tempo is not None and np.isfinite(tempo[[x, y]]).all():
-                tempo_ok.append(tempo_cost(float(tempo[x]), float(tempo[y])) <= np.log2(1.08))
+                tempo_ok.append(
+                    tempo_cost(float(tempo[x]), float(tempo[y])) <= np.log2(1.08)
+                )
             if key is not None and mode is not None:
                 ka, kb = camelot(key[x], mode[x]), camelot(key[y], mode[y])
                 if ka and kb:
@@ -109,7 +177,25 @@ def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None
     times = f"{np.median(at_100):.0f} / {max(at_100):.0f}"
     print(f"| order ms p50 / max, lists ≤ 100 tracks | {times} | ≤ 150 |")
     largest = int(np.argmax(sizes))
-    print(f"| order ms, largest list ({sizes[largest]} tracks) | {order_ms[largest]:.0f} | |")
+    print(
+        f"| order ms, largest list ({sizes[largest]} tracks) | {order_ms[largest]:.0f} | |"
+    )
+    catalogue_ids = [int(t) for t in model.catalogue.track_ids]
+    rng = np.random.default_rng(11)
+    for size in (1000, 10_000):
+        chosen = [
+            int(t)
+            for t in rng.choice(catalogue_ids, min(size, len(catalogue_ids)), False)
+        ]
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            answer = f"{len(flow_order(model, chosen).track_ids)} tracks ordered"
+        except flow.OrderError as exc:
+            answer = f"error: {exc}"
+        took = f"{(time.perf_counter() - t) * 1000:.0f} ms (CPU {(time.process_time() - c) * 1000:.0f})"
+        print(
+            f"| order of {len(chosen):,} random tracks | {answer}, {took} | bounded / clear error |"
+        )
 
 
 def play(model: Recommender, state: RadioState) -> list[int]:
@@ -118,59 +204,119 @@ def play(model: Recommender, state: RadioState) -> list[int]:
     return picks
 
 
+def dislike_session(
+    model: Recommender, rng: np.random.Generator
+) -> tuple[bool, float] | None:
+    """An artist radio (seeded with 2 tracks of one artist) played until 3 of that artist's
+    tracks have played, then those 3 disliked: (artist absent from the next 20, ms of the
+    batch after the dislikes); None when 8 batches played fewer than 3 of its tracks."""
+    artists = model.catalogue.artist_ids
+    counts = np.bincount(artists[artists >= 0])
+    artist = int(rng.choice(np.flatnonzero(counts >= 5)))
+    own = [int(t) for t in model.catalogue.track_ids[artists == artist]]
+    state = RadioState(seeds=[int(t) for t in rng.choice(own, 2, replace=False)])
+    for _ in range(8):
+        play(model, state)
+        theirs = [t for t in state.played if artists[model.row_of(t)] == artist]
+        if len(theirs) >= 3:
+            break
+    if len(theirs) < 3:
+        return None
+    state.feedback += [Feedback(t, "dislike") for t in theirs[:3]]
+    t = time.perf_counter()
+    next_20 = play(model, state)
+    ms = (time.perf_counter() - t) * 1000
+    next_20 += play(model, state)
+    return artist not in {int(artists[model.row_of(t)]) for t in next_20}, ms
+
+
+def like_session(model: Recommender, rng: np.random.Generator) -> tuple[float, ...]:
+    """A radio from one random seed; 3 of its first 10 liked at random. Similarity to the
+    liked tracks of: the other 7 of the first batch, the next 10, the next 10 the same
+    session would have played without the likes, and the 10 unplayed tracks closest to the
+    liked ones (the most any radio that never repeats a track could reach); and the ms."""
+    ids, vectors = model.catalogue.track_ids, model.vectors.vectors
+    state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
+    first = play(model, state)
+    liked = [int(t) for t in rng.choice(first, 3, replace=False)]
+    without = radio_batch(
+        model, RadioState(seeds=state.seeds, played=list(state.played)), 10
+    )
+    state.feedback += [Feedback(t, "like") for t in liked]
+    t = time.perf_counter()
+    after = play(model, state)
+    ms = (time.perf_counter() - t) * 1000
+    liked_rows = [model.row_of(t) for t in liked]
+
+    def to_liked(batch: list[int]) -> float:
+        rows = [model.row_of(t) for t in batch]
+        return float((vectors[rows] @ vectors[liked_rows].T).mean())
+
+    closeness = vectors @ vectors[liked_rows].mean(axis=0)
+    closeness[[model.row_of(t) for t in (*state.seeds, *first)]] = -np.inf
+    ceiling = [int(ids[r]) for r in np.argsort(-closeness)[:10]]
+    return (
+        to_liked([t for t in first if t not in liked]),
+        to_liked(after),
+        to_liked([p.track_id for p in without.picks]),
+        to_liked(ceiling),
+        ms,
+    )
+
+
 def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int) -> None:
-    ids, artists, vectors = (
-        model.catalogue.track_ids,
-        model.catalogue.artist_ids,
-        model.vectors.vectors,
-    )
-    absent, shown_before, rises, before_sim, after_sim, ms = [], [], [], [], [], []
-    for _ in range(sessions):
-        state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
-        # Play until one artist has 3 tracks played, then dislike those 3.
-        for _ in range(8):
-            play(model, state)
-            counts = np.bincount([artists[model.row_of(t)] for t in state.played])
-            if counts.max() >= 3:
-                break
-        artist = int(np.argmax(counts))
-        shown_before.append(counts.max() >= 3)
-        disliked = [t for t in state.played if artists[model.row_of(t)] == artist][:3]
-        state.feedback += [Feedback(t, "dislike") for t in disliked]
-        t = time.perf_counter()
-        next_20 = play(model, state)
-        ms.append((time.perf_counter() - t) * 1000)
-        next_20 += play(model, state)
-        absent.append(artist not in {int(artists[model.row_of(t)]) for t in next_20})
-
-        state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
-        first = play(model, state)
-        liked = [int(t) for t in rng.choice(first, 3, replace=False)]
-        state.feedback += [Feedback(t, "like") for t in liked]
-        t = time.perf_counter()
-        after = play(model, state)
-        ms.append((time.perf_counter() - t) * 1000)
-        liked_rows = [model.row_of(t) for t in liked]
-
-        def to_liked(batch: list[int], liked_rows: list[int] = liked_rows) -> float:
-            rows = [model.row_of(t) for t in batch]
-            return float((vectors[rows] @ vectors[liked_rows].T).mean())
-
-        before = to_liked([t for t in first if t not in liked])
-        before_sim.append(before)
-        after_sim.append(to_liked(after))
-        rises.append(after_sim[-1] > before)
-    print(f"\n| radio metric ({sessions} sessions) | value | bar |\n|---|---|---|")
+    tried, found = 0, []
+    while len(found) < sessions and tried < 5 * sessions:
+        tried += 1
+        if (session := dislike_session(model, rng)) is not None:
+            found.append(session)
+    dislikes = np.asarray(found)
+    likes = np.asarray([like_session(model, rng) for _ in range(sessions)])
+    before, after, without, ceiling = likes[:, 0], likes[:, 1], likes[:, 2], likes[:, 3]
+    ms = np.concatenate([dislikes[:, 1], likes[:, 4]])
+    same = np.isclose(after, without)
+    higher = (after > without) & ~same
     print(
-        f"| artist with 3 played tracks found before the dislikes | {np.mean(shown_before):.0%} | |"
+        f"\n| radio metric ({sessions} sessions of each kind) | value | bar |\n|---|---|---|"
     )
-    print(f"| disliked artist absent from the next 20 | {np.mean(absent):.0%} | 100 % |")
-    sims = f"{np.mean(before_sim):.3f} → {np.mean(after_sim):.3f}"
-    print(f"| similarity to 3 liked: batch before → next 10 (mean) | {sims} | rises |")
-    print(f"| sessions where it rises | {np.mean(rises):.0%} | 100 % |")
     print(
-        f"| batch of 10 after feedback ms p50 / max | {np.median(ms):.0f} / {max(ms):.0f} | ≤ 100 |"
+        f"| artist radios that played 3 of the artist's tracks | {len(found)} of {tried} | |"
     )
+    print(
+        f"| disliked artist absent from the next 20 | {dislikes[:, 0].mean():.0%} | 100 % |"
+    )
+    print(
+        f"| similarity to 3 liked: batch before → next 10 (mean) "
+        f"| {before.mean():.3f} → {after.mean():.3f} | rises |"
+    )
+    print(
+        f"| sessions where it rises against the batch before | {np.mean(after > before):.0%} | |"
+    )
+    print(
+        f"| the most it could reach (the 10 unplayed closest to the liked): mean, sessions "
+        f"above the batch before | {ceiling.mean():.3f}, {np.mean(ceiling > before):.0%} | |"
+    )
+    print(
+        f"| next 10 with the likes against without them: mean, sessions higher / the same "
+        f"| {after.mean():.3f} vs {without.mean():.3f}, {np.mean(higher):.0%}"
+        f" / {np.mean(same):.0%} | rises |"
+    )
+    print(
+        f"| batch of 10 after feedback ms p50 / max | {np.median(ms):.0f} / {ms.max():.0f} "
+        "| ≤ 100 |"
+    )
+
+
+def fitted(catalogue: Catalogue, cache: Path | None) -> Recommender:
+    """The model of `catalogue`, read from `cache` when a run saved it there (fitting 100k
+    tracks takes minutes; the catalogue itself is rebuilt from its seed each run)."""
+    if cache is not None and (cache / "index.faiss").exists():
+        return Recommender.from_index(load_index(cache))
+    model = Recommender.fit(catalogue)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        save_index(model.fitted, cache)
+    return model
 
 
 def main() -> None:
@@ -181,28 +327,50 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=20, help="synthetic only")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--steps", type=int, default=12)
-    parser.add_argument("--only", choices=("paths", "orders", "radio"), help="one section")
+    parser.add_argument(
+        "--only", choices=("paths", "orders", "radio"), help="one section"
+    )
     parser.add_argument(
         "--key-weights", default="", help="orders once per key weight, e.g. 0.5,0.18"
+    )
+    parser.add_argument(
+        "--model-cache",
+        type=Path,
+        help="a directory: the fitted model is saved there, and read back when it is there",
+    )
+    parser.add_argument(
+        "--path-powers", default="", help="paths once per step power, e.g. 1,2,3"
     )
     args = parser.parse_args()
     rng = np.random.default_rng(7)
     t0 = time.perf_counter()
-    catalogue, playlists = demo_world() if args.world == "demo" else synthetic(args.tracks)
-    model = Recommender.fit(catalogue)
-    print(f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s")
+    catalogue, playlists = (
+        demo_world() if args.world == "demo" else synthetic(args.tracks)
+    )
+    model = fitted(catalogue, args.model_cache)
+    serve_single_threaded()  # as the API serves: one FAISS thread per search
+    print(
+        f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s"
+    )
     if args.only in (None, "paths"):
-        bench_paths(model, rng, args.pairs, args.steps)
+        for power in [float(p) for p in args.path_powers.split(",") if p] or [
+            paths.STEP_POWER
+        ]:
+            paths.STEP_POWER = power
+            bench_paths(model, np.random.default_rng(7), args.pairs, args.steps)
     if args.only in (None, "orders"):
         if args.world == "demo":
             lists, label = playlists, f"{len(playlists)} demo playlists, original order"
         else:
             ids = model.catalogue.track_ids
             lists = [
-                [int(t) for t in rng.choice(ids, 100, replace=False)] for _ in range(args.lists)
+                [int(t) for t in rng.choice(ids, 100, replace=False)]
+                for _ in range(args.lists)
             ]
             label = f"{args.lists} random 100-track lists"
-        weights = [float(w) for w in args.key_weights.split(",") if w] or [flow.KEY_WEIGHT]
+        weights = [float(w) for w in args.key_weights.split(",") if w] or [
+            flow.KEY_WEIGHT
+        ]
         for weight in weights:
             flow.KEY_WEIGHT = weight
             bench_orders(model, lists, f"{label}, key weight {weight}")
