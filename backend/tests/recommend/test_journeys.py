@@ -245,6 +245,31 @@ def test_the_cost_matrix_follows_the_tempo_and_key_rules_pair_by_pair() -> None:
             camelot(key[i], catalogue.descriptors["mode"][i]),
             camelot(key[j], catalogue.descriptors["mode"][j]),
         )
-        expected = flow.TEMPO_WEIGHT * tempo_cost(tempo[i], tempo[j])
+        jump = tempo_cost(tempo[i], tempo[j])
+        if np.isfinite(tempo[[i, j]]).all() and jump > flow.BEATMATCH_RANGE:
+            jump += flow.BEATMATCH_PENALTY  # beyond a pitch fader's reach
+        expected = flow.TEMPO_WEIGHT * jump
         expected += flow.KEY_WEIGHT * key_cost(ki, kj)
         assert cost[i, j] == pytest.approx(expected) and cost[j, i] == pytest.approx(expected)
+
+
+def test_each_improving_move_changes_the_total_by_what_it_reckoned() -> None:
+    from resonance.recommend import flow
+
+    rng = np.random.default_rng(6)
+    for n in (5, 40):
+        points = rng.random((n, 3))
+        cost = np.linalg.norm(points[:, None] - points[None], axis=2)
+        arc = rng.random((n, n))
+        for _ in range(10):
+            order = rng.permutation(n)
+            gain, moved = flow._best_relocation(order, cost)
+            assert sorted(moved) == list(range(n))
+            change = flow._total(moved, cost, 0 * arc) - flow._total(order, cost, 0 * arc)
+            assert change == pytest.approx(gain, abs=1e-9)
+            delta = flow._reversal_gains(order, cost, arc)
+            i, j = 1, n - 2
+            turned = order.copy()
+            turned[i : j + 1] = turned[i : j + 1][::-1]
+            reversal = flow._total(turned, cost, arc) - flow._total(order, cost, arc)
+            assert delta[i, j] == pytest.approx(reversal, abs=1e-9)

@@ -33,15 +33,19 @@ MIN_TRACKS = 2
 MAX_TRACKS = 1000
 Shape = Literal["rising", "falling", "peak"]
 ARC_DESCRIPTORS = ("energy", "tempo_bpm", "brightness")
-# A key clash costs as much as a tempo jump of 13 % (0.18 in log2 units). At 0.5 it was
-# worth a 41 % jump: on random 100-track lists (uniform keys and tempi) 94 % of the steps
-# were key-compatible but only 68 % within 8 % tempo; at 0.18, 72 % and 81 %
-# (bench/journeys.py, and the demo playlists 90 % and 96 %).
-TEMPO_WEIGHT, KEY_WEIGHT, SOUND_WEIGHT, ARC_WEIGHT = 1.0, 0.18, 1.0, 1.0
+# A key clash, and a tempo jump beyond what a pitch fader can match (±8 %), each cost
+# 0.4 on top of the jump itself (log2 of the ratio). With the key clash alone at 0.18,
+# random 100-track lists kept 80 % of tempo steps within 8 % and 73 % key-compatible;
+# with both at 0.4, 97 % and 77–78 % (three sets of 20 lists at 100k), and the demo
+# playlists 99.8 % and 97 % (bench/journeys.py).
+TEMPO_WEIGHT, KEY_WEIGHT, SOUND_WEIGHT, ARC_WEIGHT = 1.0, 0.4, 1.0, 1.0
+BEATMATCH_RANGE = math.log2(1.08)
+BEATMATCH_PENALTY = 0.4
 # Greedy orders are built from every start up to this many tracks, from this many
 # spread starts above it; then 2-opt improves the best within the time budget.
 ALL_STARTS_UP_TO, SPREAD_STARTS = 100, 16
 IMPROVE_BUDGET_S = 0.5
+MAX_MOVED = 3  # tracks moved together by one relocation
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +121,8 @@ def _cost_matrix(catalogue: Catalogue, rows: NDArray[np.int64]) -> NDArray[np.fl
     safe = np.where(known, tempo, 1.0)
     ratio = np.log2(safe[None, :] / safe[:, None])
     tempo_part = np.minimum(np.abs(ratio), np.minimum(np.abs(ratio - 1), np.abs(ratio + 1)))
+    # Beyond ±8 % a DJ's pitch fader cannot match the beats: such a jump costs a step more.
+    tempo_part = tempo_part + BEATMATCH_PENALTY * (tempo_part > BEATMATCH_RANGE)
     tempo_part = np.where(known[:, None] & known[None, :], tempo_part, 0.25)
     wheel = [
         camelot(k, m)
@@ -203,10 +209,49 @@ def _reversal_gains(
     return delta
 
 
+def _best_relocation(order: IntArray, cost: NDArray[np.float64]) -> tuple[float, IntArray]:
+    """The best move of a stretch of 1 to `MAX_MOVED` tracks, turned round or not, to
+    another place in the order (Or-opt): (change of the total, the new order).
+
+    An extra stop at zero cost from and to every track closes the order into a ring, so
+    that the first and last places need no case of their own.
+    """
+    n = len(order)
+    ring = np.concatenate([[n], order])
+    closed = np.zeros((n + 1, n + 1))
+    closed[:n, :n] = cost
+    after = np.roll(ring, -1)
+    edge = closed[ring, after]  # edge[j]: ring[j] → ring[j + 1]
+    best_gain, best = 0.0, order
+    for length in range(1, min(MAX_MOVED, n - 1) + 1):
+        k = np.arange(1, n - length + 2)  # stretch ring[k .. k + length - 1]
+        first, last = ring[k], ring[k + length - 1]
+        before, beyond = ring[k - 1], ring[(k + length) % (n + 1)]
+        removed = closed[before, beyond] - closed[before, first] - closed[last, beyond]
+        forward = closed[ring][:, first].T + closed[last][:, after] - edge[None, :]
+        turned = closed[ring][:, last].T + closed[first][:, after] - edge[None, :]
+        gain = removed[:, None] + np.minimum(forward, turned)
+        j = np.arange(n + 1)[None, :]
+        gain[(j >= k[:, None] - 1) & (j <= k[:, None] + length - 1)] = np.inf
+        row, at = np.unravel_index(int(np.argmin(gain)), gain.shape)
+        if gain[row, at] < best_gain - 1e-9:
+            start = int(k[row])
+            stretch = ring[start : start + length]
+            if turned[row, at] < forward[row, at]:
+                stretch = stretch[::-1]
+            rest = np.concatenate([ring[:start], ring[start + length :]])
+            place = int(at) if at < start else int(at) - length
+            moved = np.concatenate([rest[: place + 1], stretch, rest[place + 1 :]])
+            zero = int(np.flatnonzero(moved == n)[0])
+            best_gain, best = float(gain[row, at]), np.roll(moved, -zero)[1:]
+    return best_gain, best
+
+
 def _two_opt(
     order: IntArray, cost: NDArray[np.float64], arc: NDArray[np.float64], budget_s: float
 ) -> IntArray:
-    """Reverse stretches while a reversal lowers the total, or until `budget_s` is spent.
+    """Reverse stretches while a reversal lowers the total, or until `budget_s` is spent;
+    without an arc, also move short stretches elsewhere when no reversal helps.
 
     Each round prices every reversal at once and applies the best of each start that do
     not touch one another (reversals a position apart share no transition, so their
@@ -221,7 +266,13 @@ def _two_opt(
         gains = delta[np.arange(len(best)), ends]
         starts = np.flatnonzero(gains < -1e-9)
         if not len(starts):
-            break
+            if arc_or_none is not None:
+                break
+            gain, moved = _best_relocation(best, cost)
+            if gain >= -1e-9:
+                break
+            best = moved
+            continue
         taken = np.zeros(len(best) + 1, bool)
         for i in starts[np.argsort(gains[starts], kind="stable")]:
             j = int(ends[i])
