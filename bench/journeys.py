@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import time
 from pathlib import Path
 
@@ -73,8 +74,11 @@ def nothing_between(model: Recommender, x: int, y: int) -> bool:
     return bool(reach.min() > paths.BETWEEN * move)
 
 
+Bars = list[tuple[str, str, bool]]  # (bar, what was measured, met)
+
+
 def bench_paths(
-    model: Recommender, rng: np.random.Generator, pairs: int, steps: int
+    model: Recommender, rng: np.random.Generator, pairs: int, steps: int, bars: Bars
 ) -> None:
     ids = model.catalogue.track_ids
     closer, ratio, ratio_even, with_jump, ours, rand, greedy = (
@@ -141,9 +145,40 @@ def bench_paths(
     print(f"| same artist back to back | {repeats} | 0 |")
     timing = f"{np.median(ms):.0f} / {max(ms):.0f} (CPU {np.median(cpu_ms):.0f} / {max(cpu_ms):.0f})"
     print(f"| path ms p50 / max | {timing} | ≤ 150 |")
+    even, even_rest = np.asarray(ratio) <= 1.5, np.asarray(ratio_even) <= 1.5
+    bars += [
+        (
+            "path: distance to B falls in ≥ 90 % of steps",
+            f"{np.mean(closer):.1%}",
+            bool(np.mean(closer) >= 0.9),
+        ),
+        (
+            "path: largest move ≤ 1.5 × mean move, every path",
+            f"median {np.median(ratio):.2f}, {even.mean():.0%} of paths",
+            bool(even.all()),
+        ),
+        (
+            "path: the same, moves over a gap (long jumps) left out",
+            (
+                f"median {np.median(ratio_even):.2f}, {even_rest.mean():.0%} of paths;"
+                f" {np.mean(with_jump):.0%} of paths have a long jump,"
+                f" {sum(confirmed)} of {len(confirmed)} confirmed by brute force"
+            ),
+            bool(even_rest.all()),
+        ),
+        (
+            "path: smoother than random-with-ends and greedy",
+            f"{sims}, {above:.0%} of pairs",
+            bool(np.mean(ours) > max(np.mean(rand), np.mean(greedy))),
+        ),
+        ("path: no artist twice in a row", f"{repeats} repeats", repeats == 0),
+        (f"path: {steps} steps ≤ 150 ms (p50)", timing, bool(np.median(ms) <= 150)),
+    ]
 
 
-def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None:
+def bench_orders(
+    model: Recommender, lists: list[list[int]], label: str, bars: Bars
+) -> None:
     drops, tempo_ok, key_ok, order_ms, sizes = [], [], [], [], []
     tempo = model.catalogue.descriptors.get("tempo_bpm")
     key, mode = (
@@ -196,6 +231,31 @@ def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None
         print(
             f"| order of {len(chosen):,} random tracks | {answer}, {took} | bounded / clear error |"
         )
+        bars.append((f"order: {len(chosen):,} tracks", f"{answer}, {took}", True))
+    bars[-2:] = [
+        ("order: mean cost falls ≥ 40 % on every list", falls, bool(min(drops) >= 0.4)),
+        (
+            "order: ≥ 80 % of tempo steps within 8 %",
+            tempo_share,
+            bool(tempo_ok) and bool(np.mean(tempo_ok) >= 0.8),
+        ),
+        (
+            "order: ≥ 70 % of transitions key-compatible",
+            key_share,
+            bool(key_ok) and bool(np.mean(key_ok) >= 0.7),
+        ),
+        (
+            "order: ≤ 100 tracks in ≤ 150 ms (p50)",
+            times,
+            bool(np.median(at_100) <= 150),
+        ),
+        (bars[-2][0], bars[-2][1], "ordered" in bars[-2][1]),
+        (
+            "order: 10,000 tracks answer a clear error",
+            bars[-1][1],
+            "error" in bars[-1][1],
+        ),
+    ]
 
 
 def play(model: Recommender, state: RadioState) -> list[int]:
@@ -282,7 +342,9 @@ def like_session(model: Recommender, rng: np.random.Generator) -> tuple[float, .
     )
 
 
-def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int) -> None:
+def bench_radio(
+    model: Recommender, rng: np.random.Generator, sessions: int, bars: Bars
+) -> None:
     dislikes = np.asarray(
         [dislike_session(model, rng) for _ in range(sessions)], dtype=float
     )
@@ -323,6 +385,37 @@ def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int) -> 
         f"| batch of 10 after feedback ms p50 / max | {np.median(ms):.0f} / {ms.max():.0f} "
         "| ≤ 100 |"
     )
+    bars += [
+        (
+            "radio: 3 dislikes of an artist, absent from the next 20",
+            (
+                f"{dislikes[:, 2].mean():.0%} of sessions (without the dislikes it played in"
+                f" {dislikes[:, 1].mean():.0%})"
+            ),
+            bool(dislikes[:, 2].all()),
+        ),
+        (
+            "radio: after 3 likes, the next 10 closer to them than the batch before",
+            (
+                f"{before.mean():.3f} → {after.mean():.3f}, {np.mean(after > before):.0%} of sessions;"
+                f" at most {ceiling.mean():.3f} ({np.mean(ceiling > before):.0%}) for any radio"
+            ),
+            bool(np.all(after > before)),
+        ),
+        (
+            "radio: … closer than the next 10 without the likes",
+            (
+                f"{without.mean():.3f} → {after.mean():.3f}, higher in {np.mean(higher):.0%},"
+                f" the same batch in {np.mean(same):.0%}"
+            ),
+            bool(np.all(higher | same)),
+        ),
+        (
+            "radio: a batch of 10 after feedback ≤ 100 ms (p50)",
+            f"{np.median(ms):.0f} / {ms.max():.0f}",
+            bool(np.median(ms) <= 100),
+        ),
+    ]
 
 
 def fitted(catalogue: Catalogue, cache: Path | None) -> Recommender:
@@ -360,6 +453,7 @@ def main() -> None:
         "--path-powers", default="", help="paths once per step power, e.g. 1,2,3"
     )
     args = parser.parse_args()
+    bars: Bars = []
     rng = np.random.default_rng(7)
     t0 = time.perf_counter()
     catalogue, playlists = (
@@ -375,7 +469,7 @@ def main() -> None:
             paths.STEP_POWER
         ]:
             paths.STEP_POWER = power
-            bench_paths(model, np.random.default_rng(7), args.pairs, args.steps)
+            bench_paths(model, np.random.default_rng(7), args.pairs, args.steps, bars)
     if args.only in (None, "orders"):
         if args.world == "demo":
             lists, label = playlists, f"{len(playlists)} demo playlists, original order"
@@ -391,9 +485,16 @@ def main() -> None:
         ]
         for weight in weights:
             flow.KEY_WEIGHT = weight
-            bench_orders(model, lists, f"{label}, key weight {weight}")
+            bench_orders(model, lists, f"{label}, key weight {weight}", bars)
     if args.only in (None, "radio"):
-        bench_radio(model, rng, args.sessions)
+        bench_radio(model, rng, args.sessions, bars)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\n| bar ({args.world}, {model.n_items:,} tracks; load average {load}) | measured | met |"
+    )
+    print("|---|---|---|")
+    for name, value, met in bars:
+        print(f"| {name} | {value} | {'yes' if met else '**no**'} |")
 
 
 if __name__ == "__main__":
