@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 from journey_worlds import demo_world, synthetic
+
 from resonance.index import load_index, save_index, serve_single_threaded
 from resonance.recommend import Recommender, flow, paths
 from resonance.recommend.flow import camelot, flow_order, key_cost, tempo_cost
@@ -48,16 +49,12 @@ def greedy_walk(model: Recommender, a: int, b: int, steps: int) -> list[int]:
 def mean_similarity(model: Recommender, ids: list[int]) -> float:
     vectors = model.vectors.vectors
     rows = [model.row_of(t) for t in ids]
-    return float(
-        np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)])
-    )
+    return float(np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)]))
 
 
 def evenness(distances: list[float], jumps: list[bool]) -> tuple[float, float]:
     """Largest move / mean move, over all moves and over those not marked a long jump."""
-    even = [
-        d for d, jump in zip(distances, jumps, strict=True) if not jump
-    ] or distances
+    even = [d for d, jump in zip(distances, jumps, strict=True) if not jump] or distances
     return (
         max(distances) / max(float(np.mean(distances)), 1e-9),
         max(even) / max(float(np.mean(even)), 1e-9),
@@ -117,9 +114,7 @@ def bench_paths(
         artists = [model.catalogue.artist_ids[model.row_of(t)] for t in chosen]
         repeats += sum(x == y for x, y in itertools.pairwise(artists))
     power = paths.STEP_POWER
-    print(
-        f"\n| path metric ({pairs} pairs, {steps} steps, power {power}) | value | bar |"
-    )
+    print(f"\n| path metric ({pairs} pairs, {steps} steps, power {power}) | value | bar |")
     print("|---|---|---|")
     print(f"| steps closer to B | {np.mean(closer):.1%} | ≥ 90 % |")
     for label, values in (
@@ -131,9 +126,7 @@ def bench_paths(
             f"| largest / mean move, {label}: median (paths ≤ 1.5) "
             f"| {np.median(values):.2f} ({share:.0%}) | ≤ 1.5 |"
         )
-    print(
-        f"| paths with a long jump (nothing in between) | {np.mean(with_jump):.0%} | |"
-    )
+    print(f"| paths with a long jump (nothing in between) | {np.mean(with_jump):.0%} | |")
     print(
         f"| long jumps a brute-force search confirms | {sum(confirmed)} of {len(confirmed)} | all |"
     )
@@ -143,7 +136,9 @@ def bench_paths(
     above = np.mean(np.asarray(ours) > np.maximum(rand, greedy))
     print(f"| pairs where the path is smoother than both | {above:.0%} | |")
     print(f"| same artist back to back | {repeats} | 0 |")
-    timing = f"{np.median(ms):.0f} / {max(ms):.0f} (CPU {np.median(cpu_ms):.0f} / {max(cpu_ms):.0f})"
+    timing = (
+        f"{np.median(ms):.0f} / {max(ms):.0f} (CPU {np.median(cpu_ms):.0f} / {max(cpu_ms):.0f})"
+    )
     print(f"| path ms p50 / max | {timing} | ≤ 150 |")
     even, even_rest = np.asarray(ratio) <= 1.5, np.asarray(ratio_even) <= 1.5
     bars += [
@@ -176,9 +171,7 @@ def bench_paths(
     ]
 
 
-def bench_orders(
-    model: Recommender, lists: list[list[int]], label: str, bars: Bars
-) -> None:
+def bench_orders(model: Recommender, lists: list[list[int]], label: str, bars: Bars) -> None:
     drops, tempo_ok, key_ok, order_ms, sizes = [], [], [], [], []
     tempo = model.catalogue.descriptors.get("tempo_bpm")
     key, mode = (
@@ -194,9 +187,7 @@ def bench_orders(
         rows = [model.row_of(x) for x in ordered.track_ids]
         for x, y in itertools.pairwise(rows):
             if tempo is not None and np.isfinite(tempo[[x, y]]).all():
-                tempo_ok.append(
-                    tempo_cost(float(tempo[x]), float(tempo[y])) <= np.log2(1.08)
-                )
+                tempo_ok.append(tempo_cost(float(tempo[x]), float(tempo[y])) <= np.log2(1.08))
             if key is not None and mode is not None:
                 ka, kb = camelot(key[x], mode[x]), camelot(key[y], mode[y])
                 if ka and kb:
@@ -212,22 +203,18 @@ def bench_orders(
     times = f"{np.median(at_100):.0f} / {max(at_100):.0f}"
     print(f"| order ms p50 / max, lists ≤ 100 tracks | {times} | ≤ 150 |")
     largest = int(np.argmax(sizes))
-    print(
-        f"| order ms, largest list ({sizes[largest]} tracks) | {order_ms[largest]:.0f} | |"
-    )
+    print(f"| order ms, largest list ({sizes[largest]} tracks) | {order_ms[largest]:.0f} | |")
     catalogue_ids = [int(t) for t in model.catalogue.track_ids]
     rng = np.random.default_rng(11)
     for size in (1000, 10_000):
-        chosen = [
-            int(t)
-            for t in rng.choice(catalogue_ids, min(size, len(catalogue_ids)), False)
-        ]
+        chosen = [int(t) for t in rng.choice(catalogue_ids, min(size, len(catalogue_ids)), False)]
         t, c = time.perf_counter(), time.process_time()
         try:
             answer = f"{len(flow_order(model, chosen).track_ids)} tracks ordered"
         except flow.OrderError as exc:
             answer = f"error: {exc}"
-        took = f"{(time.perf_counter() - t) * 1000:.0f} ms (CPU {(time.process_time() - c) * 1000:.0f})"
+        wall, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+        took = f"{wall:.0f} ms (CPU {cpu:.0f})"
         print(
             f"| order of {len(chosen):,} random tracks | {answer}, {took} | bounded / clear error |"
         )
@@ -264,9 +251,7 @@ def play(model: Recommender, state: RadioState) -> list[int]:
     return picks
 
 
-def dislike_session(
-    model: Recommender, rng: np.random.Generator
-) -> tuple[bool, bool, bool, float]:
+def dislike_session(model: Recommender, rng: np.random.Generator) -> tuple[bool, bool, bool, float]:
     """An artist radio (seeded with 2 tracks of one artist), played until 3 of the
     artist's tracks have played, then those 3 disliked.
 
@@ -288,9 +273,7 @@ def dislike_session(
             break
     natural = len(theirs) >= 3
     if not natural:
-        extra = [t for t in own if t not in seeds and t not in theirs][
-            : 3 - len(theirs)
-        ]
+        extra = [t for t in own if t not in seeds and t not in theirs][: 3 - len(theirs)]
         state.played += extra
         theirs += extra
 
@@ -298,9 +281,7 @@ def dislike_session(
         batch = play(model, state) + play(model, state)
         return artist in {int(artists[model.row_of(t)]) for t in batch}
 
-    control = artist_in_next_20(
-        RadioState(seeds, list(state.played), list(state.feedback))
-    )
+    control = artist_in_next_20(RadioState(seeds, list(state.played), list(state.feedback)))
     state.feedback += [Feedback(t, "dislike") for t in theirs[:3]]
     t = time.perf_counter()
     radio_batch(model, state, 10)
@@ -317,9 +298,7 @@ def like_session(model: Recommender, rng: np.random.Generator) -> tuple[float, .
     state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
     first = play(model, state)
     liked = [int(t) for t in rng.choice(first, 3, replace=False)]
-    without = radio_batch(
-        model, RadioState(seeds=state.seeds, played=list(state.played)), 10
-    )
+    without = radio_batch(model, RadioState(seeds=state.seeds, played=list(state.played)), 10)
     state.feedback += [Feedback(t, "like") for t in liked]
     t = time.perf_counter()
     after = play(model, state)
@@ -342,36 +321,24 @@ def like_session(model: Recommender, rng: np.random.Generator) -> tuple[float, .
     )
 
 
-def bench_radio(
-    model: Recommender, rng: np.random.Generator, sessions: int, bars: Bars
-) -> None:
-    dislikes = np.asarray(
-        [dislike_session(model, rng) for _ in range(sessions)], dtype=float
-    )
+def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int, bars: Bars) -> None:
+    dislikes = np.asarray([dislike_session(model, rng) for _ in range(sessions)], dtype=float)
     likes = np.asarray([like_session(model, rng) for _ in range(sessions)])
     before, after, without, ceiling = likes[:, 0], likes[:, 1], likes[:, 2], likes[:, 3]
     ms = np.concatenate([dislikes[:, 3], likes[:, 4]])
     same = np.isclose(after, without)
     higher = (after > without) & ~same
-    print(
-        f"\n| radio metric ({sessions} sessions of each kind) | value | bar |\n|---|---|---|"
-    )
+    print(f"\n| radio metric ({sessions} sessions of each kind) | value | bar |\n|---|---|---|")
     natural = f"{dislikes[:, 0].mean():.0%}"
-    print(
-        f"| artist radios that played 3 of the artist's tracks themselves | {natural} | |"
-    )
+    print(f"| artist radios that played 3 of the artist's tracks themselves | {natural} | |")
     control = f"{dislikes[:, 1].mean():.0%}"
     print(f"| the artist in the next 20 without the dislikes | {control} | |")
-    print(
-        f"| disliked artist absent from the next 20 | {dislikes[:, 2].mean():.0%} | 100 % |"
-    )
+    print(f"| disliked artist absent from the next 20 | {dislikes[:, 2].mean():.0%} | 100 % |")
     print(
         f"| similarity to 3 liked: batch before → next 10 (mean) "
         f"| {before.mean():.3f} → {after.mean():.3f} | rises |"
     )
-    print(
-        f"| sessions where it rises against the batch before | {np.mean(after > before):.0%} | |"
-    )
+    print(f"| sessions where it rises against the batch before | {np.mean(after > before):.0%} | |")
     print(
         f"| the most it could reach (the 10 unplayed closest to the liked): mean, sessions "
         f"above the batch before | {ceiling.mean():.3f}, {np.mean(ceiling > before):.0%} | |"
@@ -397,7 +364,8 @@ def bench_radio(
         (
             "radio: after 3 likes, the next 10 closer to them than the batch before",
             (
-                f"{before.mean():.3f} → {after.mean():.3f}, {np.mean(after > before):.0%} of sessions;"
+                f"{before.mean():.3f} → {after.mean():.3f},"
+                f" {np.mean(after > before):.0%} of sessions;"
                 f" at most {ceiling.mean():.3f} ({np.mean(ceiling > before):.0%}) for any radio"
             ),
             bool(np.all(after > before)),
@@ -438,9 +406,7 @@ def main() -> None:
     parser.add_argument("--lists", type=int, default=20, help="synthetic only")
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--steps", type=int, default=12)
-    parser.add_argument(
-        "--only", choices=("paths", "orders", "radio"), help="one section"
-    )
+    parser.add_argument("--only", choices=("paths", "orders", "radio"), help="one section")
     parser.add_argument(
         "--key-weights", default="", help="orders once per key weight, e.g. 0.5,0.18"
     )
@@ -449,25 +415,17 @@ def main() -> None:
         type=Path,
         help="a directory: the fitted model is saved there, and read back when it is there",
     )
-    parser.add_argument(
-        "--path-powers", default="", help="paths once per step power, e.g. 1,2,3"
-    )
+    parser.add_argument("--path-powers", default="", help="paths once per step power, e.g. 1,2,3")
     args = parser.parse_args()
     bars: Bars = []
     rng = np.random.default_rng(7)
     t0 = time.perf_counter()
-    catalogue, playlists = (
-        demo_world() if args.world == "demo" else synthetic(args.tracks)
-    )
+    catalogue, playlists = demo_world() if args.world == "demo" else synthetic(args.tracks)
     model = fitted(catalogue, args.model_cache)
     serve_single_threaded()  # as the API serves: one FAISS thread per search
-    print(
-        f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s"
-    )
+    print(f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s")
     if args.only in (None, "paths"):
-        for power in [float(p) for p in args.path_powers.split(",") if p] or [
-            paths.STEP_POWER
-        ]:
+        for power in [float(p) for p in args.path_powers.split(",") if p] or [paths.STEP_POWER]:
             paths.STEP_POWER = power
             bench_paths(model, np.random.default_rng(7), args.pairs, args.steps, bars)
     if args.only in (None, "orders"):
@@ -476,13 +434,10 @@ def main() -> None:
         else:
             ids = model.catalogue.track_ids
             lists = [
-                [int(t) for t in rng.choice(ids, 100, replace=False)]
-                for _ in range(args.lists)
+                [int(t) for t in rng.choice(ids, 100, replace=False)] for _ in range(args.lists)
             ]
             label = f"{args.lists} random 100-track lists"
-        weights = [float(w) for w in args.key_weights.split(",") if w] or [
-            flow.KEY_WEIGHT
-        ]
+        weights = [float(w) for w in args.key_weights.split(",") if w] or [flow.KEY_WEIGHT]
         for weight in weights:
             flow.KEY_WEIGHT = weight
             bench_orders(model, lists, f"{label}, key weight {weight}", bars)

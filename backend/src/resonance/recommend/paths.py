@@ -22,6 +22,7 @@ import itertools
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from resonance.recommend.journey_words import JourneyError, step_sentence
 from resonance.recommend.recommender import Recommender, UnknownSeedsError
@@ -107,11 +108,11 @@ def _corridor(model: Recommender, start: int, end: int, steps: int) -> IntArray:
     return np.concatenate([[start], middle, [end]]).astype(np.int64)
 
 
-def _move_costs(model: Recommender, nodes: IntArray) -> np.ndarray:
+def _move_costs(model: Recommender, nodes: IntArray) -> NDArray[np.float64]:
     """The cost of each move between corridor nodes; forbidden moves cost inf."""
     vectors = model.vectors.vectors[nodes]
     distance = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0).astype(np.float64)
-    cost = distance**STEP_POWER
+    cost: NDArray[np.float64] = distance**STEP_POWER
     to_end = vectors @ vectors[-1]
     cost += BACKTRACK_PENALTY * (to_end[None, :] <= to_end[:, None])
     artists = model.catalogue.artist_ids[nodes]
