@@ -416,9 +416,10 @@ def main() -> None:
         help="a directory: the fitted model is saved there, and read back when it is there",
     )
     parser.add_argument("--path-powers", default="", help="paths once per step power, e.g. 1,2,3")
+    parser.add_argument("--seed", type=int, default=7, help="pairs, lists and sessions drawn")
     args = parser.parse_args()
     bars: Bars = []
-    rng = np.random.default_rng(7)
+    rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
     catalogue, playlists = demo_world() if args.world == "demo" else synthetic(args.tracks)
     model = fitted(catalogue, args.model_cache)
@@ -427,7 +428,7 @@ def main() -> None:
     if args.only in (None, "paths"):
         for power in [float(p) for p in args.path_powers.split(",") if p] or [paths.STEP_POWER]:
             paths.STEP_POWER = power
-            bench_paths(model, np.random.default_rng(7), args.pairs, args.steps, bars)
+            bench_paths(model, np.random.default_rng(args.seed), args.pairs, args.steps, bars)
     if args.only in (None, "orders"):
         if args.world == "demo":
             lists, label = playlists, f"{len(playlists)} demo playlists, original order"
