@@ -54,6 +54,9 @@ BETWEEN_SEARCH = 50
 # moves inside one genre's cluster are 0.004–0.04 long with nothing halfway either, but
 # no listener would call them jumps.
 JUMP_FLOOR = 0.1
+# The second pass (`_evened`): 0.67, 0.8 and 1.0 of the mean short move, and penalties
+# of 1 to 10,000, were compared on the demo world; 0.8 and 1,000 evened it most.
+SHORT_MOVE, SHORT_PENALTY = 0.8, 1000.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +111,10 @@ def _corridor(model: Recommender, start: int, end: int, steps: int) -> IntArray:
     return np.concatenate([[start], middle, [end]]).astype(np.int64)
 
 
-def _move_costs(model: Recommender, nodes: IntArray) -> NDArray[np.float64]:
-    """The cost of each move between corridor nodes; forbidden moves cost inf."""
+def _move_costs(
+    model: Recommender, nodes: IntArray
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(the cost of each move between corridor nodes, forbidden moves inf; its distance)."""
     vectors = model.vectors.vectors[nodes]
     distance = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0).astype(np.float64)
     cost: NDArray[np.float64] = distance**STEP_POWER
@@ -118,7 +123,7 @@ def _move_costs(model: Recommender, nodes: IntArray) -> NDArray[np.float64]:
     artists = model.catalogue.artist_ids[nodes]
     cost[(artists[:, None] == artists[None, :]) & (artists[:, None] >= 0)] = np.inf
     np.fill_diagonal(cost, np.inf)
-    return cost
+    return cost, distance
 
 
 def _cheapest_chain(cost: np.ndarray, hops: int) -> list[int]:
@@ -143,6 +148,26 @@ def _cheapest_chain(cost: np.ndarray, hops: int) -> list[int]:
         chain.append(int(came_from[chain[-1]]))
     chain.append(0)
     return chain[::-1]
+
+
+def _evened(
+    chain: list[int], cost: NDArray[np.float64], distance: NDArray[np.float64]
+) -> list[int]:
+    """The chain again, with moves much shorter than its typical short move made dear.
+
+    Squared costs barely tell a 0.005 move from a 0.03 one, so inside a cluster of
+    near-identical tracks the first chain may mark time on one and stride on the next;
+    a move under `SHORT_MOVE` × the mean of the chain's moves below `JUMP_FLOOR` now
+    costs `SHORT_PENALTY` × its shortfall squared. On the demo world this took the median
+    largest / mean move (long jumps aside) from 1.95 to 1.43 for a consecutive
+    similarity of 0.887 instead of 0.893; on 100k synthetic tracks it changed nothing.
+    """
+    moves = distance[chain[:-1], chain[1:]]
+    short = moves[moves < JUMP_FLOOR]
+    if not len(short):
+        return chain
+    shortfall = np.clip(SHORT_MOVE * float(short.mean()) - distance, 0.0, None) ** 2
+    return _cheapest_chain(cost + SHORT_PENALTY * shortfall, len(chain) - 1)
 
 
 def _long_jumps(model: Recommender, rows: list[int], distance: list[float]) -> set[int]:
@@ -204,8 +229,8 @@ def song_path(
     nodes = _corridor(model, start, end, steps)
     if len(nodes) < steps:
         raise PathError("the catalogue is too small for a path this long")
-    cost = _move_costs(model, nodes)
-    chain = _cheapest_chain(cost, steps - 1)
+    cost, distance = _move_costs(model, nodes)
+    chain = _evened(_cheapest_chain(cost, steps - 1), cost, distance)
     # A chain only revisits a track through moves away from B, which it takes only when
     # the corridor has no other way: then the repeat keeps its first place.
     rows = list(dict.fromkeys(int(nodes[i]) for i in chain))
