@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 from journey_worlds import demo_world, synthetic
 
-from resonance.recommend import Recommender, flow
+from resonance.index import load_index, save_index, serve_single_threaded
+from resonance.recommend import Recommender, flow, paths
 from resonance.recommend.flow import camelot, flow_order, key_cost, tempo_cost
 from resonance.recommend.paths import song_path
 from resonance.recommend.radio import Feedback, RadioState, radio_batch
+from resonance.vectors import Catalogue
 
 
 def greedy_walk(model: Recommender, a: int, b: int, steps: int) -> list[int]:
@@ -48,19 +52,60 @@ def mean_similarity(model: Recommender, ids: list[int]) -> float:
     return float(np.mean([vectors[x] @ vectors[y] for x, y in itertools.pairwise(rows)]))
 
 
-def bench_paths(model: Recommender, rng: np.random.Generator, pairs: int, steps: int) -> None:
+def evenness(distances: list[float], jumps: list[bool]) -> tuple[float, float]:
+    """Largest move / mean move, over all moves and over those not marked a long jump."""
+    even = [d for d, jump in zip(distances, jumps, strict=True) if not jump] or distances
+    return (
+        max(distances) / max(float(np.mean(distances)), 1e-9),
+        max(even) / max(float(np.mean(even)), 1e-9),
+    )
+
+
+def nothing_between(model: Recommender, x: int, y: int) -> bool:
+    """No track in the whole catalogue within `paths.BETWEEN` × the move's distance of both
+    ends: the check `song_path` makes on the index's answer, made over every track."""
+    vectors = model.vectors.vectors
+    move = 1.0 - float(vectors[x] @ vectors[y])
+    reach = np.maximum(1.0 - vectors @ vectors[x], 1.0 - vectors @ vectors[y])
+    reach[[x, y]] = np.inf
+    return bool(reach.min() > paths.BETWEEN * move)
+
+
+Bars = list[tuple[str, str, bool]]  # (bar, what was measured, met)
+
+
+def bench_paths(
+    model: Recommender, rng: np.random.Generator, pairs: int, steps: int, bars: Bars
+) -> None:
     ids = model.catalogue.track_ids
-    closer, ratio, ours, rand, greedy, repeats, ms = [], [], [], [], [], 0, []
+    closer, ratio, ratio_even, with_jump, ours, rand, greedy = (
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+    )
+    repeats, ms, cpu_ms, confirmed = 0, [], [], []
     for _ in range(pairs):
         a_row, b_row = rng.choice(len(ids), 2, replace=False)
         a, b = int(ids[a_row]), int(ids[b_row])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         path = song_path(model, a, b, steps)
         ms.append((time.perf_counter() - t) * 1000)
+        cpu_ms.append((time.process_time() - c) * 1000)
         ends = [s.similarity_to_end for s in path]
-        closer.append(np.mean([y >= x for x, y in itertools.pairwise(ends)]))
+        closer.append(np.mean([y > x for x, y in itertools.pairwise(ends)]))
         distances = [1 - s.similarity_to_previous for s in path[1:]]
-        ratio.append(max(distances) / max(np.mean(distances), 1e-9))
+        both = evenness(distances, [s.long_jump for s in path[1:]])
+        ratio.append(both[0])
+        ratio_even.append(both[1])
+        with_jump.append(any(s.long_jump for s in path))
+        rows = [model.row_of(s.track_id) for s in path]
+        for i, s in enumerate(path[1:]):
+            if s.long_jump:
+                confirmed.append(nothing_between(model, rows[i], rows[i + 1]))
         chosen = [s.track_id for s in path]
         ours.append(mean_similarity(model, chosen))
         middle = [int(t) for t in rng.choice(ids, steps - 2, replace=False)]
@@ -68,22 +113,71 @@ def bench_paths(model: Recommender, rng: np.random.Generator, pairs: int, steps:
         greedy.append(mean_similarity(model, greedy_walk(model, a, b, steps)))
         artists = [model.catalogue.artist_ids[model.row_of(t)] for t in chosen]
         repeats += sum(x == y for x, y in itertools.pairwise(artists))
-    even = np.mean(np.asarray(ratio) <= 1.5)
-    print(f"\n| path metric ({pairs} pairs, {steps} steps) | value | bar |\n|---|---|---|")
+    power = paths.STEP_POWER
+    print(f"\n| path metric ({pairs} pairs, {steps} steps, power {power}) | value | bar |")
+    print("|---|---|---|")
     print(f"| steps closer to B | {np.mean(closer):.1%} | ≥ 90 % |")
-    evenness = f"{np.median(ratio):.2f} ({even:.0%})"
-    print(f"| largest step / mean step: median (paths ≤ 1.5) | {evenness} | ≤ 1.5 |")
+    for label, values in (
+        ("all moves", ratio),
+        ("moves that are not a long jump", ratio_even),
+    ):
+        share = np.mean(np.asarray(values) <= 1.5)
+        print(
+            f"| largest / mean move, {label}: median (paths ≤ 1.5) "
+            f"| {np.median(values):.2f} ({share:.0%}) | ≤ 1.5 |"
+        )
+    print(f"| paths with a long jump (nothing in between) | {np.mean(with_jump):.0%} | |")
+    print(
+        f"| long jumps a brute-force search confirms | {sum(confirmed)} of {len(confirmed)} | all |"
+    )
     sims = f"{np.mean(ours):.3f} / {np.mean(rand):.3f} / {np.mean(greedy):.3f}"
     label = "consecutive similarity: path / random with ends / greedy walk"
     print(f"| {label} | {sims} | path above both |")
+    above = np.mean(np.asarray(ours) > np.maximum(rand, greedy))
+    print(f"| pairs where the path is smoother than both | {above:.0%} | |")
     print(f"| same artist back to back | {repeats} | 0 |")
-    print(f"| path ms p50 / max | {np.median(ms):.0f} / {max(ms):.0f} | ≤ 150 |")
+    timing = (
+        f"{np.median(ms):.0f} / {max(ms):.0f} (CPU {np.median(cpu_ms):.0f} / {max(cpu_ms):.0f})"
+    )
+    print(f"| path ms p50 / max | {timing} | ≤ 150 |")
+    even, even_rest = np.asarray(ratio) <= 1.5, np.asarray(ratio_even) <= 1.5
+    bars += [
+        (
+            "path: distance to B falls in ≥ 90 % of steps",
+            f"{np.mean(closer):.1%}",
+            bool(np.mean(closer) >= 0.9),
+        ),
+        (
+            "path: largest move ≤ 1.5 × mean move, every path",
+            f"median {np.median(ratio):.2f}, {even.mean():.0%} of paths",
+            bool(even.all()),
+        ),
+        (
+            "path: the same, moves over a gap (long jumps) left out",
+            (
+                f"median {np.median(ratio_even):.2f}, {even_rest.mean():.0%} of paths;"
+                f" {np.mean(with_jump):.0%} of paths have a long jump,"
+                f" {sum(confirmed)} of {len(confirmed)} confirmed by brute force"
+            ),
+            bool(even_rest.all()),
+        ),
+        (
+            "path: smoother than random-with-ends and greedy",
+            f"{sims}, {above:.0%} of pairs",
+            bool(np.mean(ours) > max(np.mean(rand), np.mean(greedy))),
+        ),
+        ("path: no artist twice in a row", f"{repeats} repeats", repeats == 0),
+        (f"path: {steps} steps ≤ 150 ms (p50)", timing, bool(np.median(ms) <= 150)),
+    ]
 
 
-def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None:
+def bench_orders(model: Recommender, lists: list[list[int]], label: str, bars: Bars) -> None:
     drops, tempo_ok, key_ok, order_ms, sizes = [], [], [], [], []
     tempo = model.catalogue.descriptors.get("tempo_bpm")
-    key, mode = model.catalogue.descriptors.get("key"), model.catalogue.descriptors.get("mode")
+    key, mode = (
+        model.catalogue.descriptors.get("key"),
+        model.catalogue.descriptors.get("mode"),
+    )
     for chosen in lists:
         t = time.perf_counter()
         ordered = flow_order(model, chosen)
@@ -110,6 +204,45 @@ def bench_orders(model: Recommender, lists: list[list[int]], label: str) -> None
     print(f"| order ms p50 / max, lists ≤ 100 tracks | {times} | ≤ 150 |")
     largest = int(np.argmax(sizes))
     print(f"| order ms, largest list ({sizes[largest]} tracks) | {order_ms[largest]:.0f} | |")
+    catalogue_ids = [int(t) for t in model.catalogue.track_ids]
+    rng = np.random.default_rng(11)
+    for size in (1000, 10_000):
+        chosen = [int(t) for t in rng.choice(catalogue_ids, min(size, len(catalogue_ids)), False)]
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            answer = f"{len(flow_order(model, chosen).track_ids)} tracks ordered"
+        except flow.OrderError as exc:
+            answer = f"error: {exc}"
+        wall, cpu = (time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000
+        took = f"{wall:.0f} ms (CPU {cpu:.0f})"
+        print(
+            f"| order of {len(chosen):,} random tracks | {answer}, {took} | bounded / clear error |"
+        )
+        bars.append((f"order: {len(chosen):,} tracks", f"{answer}, {took}", True))
+    bars[-2:] = [
+        ("order: mean cost falls ≥ 40 % on every list", falls, bool(min(drops) >= 0.4)),
+        (
+            "order: ≥ 80 % of tempo steps within 8 %",
+            tempo_share,
+            bool(tempo_ok) and bool(np.mean(tempo_ok) >= 0.8),
+        ),
+        (
+            "order: ≥ 70 % of transitions key-compatible",
+            key_share,
+            bool(key_ok) and bool(np.mean(key_ok) >= 0.7),
+        ),
+        (
+            "order: ≤ 100 tracks in ≤ 150 ms (p50)",
+            times,
+            bool(np.median(at_100) <= 150),
+        ),
+        (bars[-2][0], bars[-2][1], "ordered" in bars[-2][1]),
+        (
+            "order: 10,000 tracks answer a clear error",
+            bars[-1][1],
+            "error" in bars[-1][1],
+        ),
+    ]
 
 
 def play(model: Recommender, state: RadioState) -> list[int]:
@@ -118,59 +251,151 @@ def play(model: Recommender, state: RadioState) -> list[int]:
     return picks
 
 
-def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int) -> None:
-    ids, artists, vectors = (
-        model.catalogue.track_ids,
-        model.catalogue.artist_ids,
-        model.vectors.vectors,
+def dislike_session(model: Recommender, rng: np.random.Generator) -> tuple[bool, bool, bool, float]:
+    """An artist radio (seeded with 2 tracks of one artist), played until 3 of the
+    artist's tracks have played, then those 3 disliked.
+
+    When 8 batches play fewer than 3 (artists whose tracks are not close in sound, as in
+    the synthetic catalogue), 3 of its other tracks are added to what was played, as if
+    the listener had queued them. Returns (played naturally, artist in the next 20
+    without the dislikes, artist absent from the next 20 after them, ms of that batch).
+    """
+    artists = model.catalogue.artist_ids
+    counts = np.bincount(artists[artists >= 0])
+    artist = int(rng.choice(np.flatnonzero(counts >= 5)))
+    own = [int(t) for t in model.catalogue.track_ids[artists == artist]]
+    seeds = [int(t) for t in rng.choice(own, 2, replace=False)]
+    state = RadioState(seeds=seeds)
+    for _ in range(8):
+        play(model, state)
+        theirs = [t for t in state.played if artists[model.row_of(t)] == artist]
+        if len(theirs) >= 3:
+            break
+    natural = len(theirs) >= 3
+    if not natural:
+        extra = [t for t in own if t not in seeds and t not in theirs][: 3 - len(theirs)]
+        state.played += extra
+        theirs += extra
+
+    def artist_in_next_20(state: RadioState) -> bool:
+        batch = play(model, state) + play(model, state)
+        return artist in {int(artists[model.row_of(t)]) for t in batch}
+
+    control = artist_in_next_20(RadioState(seeds, list(state.played), list(state.feedback)))
+    state.feedback += [Feedback(t, "dislike") for t in theirs[:3]]
+    t = time.perf_counter()
+    radio_batch(model, state, 10)
+    ms = (time.perf_counter() - t) * 1000
+    return natural, control, not artist_in_next_20(state), ms
+
+
+def like_session(model: Recommender, rng: np.random.Generator) -> tuple[float, ...]:
+    """A radio from one random seed; 3 of its first 10 liked at random. Similarity to the
+    liked tracks of: the other 7 of the first batch, the next 10, the next 10 the same
+    session would have played without the likes, and the 10 unplayed tracks closest to the
+    liked ones (the most any radio that never repeats a track could reach); and the ms."""
+    ids, vectors = model.catalogue.track_ids, model.vectors.vectors
+    state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
+    first = play(model, state)
+    liked = [int(t) for t in rng.choice(first, 3, replace=False)]
+    without = radio_batch(model, RadioState(seeds=state.seeds, played=list(state.played)), 10)
+    state.feedback += [Feedback(t, "like") for t in liked]
+    t = time.perf_counter()
+    after = play(model, state)
+    ms = (time.perf_counter() - t) * 1000
+    liked_rows = [model.row_of(t) for t in liked]
+
+    def to_liked(batch: list[int]) -> float:
+        rows = [model.row_of(t) for t in batch]
+        return float((vectors[rows] @ vectors[liked_rows].T).mean())
+
+    closeness = vectors @ vectors[liked_rows].mean(axis=0)
+    closeness[[model.row_of(t) for t in (*state.seeds, *first)]] = -np.inf
+    ceiling = [int(ids[r]) for r in np.argsort(-closeness)[:10]]
+    return (
+        to_liked([t for t in first if t not in liked]),
+        to_liked(after),
+        to_liked([p.track_id for p in without.picks]),
+        to_liked(ceiling),
+        ms,
     )
-    absent, shown_before, rises, before_sim, after_sim, ms = [], [], [], [], [], []
-    for _ in range(sessions):
-        state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
-        # Play until one artist has 3 tracks played, then dislike those 3.
-        for _ in range(8):
-            play(model, state)
-            counts = np.bincount([artists[model.row_of(t)] for t in state.played])
-            if counts.max() >= 3:
-                break
-        artist = int(np.argmax(counts))
-        shown_before.append(counts.max() >= 3)
-        disliked = [t for t in state.played if artists[model.row_of(t)] == artist][:3]
-        state.feedback += [Feedback(t, "dislike") for t in disliked]
-        t = time.perf_counter()
-        next_20 = play(model, state)
-        ms.append((time.perf_counter() - t) * 1000)
-        next_20 += play(model, state)
-        absent.append(artist not in {int(artists[model.row_of(t)]) for t in next_20})
 
-        state = RadioState(seeds=[int(ids[rng.integers(len(ids))])])
-        first = play(model, state)
-        liked = [int(t) for t in rng.choice(first, 3, replace=False)]
-        state.feedback += [Feedback(t, "like") for t in liked]
-        t = time.perf_counter()
-        after = play(model, state)
-        ms.append((time.perf_counter() - t) * 1000)
-        liked_rows = [model.row_of(t) for t in liked]
 
-        def to_liked(batch: list[int], liked_rows: list[int] = liked_rows) -> float:
-            rows = [model.row_of(t) for t in batch]
-            return float((vectors[rows] @ vectors[liked_rows].T).mean())
-
-        before = to_liked([t for t in first if t not in liked])
-        before_sim.append(before)
-        after_sim.append(to_liked(after))
-        rises.append(after_sim[-1] > before)
-    print(f"\n| radio metric ({sessions} sessions) | value | bar |\n|---|---|---|")
+def bench_radio(model: Recommender, rng: np.random.Generator, sessions: int, bars: Bars) -> None:
+    dislikes = np.asarray([dislike_session(model, rng) for _ in range(sessions)], dtype=float)
+    likes = np.asarray([like_session(model, rng) for _ in range(sessions)])
+    before, after, without, ceiling = likes[:, 0], likes[:, 1], likes[:, 2], likes[:, 3]
+    ms = np.concatenate([dislikes[:, 3], likes[:, 4]])
+    same = np.isclose(after, without)
+    higher = (after > without) & ~same
+    print(f"\n| radio metric ({sessions} sessions of each kind) | value | bar |\n|---|---|---|")
+    natural = f"{dislikes[:, 0].mean():.0%}"
+    print(f"| artist radios that played 3 of the artist's tracks themselves | {natural} | |")
+    control = f"{dislikes[:, 1].mean():.0%}"
+    print(f"| the artist in the next 20 without the dislikes | {control} | |")
+    print(f"| disliked artist absent from the next 20 | {dislikes[:, 2].mean():.0%} | 100 % |")
     print(
-        f"| artist with 3 played tracks found before the dislikes | {np.mean(shown_before):.0%} | |"
+        f"| similarity to 3 liked: batch before → next 10 (mean) "
+        f"| {before.mean():.3f} → {after.mean():.3f} | rises |"
     )
-    print(f"| disliked artist absent from the next 20 | {np.mean(absent):.0%} | 100 % |")
-    sims = f"{np.mean(before_sim):.3f} → {np.mean(after_sim):.3f}"
-    print(f"| similarity to 3 liked: batch before → next 10 (mean) | {sims} | rises |")
-    print(f"| sessions where it rises | {np.mean(rises):.0%} | 100 % |")
+    print(f"| sessions where it rises against the batch before | {np.mean(after > before):.0%} | |")
     print(
-        f"| batch of 10 after feedback ms p50 / max | {np.median(ms):.0f} / {max(ms):.0f} | ≤ 100 |"
+        f"| the most it could reach (the 10 unplayed closest to the liked): mean, sessions "
+        f"above the batch before | {ceiling.mean():.3f}, {np.mean(ceiling > before):.0%} | |"
     )
+    print(
+        f"| next 10 with the likes against without them: mean, sessions higher / the same "
+        f"| {after.mean():.3f} vs {without.mean():.3f}, {np.mean(higher):.0%}"
+        f" / {np.mean(same):.0%} | rises |"
+    )
+    print(
+        f"| batch of 10 after feedback ms p50 / max | {np.median(ms):.0f} / {ms.max():.0f} "
+        "| ≤ 100 |"
+    )
+    bars += [
+        (
+            "radio: 3 dislikes of an artist, absent from the next 20",
+            (
+                f"{dislikes[:, 2].mean():.0%} of sessions (without the dislikes it played in"
+                f" {dislikes[:, 1].mean():.0%})"
+            ),
+            bool(dislikes[:, 2].all()),
+        ),
+        (
+            "radio: after 3 likes, the next 10 closer to them than the batch before",
+            (
+                f"{before.mean():.3f} → {after.mean():.3f},"
+                f" {np.mean(after > before):.0%} of sessions;"
+                f" at most {ceiling.mean():.3f} ({np.mean(ceiling > before):.0%}) for any radio"
+            ),
+            bool(np.all(after > before)),
+        ),
+        (
+            "radio: … closer than the next 10 without the likes",
+            (
+                f"{without.mean():.3f} → {after.mean():.3f}, higher in {np.mean(higher):.0%},"
+                f" the same batch in {np.mean(same):.0%}"
+            ),
+            bool(np.all(higher | same)),
+        ),
+        (
+            "radio: a batch of 10 after feedback ≤ 100 ms (p50)",
+            f"{np.median(ms):.0f} / {ms.max():.0f}",
+            bool(np.median(ms) <= 100),
+        ),
+    ]
+
+
+def fitted(catalogue: Catalogue, cache: Path | None) -> Recommender:
+    """The model of `catalogue`, read from `cache` when a run saved it there (fitting 100k
+    tracks takes minutes; the catalogue itself is rebuilt from its seed each run)."""
+    if cache is not None and (cache / "index.faiss").exists():
+        return Recommender.from_index(load_index(cache))
+    model = Recommender.fit(catalogue)
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        save_index(model.fitted, cache)
+    return model
 
 
 def main() -> None:
@@ -185,14 +410,25 @@ def main() -> None:
     parser.add_argument(
         "--key-weights", default="", help="orders once per key weight, e.g. 0.5,0.18"
     )
+    parser.add_argument(
+        "--model-cache",
+        type=Path,
+        help="a directory: the fitted model is saved there, and read back when it is there",
+    )
+    parser.add_argument("--path-powers", default="", help="paths once per step power, e.g. 1,2,3")
+    parser.add_argument("--seed", type=int, default=7, help="pairs, lists and sessions drawn")
     args = parser.parse_args()
-    rng = np.random.default_rng(7)
+    bars: Bars = []
+    rng = np.random.default_rng(args.seed)
     t0 = time.perf_counter()
     catalogue, playlists = demo_world() if args.world == "demo" else synthetic(args.tracks)
-    model = Recommender.fit(catalogue)
+    model = fitted(catalogue, args.model_cache)
+    serve_single_threaded()  # as the API serves: one FAISS thread per search
     print(f"{args.world}: fitted {model.n_items} tracks in {time.perf_counter() - t0:.1f} s")
     if args.only in (None, "paths"):
-        bench_paths(model, rng, args.pairs, args.steps)
+        for power in [float(p) for p in args.path_powers.split(",") if p] or [paths.STEP_POWER]:
+            paths.STEP_POWER = power
+            bench_paths(model, np.random.default_rng(args.seed), args.pairs, args.steps, bars)
     if args.only in (None, "orders"):
         if args.world == "demo":
             lists, label = playlists, f"{len(playlists)} demo playlists, original order"
@@ -205,9 +441,16 @@ def main() -> None:
         weights = [float(w) for w in args.key_weights.split(",") if w] or [flow.KEY_WEIGHT]
         for weight in weights:
             flow.KEY_WEIGHT = weight
-            bench_orders(model, lists, f"{label}, key weight {weight}")
+            bench_orders(model, lists, f"{label}, key weight {weight}", bars)
     if args.only in (None, "radio"):
-        bench_radio(model, rng, args.sessions)
+        bench_radio(model, rng, args.sessions, bars)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\n| bar ({args.world}, {model.n_items:,} tracks; load average {load}) | measured | met |"
+    )
+    print("|---|---|---|")
+    for name, value, met in bars:
+        print(f"| {name} | {value} | {'yes' if met else '**no**'} |")
 
 
 if __name__ == "__main__":

@@ -62,11 +62,16 @@ def biggest_change(catalogue: Catalogue, before: int, after: int) -> str | None:
     return word
 
 
-def step_sentence(catalogue: Catalogue, before: int, after: int, index: int, total: int) -> str:
-    """ "Step 4 of 12: brighter; 118 → 122 BPM; A minor → C major." for one move."""
+def step_sentence(
+    catalogue: Catalogue, before: int, after: int, index: int, total: int, long_jump: bool = False
+) -> str:
+    """ "Step 4 of 12: brighter; 118 → 122 BPM; A minor → C major." for one move; a long
+    jump over a gap in the catalogue says so first."""
     if index == 0:
         return f"Step 1 of {total}: where the path starts."
     parts = []
+    if long_jump:
+        parts.append(f"a long jump from step {index}, with nothing in the catalogue between")
     if (word := biggest_change(catalogue, before, after)) is not None:
         parts.append(word)
     a, b = _value(catalogue, "tempo_bpm", before), _value(catalogue, "tempo_bpm", after)

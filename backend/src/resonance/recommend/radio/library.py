@@ -29,7 +29,13 @@ Signal = Literal["like", "skip", "dislike"]
 SIGNALS: tuple[Signal, ...] = ("like", "skip", "dislike")
 MAX_SEEDS = 50
 MAX_BATCH = 50
-LIKE_PULL = 0.8
+# Likes outweigh the seeds four to one in the query and the score. Over 40 demo-world
+# sessions with 3 of the first 10 liked, the next 10 were closer to the liked tracks
+# than the same session's next 10 without the likes in 75 % of sessions at 0.8, 78 % at
+# 1.5, 85 % at 3, 88 % at 4 and 92 % at 6 (most of the rest the very same batch); 4
+# keeps the seeds a say.
+LIKE_PULL = 4.0
+MAX_LIKED_SEARCHES = 5
 DISLIKE_PUSH = 0.6
 SKIP_PUSH = 0.25
 # Per dislike and per skip of one of its tracks, an artist's tracks score this much less.
@@ -159,8 +165,13 @@ def radio_batch(model: Recommender, state: RadioState, n: int = 10) -> RadioBatc
     if len(liked):
         query = query + LIKE_PULL * vectors[liked].mean(axis=0)
     played = {model.row_of(t) for t in (*state.seeds, *state.played) if model.has_track(t)}
-    _, found = model.index.search(query[None, :].astype(np.float32), POOL + len(played))
-    pool = np.asarray([r for r in found[0] if r >= 0 and int(r) not in played], np.int64)
+    # The liked tracks' own neighbours join the pool: liked tracks far apart have a mean
+    # near none of them, and their neighbours are what the listener asked for more of.
+    queries = np.concatenate([query[None, :], vectors[liked[-MAX_LIKED_SEARCHES:]]])
+    _, found = model.index.search(queries.astype(np.float32), POOL + len(played))
+    pool = np.asarray(
+        [r for r in dict.fromkeys(found.ravel().tolist()) if r >= 0 and r not in played], np.int64
+    )
     if not len(pool):
         return RadioBatch([], _changes(model, state))
 
