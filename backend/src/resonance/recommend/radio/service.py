@@ -55,9 +55,10 @@ def _expiry(runtime: Runtime, now: datetime) -> datetime:
 
 
 async def _live(
-    session: AsyncSession, session_id: str, now: datetime
-) -> tuple[RadioSession, RadioState]:
-    """The session row (locked for this transaction) and its state, if it is live."""
+    session: AsyncSession, session_id: str
+) -> tuple[RadioSession, RadioState, datetime]:
+    """The session row (locked for this transaction), its state and the time, if it is live."""
+    now = utcnow()
     row = await repository.get(session, session_id, for_update=True)
     if row is None:
         raise NotFound(
@@ -70,7 +71,7 @@ async def _live(
             "start a new one with POST /v1/radio.",
             title="Radio session expired",
         )
-    return row, _state(row)
+    return row, _state(row), now
 
 
 def _names(found: dict[int, TrackOut], track_id: int) -> str:
@@ -144,29 +145,25 @@ async def start(runtime: Runtime, session: AsyncSession, seeds: list[int], n: in
     now = utcnow()
     await repository.delete_expired(session, now - KEEP_EXPIRED)
     row = await repository.create(session, uuid.uuid4().hex, state.seeds, _expiry(runtime, now))
-    await _played(session, row, state, (p.track_id for p in batch.picks), now, runtime)
-    return await _answer(runtime, session, row, batch)
+    return await _play(runtime, session, row, state, batch, now)
 
 
 async def next_batch(
     runtime: Runtime, session: AsyncSession, session_id: str, n: int
 ) -> RadioBatchOut:
     """The next `n` tracks of a live radio, adapted to its feedback."""
-    now = utcnow()
-    row, state = await _live(session, session_id, now)
+    row, state, now = await _live(session, session_id)
     model = await current_model(runtime, need=state.seeds)
     with _problems():
         batch = radio_batch(model, state, n)
-    await _played(session, row, state, (p.track_id for p in batch.picks), now, runtime)
-    return await _answer(runtime, session, row, batch)
+    return await _play(runtime, session, row, state, batch, now)
 
 
 async def feedback(
     runtime: Runtime, session: AsyncSession, session_id: str, body: FeedbackIn
 ) -> FeedbackOut:
     """Record a like, skip or dislike of a track the radio played."""
-    now = utcnow()
-    row, state = await _live(session, session_id, now)
+    row, state, now = await _live(session, session_id)
     with _problems():
         given = check_feedback(state, body.track_id, body.signal)
     state.feedback.append(given)
@@ -178,6 +175,19 @@ async def feedback(
         skips=len(state.tracks_with("skip")),
         dislikes=len(state.tracks_with("dislike")),
     )
+
+
+async def _play(
+    runtime: Runtime,
+    session: AsyncSession,
+    row: RadioSession,
+    state: RadioState,
+    batch: RadioBatch,
+    now: datetime,
+) -> RadioBatchOut:
+    """Store `batch` as played, renew the session, and answer with the batch's cards."""
+    await _played(session, row, state, (p.track_id for p in batch.picks), now, runtime)
+    return await _answer(runtime, session, row, batch)
 
 
 async def _played(
