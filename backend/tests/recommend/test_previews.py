@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from resonance.app.factory import create_app
 from resonance.db.engine import create_engine, create_sessionmaker
-from resonance.db.models import AudioDescriptors, Track
+from resonance.db.models import AudioDescriptors, Track, TrackArtist
 from resonance.recommend.schemas import TrackOut
 from resonance.recommend.tracks import CardCache
 from resonance.sandbox.world import build_world
@@ -56,13 +56,25 @@ async def test_a_card_offers_spotifys_clip_else_the_providers_through_the_api(
 ) -> None:
     row_to_id, _ = await seed_catalogue(sessionmaker, 6)
     provider, spotify, synth = row_to_id[0], row_to_id[1], row_to_id[2]
+    fresh, no_isrc = row_to_id[3], row_to_id[4]
     await mark(sessionmaker, provider, spotify)
+    async with sessionmaker() as session, session.begin():
+        # Not analysed yet (just discovered): the provider can be asked by ISRC, or by title
+        # and artist; a track with neither (no artist either) cannot be looked up.
+        await session.execute(
+            delete(AudioDescriptors).where(AudioDescriptors.track_id.in_([fresh, no_isrc]))
+        )
+        await session.execute(update(Track).where(Track.id == no_isrc).values(isrc=None))
+        await session.execute(delete(TrackArtist).where(TrackArtist.track_id == no_isrc))
     async with sessionmaker() as session:
         cards = await CardCache(preview_provider="Deezer").get(
-            session, [provider, spotify, synth], version=1
+            session, [provider, spotify, synth, fresh, no_isrc], version=1
         )
         without = await CardCache().get(session, [provider], version=1)
     previews = {t: TrackOut.model_validate_json(c).preview for t, c in cards.items()}
+    assert previews[fresh] is not None
+    assert previews[fresh].url == f"/v1/tracks/{fresh}/preview"
+    assert previews[no_isrc] is None  # nothing to look the clip up by
     assert previews[provider] is not None
     assert previews[provider].model_dump() == {
         "url": f"/v1/tracks/{provider}/preview",

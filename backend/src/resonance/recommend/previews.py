@@ -33,12 +33,24 @@ def preview_provider_name(settings: Settings) -> str | None:
 
 
 def card_preview(
-    track_id: int, spotify_url: str | None, audio_source: str | None, provider: str | None
+    track_id: int,
+    spotify_url: str | None,
+    findable: bool,
+    audio_source: str | None,
+    provider: str | None,
 ) -> PreviewOut | None:
-    """The preview a card offers: Spotify's URL, else the provider's clip through us."""
+    """The preview a card offers: Spotify's URL, else the provider's clip through us.
+
+    The provider's clip is offered when the audio stage analysed it, and also for a track
+    not analysed yet that the provider can be asked about (FINDABLE: an ISRC, or a title
+    and an artist, as the audio stage asks): a track discovery just found plays at once
+    instead of after the audio stage reaches it (in the demo, minutes behind the 876
+    tracks a library read queues). A track analysed from another source (a local file,
+    the demo's synthesiser when the provider had nothing) offers none.
+    """
     if spotify_url:
         return PreviewOut(url=spotify_url, source="Spotify")
-    if audio_source == "provider" and provider:
+    if provider and (audio_source == "provider" or (audio_source is None and findable)):
         return PreviewOut(url=PREVIEW_PATH.format(id=track_id), source=provider)
     return None
 

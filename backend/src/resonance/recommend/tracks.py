@@ -101,7 +101,11 @@ async def track_cards(
             explicit=track.explicit,
             preview_url=track.preview_url,
             preview=card_preview(
-                track_id, track.preview_url, sources.get(track_id), preview_provider
+                track_id,
+                track.preview_url,
+                bool(track.isrc or track.artist_links),
+                sources.get(track_id),
+                preview_provider,
             ),
             genres=genres.get(track_id, []),
             descriptors={k: _clean(v) for k, v in summary.items() if _clean(v) is not None},
