@@ -103,8 +103,8 @@ test("the toggle asks from my library, is kept in the URL, and Back undoes it", 
 test("a card's play button plays the preview provider's clip, through the app", async () => {
   // The sandbox, like a development-mode Spotify app, gives no preview_url: the clip comes
   // from the ISRC preview provider (the sandbox's Deezer), looked up by the API on demand.
-  // Cards built before the API offered previews are replaced on the next index version:
-  // reload until one offers it.
+  // Reload until a card offers one (the list may hold only tracks the provider cannot be
+  // asked about for a while).
   const recs = new RecommendationsPage(page);
   const started = Date.now();
   const play = page.locator('[data-testid="rec-card"] [data-testid="preview-play"]').first();
