@@ -114,15 +114,21 @@ class CorpusBuilder:
             self.track_text_offsets.extend(ends.tolist())
             self.counts.tracks_added += len(new_texts)
 
-    def _report_skipped(self, batch: ParsedBatch, bad: Any, offsets: Any, kept: list[int]) -> None:
-        """Report each entry that is not a track URI, with its playlist and line."""
+    def _report_skipped(
+        self, batch: ParsedBatch, entries: Any, lines: Any, bad: Any, kept: list[int]
+    ) -> None:
+        """Report each entry that is not a track URI, with its playlist and line.
+
+        ENTRIES, LINES (per entry, or None) and BAD cover the KEPT playlists only (those
+        not already in the corpus); KEPT maps them back to the batch's playlists."""
+        offsets = np.r_[0, np.cumsum(batch.lengths[kept])]
         for entry in np.flatnonzero(bad).tolist():
             playlist = int(np.searchsorted(offsets, entry, side="right")) - 1
             position = entry - int(offsets[playlist])
-            uri = batch.uris[int(batch.entries[entry])]
+            uri = batch.uris[int(entries[entry])]
             line = batch.lines[kept[playlist]]
-            if batch.entry_lines is not None and batch.entry_lines[entry] >= 0:
-                line = int(batch.entry_lines[entry])
+            if lines is not None and lines[entry] >= 0:
+                line = int(lines[entry])
             self.report(
                 Problem(
                     batch.path,
@@ -143,13 +149,14 @@ class CorpusBuilder:
                 kept.append(number)
         if not kept:
             return
-        entries, lengths = batch.entries, batch.lengths
+        entries, lengths, lines = batch.entries, batch.lengths, batch.entry_lines
         used = None
         if len(kept) < len(batch.keys):
             keep = np.zeros(len(batch.keys), bool)
             keep[kept] = True
             mask = np.repeat(keep, lengths)
             entries, lengths = entries[mask], lengths[keep]
+            lines = lines[mask] if lines is not None else None
             used = np.zeros(len(batch.uris), bool)
             used[entries] = True
         # One dict lookup per distinct URI of the batch, in C; then one numpy gather.
@@ -159,8 +166,7 @@ class CorpusBuilder:
         numbers = np.array(found, np.int32)[entries] if len(found) else entries
         bad = numbers < 0
         if bad.any():
-            offsets = np.r_[0, np.cumsum(lengths)]
-            self._report_skipped(batch, bad, offsets, kept)
+            self._report_skipped(batch, entries, lines, bad, kept)
             self.counts.entries_skipped += int(bad.sum())
             owner = np.repeat(np.arange(len(lengths)), lengths)
             lengths = lengths - np.bincount(owner[bad], minlength=len(lengths))
