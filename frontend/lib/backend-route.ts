@@ -7,6 +7,9 @@ import "server-only";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { callBackend, type BackendRequest } from "@/lib/backend";
+import { config } from "@/lib/config";
+import { friendlyError, UNREACHABLE } from "@/lib/errors";
+import { jsonOrNull } from "@/lib/json";
 import { clearAuthCookies, currentTokens, setSessionCookie } from "@/lib/auth/session";
 import { AccountsUnavailable, ReauthRequired, type Tokens } from "@/lib/auth/tokens";
 import { NO_STORE, problem } from "@/lib/problem";
@@ -87,4 +90,38 @@ export async function forward<T>(
     : problem(result.error);
   if (rotated) await setSessionCookie(res, tokens);
   return res;
+}
+
+/**
+ * Stream audio the backend serves (a track's preview clip) to the signed-in user. The browser
+ * plays it from this app's origin: it never sees the backend, the service token or where the
+ * backend got the clip.
+ */
+export async function forwardAudio(path: string): Promise<NextResponse> {
+  let tokens: Tokens;
+  let rotated: boolean;
+  try {
+    ({ tokens, rotated } = await currentTokens());
+  } catch (err) {
+    return tokenFailure(err);
+  }
+  const c = config();
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, c.BACKEND_URL), {
+      headers: { Authorization: `Bearer ${c.RECOMMENDER_SERVICE_TOKEN}`, Accept: "audio/*" },
+      cache: "no-store",
+      signal: AbortSignal.timeout(30_000),
+    });
+  } catch {
+    return problem(UNREACHABLE);
+  }
+  const type = res.headers.get("content-type") ?? "";
+  if (!res.ok || !type.startsWith("audio/")) return problem(friendlyError(res.ok ? 502 : res.status, await jsonOrNull(res)));
+  const headers: Record<string, string> = { "Content-Type": type, "Cache-Control": "private, max-age=3600" };
+  const length = res.headers.get("content-length");
+  if (length) headers["Content-Length"] = length;
+  const out = new NextResponse(res.body, { status: 200, headers });
+  if (rotated) await setSessionCookie(out, tokens);
+  return out;
 }

@@ -70,3 +70,21 @@ export function genreColour(index: number): string {
   const hue = Math.round((index * 137.508) % 360);
   return `hsl(${hue} 62% 52%)`;
 }
+
+/**
+ * The address a track's preview plays from, and whom to credit. A provider's clip comes from
+ * the API's /v1/tracks/{id}/preview, which this app serves at /api/tracks/{id}/preview (same
+ * origin, so the page's CSP needs nothing more); Spotify's clips play from Spotify.
+ */
+export function previewOf(track: {
+  id: number;
+  preview_url?: string | null;
+  preview?: { url: string; source: string } | null;
+}): { src: string; source: string } | null {
+  const p = track.preview;
+  if (p) {
+    const api = p.url.match(/^\/v1\/tracks\/(\d+)\/preview$/);
+    return { src: api ? `/api/tracks/${api[1]}/preview` : p.url, source: p.source };
+  }
+  return track.preview_url ? { src: track.preview_url, source: "Spotify" } : null;
+}

@@ -25,6 +25,8 @@ export const Track = z.object({
   duration_ms: z.number().nullish(),
   explicit: z.boolean().default(false),
   preview_url: z.string().nullish(),
+  /** What to play: Spotify's clip, or the ISRC preview provider's served by the API. */
+  preview: z.object({ url: z.string(), source: z.string() }).nullish(),
   genres: z.array(z.string()).default([]),
   descriptors: z.record(z.string(), z.union([z.number(), z.string(), z.null()])).default({}),
   audio_status: z.string().default("unknown"),

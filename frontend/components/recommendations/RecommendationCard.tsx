@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { memo } from "react";
 import { ExplanationBar } from "@/components/recommendations/ExplanationBar";
-import { artistNames, matchText } from "@/lib/format";
+import { artistNames, matchText, previewOf } from "@/lib/format";
 import type { Recommendation } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
 
@@ -17,6 +17,7 @@ export const RecommendationCard = memo(function RecommendationCard({
   eager: boolean;
 }) {
   const { track, explanation: ex } = rec;
+  const preview = previewOf(track);
   const comparisons = ex.closest.slice(0, 3);
   // Facts shown below in their own form (comparison bullets, genre chips, the diversity note)
   // are not repeated among the sentences above them.
@@ -36,13 +37,15 @@ export const RecommendationCard = memo(function RecommendationCard({
         ) : (
           <div className={styles.noArt} aria-hidden="true">♪</div>
         )}
-        {track.preview_url ? (
+        {preview ? (
           <button
             type="button"
             className={styles.play}
             onClick={() => onPlay(rec)}
             aria-pressed={playing}
             aria-label={`${playing ? "Pause" : "Play"} preview of ${track.name}`}
+            title={`Preview from ${preview.source}`}
+            data-testid="preview-play"
           >
             {playing ? "❚❚" : "▶"}
           </button>

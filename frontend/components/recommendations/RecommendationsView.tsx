@@ -9,6 +9,7 @@ import { SavePlaylist } from "@/components/recommendations/SavePlaylist";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { api, ApiError } from "@/lib/client";
+import { previewOf } from "@/lib/format";
 import type { RecommendControlLimits } from "@/lib/api/limits";
 import type { Job, Recommendation, RecommendResult, TargetName } from "@/lib/schemas";
 import styles from "./Recommendations.module.css";
@@ -181,13 +182,14 @@ export function RecommendationsView({ seeds, title, limits }: { seeds: Seeds; ti
 
   const onPlay = useCallback((rec: Recommendation) => {
     const el = audio.current;
-    if (!el || !rec.track.preview_url) return;
+    const preview = previewOf(rec.track);
+    if (!el || !preview) return;
     setPlaying((current) => {
       if (current === rec.track.id) {
         el.pause();
         return null;
       }
-      el.src = rec.track.preview_url!;
+      el.src = preview.src;
       void el.play().catch(() => setPlaying(null));
       return rec.track.id;
     });

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { DescriptorChart } from "@/components/track/DescriptorChart";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
 import { useApi } from "@/lib/client";
-import { artistNames, audioStatusText, matchText } from "@/lib/format";
+import { artistNames, audioStatusText, matchText, previewOf } from "@/lib/format";
 import type { SimilarResult, Track } from "@/lib/schemas";
 import styles from "./Track.module.css";
 
@@ -21,6 +21,7 @@ export function TrackView({ id }: { id: number }) {
   if (track.state === "loading") return <Loading label="Loading the track" rows={4} />;
   if (track.state === "error") return <ErrorState title={track.error.title} detail={track.error.detail} action={retry} />;
   const t = track.data;
+  const preview = previewOf(t);
   return (
     <div className={styles.page}>
       <div className={styles.head}>
@@ -35,7 +36,12 @@ export function TrackView({ id }: { id: number }) {
           <div className={styles.genres}>
             {t.genres.length ? t.genres.map((g) => <span key={g} className="chip">{g}</span>) : <span className="muted small">No genres known</span>}
           </div>
-          {t.preview_url ? <audio controls preload="none" src={t.preview_url} className={styles.audio} aria-label={`Preview of ${t.name}`} /> : null}
+          {preview ? (
+            <figure className={styles.audio}>
+              <audio controls preload="none" src={preview.src} aria-label={`Preview of ${t.name}`} data-testid="preview-audio" />
+              <figcaption className="muted small">Preview from {preview.source}</figcaption>
+            </figure>
+          ) : null}
           <p>
             <Link className="button small" href={`/recommendations?tracks=${t.id}&title=${encodeURIComponent(`Like ${t.name}`)}`}>
               Recommend from this track

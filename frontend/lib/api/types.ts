@@ -328,6 +328,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tracks/{track_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The track's 30 s clip from the ISRC preview provider (a card's `preview.url`) */
+        get: operations["track_preview_v1_tracks__track_id__preview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tracks/{track_id}/similar": {
         parameters: {
             query?: never;
@@ -785,6 +802,22 @@ export interface components {
             /** Track Count */
             track_count: number | null;
         };
+        /**
+         * PreviewOut
+         * @description A clip the browser can play, and whom to credit for it.
+         */
+        PreviewOut: {
+            /**
+             * Source
+             * @description "Spotify", "Deezer" or "preview provider"
+             */
+            source: string;
+            /**
+             * Url
+             * @description Spotify's preview URL, or this API's /v1/tracks/{id}/preview, which serves the ISRC preview provider's clip
+             */
+            url: string;
+        };
         /** RadioBatchOut */
         RadioBatchOut: {
             /**
@@ -1013,6 +1046,7 @@ export interface components {
             image_url: string | null;
             /** Name */
             name: string;
+            preview?: components["schemas"]["PreviewOut"] | null;
             /** Preview Url */
             preview_url: string | null;
             /** Spotify Id */
@@ -1773,6 +1807,61 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
                 };
+            };
+        };
+    };
+    track_preview_v1_tracks__track_id__preview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Resonance track id */
+                track_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clip's bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": unknown;
+                };
+            };
+            /** @description Missing or wrong service token (problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": unknown;
+                };
+            };
+            /** @description Unknown track, or the provider has no clip of it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description The provider did not answer */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -17,12 +17,14 @@ if TYPE_CHECKING:
         HUMAN_DESCRIPTORS,
         extract,
     )
+    from resonance.audio.download import DownloadError
     from resonance.audio.genre_templates import GENRE_TEMPLATES
     from resonance.audio.jobs import JOB_HANDLERS
     from resonance.audio.repository import (
         analysed_counts,
         analysed_since,
         audio_for_tracks,
+        descriptor_sources,
         descriptor_summaries,
         get_descriptors,
         pending_audio_count,
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
         store_descriptors,
     )
     from resonance.audio.service import AnalysisReport, analyse_tracks, store_outcome
-    from resonance.audio.sources import TrackAudioRef
+    from resonance.audio.sources import TrackAudioRef, locate
     from resonance.audio.synth import (
         PREVIEW_CONTENT_TYPE,
         render_preview,
@@ -56,6 +58,7 @@ __all__ = [
     "PREVIEW_CONTENT_TYPE",
     "AnalysisReport",
     "DecodeError",
+    "DownloadError",
     "Outcome",
     "Tags",
     "TrackAudioRef",
@@ -64,10 +67,12 @@ __all__ = [
     "analysed_counts",
     "analysed_since",
     "audio_for_tracks",
+    "descriptor_sources",
     "descriptor_summaries",
     "extract",
     "get_descriptors",
     "load_clip",
+    "locate",
     "make_pool",
     "pending_audio_count",
     "read_tags",

@@ -141,18 +141,32 @@ async def analysed_counts(session: AsyncSession, playlist_ids: Sequence[int]) ->
     return {pid: int(n) for pid, n in rows.all()}
 
 
-async def descriptor_summaries(
-    session: AsyncSession, track_ids: Sequence[int]
-) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {}
+async def _per_track(
+    session: AsyncSession, column: Any, track_ids: Sequence[int]
+) -> dict[int, Any]:
+    """One descriptor column of each analysed track, read 500 ids at a time."""
+    out: dict[int, Any] = {}
     for start in range(0, len(track_ids), 500):
         rows = await session.execute(
-            select(AudioDescriptors.track_id, AudioDescriptors.summary).where(
+            select(AudioDescriptors.track_id, column).where(
                 AudioDescriptors.track_id.in_(list(track_ids[start : start + 500]))
             )
         )
-        out.update({int(t): dict(s) for t, s in rows.all()})
+        out.update({int(t): value for t, value in rows.all()})
     return out
+
+
+async def descriptor_summaries(
+    session: AsyncSession, track_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    found = await _per_track(session, AudioDescriptors.summary, track_ids)
+    return {t: dict(summary) for t, summary in found.items()}
+
+
+async def descriptor_sources(session: AsyncSession, track_ids: Sequence[int]) -> dict[int, str]:
+    """Where each analysed track's audio came from: local, preview, provider or synth."""
+    found = await _per_track(session, AudioDescriptors.source, track_ids)
+    return {t: str(source) for t, source in found.items()}
 
 
 async def snapshot_audio(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,14 +27,20 @@ from resonance.cache import Cache
 from resonance.discover.budget import Budget
 from resonance.discover.providers import ProviderFailed
 
+logger = logging.getLogger(__name__)
+
 RETRIES = 3  # attempts for a 5xx or a timeout before the provider counts as down
 BACKOFF_SECONDS = 0.5  # doubled after each failed attempt
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 
 # Last request time per host, shared by every job in this process, so two discovery
 # jobs together still keep a host's interval (MusicBrainz counts per client address).
+# With Redis, processes (the API and the worker) also share it: see `_wait_for_slot`.
 _last_request: dict[str, float] = {}
 _host_locks: dict[str, asyncio.Lock] = {}
+# How often a process waiting for another's Redis slot asks again: a request comes at
+# most this late after the slot frees (5 % of MusicBrainz's 1 s).
+SLOT_POLL_SECONDS = 0.05
 
 
 class ProviderRateLimited(ProviderFailed):
@@ -162,9 +170,7 @@ class ProviderHttp:
         lock = _host_locks.setdefault(host, asyncio.Lock())
         async with lock:
             if self.min_interval > 0:
-                gap = time.monotonic() - _last_request.get(host, 0.0)
-                if gap < self.min_interval:
-                    await asyncio.sleep(self.min_interval - gap)
+                await self._wait_for_slot(host)
             try:
                 self.sent += 1
                 return await self.client.get(
@@ -175,6 +181,36 @@ class ProviderHttp:
                 )
             finally:
                 _last_request[host] = time.monotonic()
+
+    async def _wait_for_slot(self, host: str) -> None:
+        """Keep `min_interval` between requests to HOST, across processes when possible.
+
+        With Redis, a request takes the host's slot, a key that lives `min_interval`
+        (SET NX PX): whichever process (API or worker) sets it sends, the others wait
+        until it expires. Without Redis, or while Redis fails, the interval is kept
+        among the jobs of this process. Other processes holding the slot for longer
+        than `max_wait` rate-limit this provider as a 429 would.
+        """
+        if self.cache.backend == "redis":
+            try:
+                if await self._take_slot(f"discover:slot:{host}"):
+                    return
+            except Exception:  # an outage: fall back to this process's interval
+                logger.warning("discover: no shared interval for %s (Redis failed)", host)
+            else:
+                raise ProviderRateLimited(self.name, self.max_wait + self.min_interval)
+        gap = time.monotonic() - _last_request.get(host, 0.0)
+        if gap < self.min_interval:
+            await asyncio.sleep(self.min_interval - gap)
+
+    async def _take_slot(self, key: str) -> bool:
+        """Whether the slot was taken within `max_wait` plus one interval."""
+        poll = min(SLOT_POLL_SECONDS, self.min_interval)
+        for _ in range(math.ceil((self.max_wait + self.min_interval) / poll) + 1):
+            if await self.cache.set_if_absent(key, b"1", ttl=self.min_interval):
+                return True
+            await asyncio.sleep(poll)
+        return False
 
     def _json(self, path: str, response: httpx.Response) -> Any:
         try:

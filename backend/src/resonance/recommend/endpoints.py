@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from fastapi.responses import FileResponse
 
 from resonance.catalog import current_user
 from resonance.errors import NotFound
@@ -13,6 +14,7 @@ from resonance.recommend import catalogue_map, journeys, service
 from resonance.recommend.ingest_first import ingest_playlist_first
 from resonance.recommend.new_music import ensure_discovery
 from resonance.recommend.options import API_MAX_N
+from resonance.recommend.previews import media_type, preview_provider_name, provider_preview
 from resonance.recommend.schemas import (
     ID_MAX,
     ID_MIN,
@@ -24,7 +26,14 @@ from resonance.recommend.schemas import (
     TrackOut,
 )
 from resonance.recommend.tracks import track_cards
-from resonance.runtime import CacheDep, JobsDep, RuntimeDep, SessionDep, SpotifyTokenDep
+from resonance.runtime import (
+    CacheDep,
+    JobsDep,
+    RuntimeDep,
+    SessionDep,
+    SettingsDep,
+    SpotifyTokenDep,
+)
 
 router = APIRouter(tags=["recommendations"])
 # Ids the database can hold: a larger one made the query itself fail (500).
@@ -70,11 +79,30 @@ async def recommend(
 @router.get(
     "/tracks/{track_id}", summary="One track with genres and descriptors", response_model=TrackOut
 )
-async def get_track(track_id: TrackIdPath, session: SessionDep) -> TrackOut:
-    cards = await track_cards(session, [track_id])
+async def get_track(track_id: TrackIdPath, session: SessionDep, settings: SettingsDep) -> TrackOut:
+    cards = await track_cards(session, [track_id], preview_provider=preview_provider_name(settings))
     if track_id not in cards:
         raise NotFound(f"No track with id {track_id}.")
     return cards[track_id]
+
+
+@router.get(
+    "/tracks/{track_id}/preview",
+    summary="The track's 30 s clip from the ISRC preview provider (a card's `preview.url`)",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"audio/mpeg": {}}, "description": "The clip's bytes"},
+        404: {"description": "Unknown track, or the provider has no clip of it"},
+        502: {"description": "The provider did not answer"},
+    },
+)
+async def track_preview(
+    track_id: TrackIdPath, session: SessionDep, settings: SettingsDep
+) -> FileResponse:
+    path = await provider_preview(settings, session, track_id)
+    # Private: the clip is served to signed-in users of this deployment only.
+    headers = {"Cache-Control": "private, max-age=3600"}
+    return FileResponse(path, media_type=media_type(path), headers=headers)
 
 
 @router.get(

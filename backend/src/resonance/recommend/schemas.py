@@ -88,6 +88,16 @@ class ArtistOut(BaseModel):
     spotify_id: str | None
 
 
+class PreviewOut(BaseModel):
+    """A clip the browser can play, and whom to credit for it."""
+
+    url: str = Field(
+        description="Spotify's preview URL, or this API's /v1/tracks/{id}/preview, which "
+        "serves the ISRC preview provider's clip"
+    )
+    source: str = Field(description='"Spotify", "Deezer" or "preview provider"')
+
+
 class TrackOut(BaseModel):
     id: int
     spotify_id: str | None
@@ -98,6 +108,9 @@ class TrackOut(BaseModel):
     duration_ms: int | None
     explicit: bool
     preview_url: str | None
+    # What the web app plays: `preview_url` when Spotify gives one, else the clip the
+    # audio stage found by ISRC (None: no clip known yet).
+    preview: PreviewOut | None = None
     genres: list[str]
     descriptors: dict[str, float | str | None]
     audio_status: str

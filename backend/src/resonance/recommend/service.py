@@ -23,6 +23,7 @@ from resonance.recommend.new_music import (
     not_theirs,
 )
 from resonance.recommend.options import RecommendOptions, Seeds, Target, resolve_cap
+from resonance.recommend.previews import preview_provider_name
 from resonance.recommend.recommender import (
     EmptyCatalogueError,
     Recommendations,
@@ -46,7 +47,9 @@ async def cards(
     runtime: Runtime, session: AsyncSession, track_ids: Sequence[int]
 ) -> dict[int, bytes]:
     """Cards (JSON) for the tracks that exist, cached for the serving index version."""
-    cache = runtime.component(CardCache, lambda _: CardCache())
+    cache = runtime.component(
+        CardCache, lambda rt: CardCache(preview_provider=preview_provider_name(rt.settings))
+    )
     return await cache.get(session, track_ids, version=holder_of(runtime).loaded_version)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import audio, catalog
+from resonance.recommend.previews import card_preview
 from resonance.recommend.schemas import ArtistOut, TrackOut
 
 
@@ -26,9 +27,12 @@ class CardCache:
     models made every full collection pause the server for over 100 ms.
     """
 
-    def __init__(self, max_age: float = 600.0, max_items: int = 100_000) -> None:
+    def __init__(
+        self, max_age: float = 600.0, max_items: int = 100_000, preview_provider: str | None = None
+    ) -> None:
         self.max_age = max_age
         self.max_items = max_items
+        self.preview_provider = preview_provider
         self.version: int | None = None
         self._items: OrderedDict[int, tuple[float, bytes]] = OrderedDict()
 
@@ -55,7 +59,9 @@ class CardCache:
         if missing:
             loaded = {
                 track_id: card.model_dump_json().encode()
-                for track_id, card in (await track_cards(session, missing)).items()
+                for track_id, card in (
+                    await track_cards(session, missing, preview_provider=self.preview_provider)
+                ).items()
             }
             for track_id, card in loaded.items():
                 # Jittered expiry: cards cached together must not all expire together.
@@ -67,10 +73,15 @@ class CardCache:
         return found
 
 
-async def track_cards(session: AsyncSession, track_ids: Sequence[int]) -> dict[int, TrackOut]:
+async def track_cards(
+    session: AsyncSession, track_ids: Sequence[int], *, preview_provider: str | None = None
+) -> dict[int, TrackOut]:
+    """Cards for the tracks that exist. PREVIEW_PROVIDER (`preview_provider_name`) credits
+    the clips the audio stage found by ISRC; None offers only Spotify's."""
     tracks = await catalog.get_tracks(session, track_ids)
     genres = await catalog.genres_for_tracks(session, list(tracks))
     summaries = await audio.descriptor_summaries(session, list(tracks))
+    sources = await audio.descriptor_sources(session, list(tracks)) if preview_provider else {}
     out: dict[int, TrackOut] = {}
     for track_id, track in tracks.items():
         summary = summaries.get(track_id, {})
@@ -89,6 +100,13 @@ async def track_cards(session: AsyncSession, track_ids: Sequence[int]) -> dict[i
             duration_ms=track.duration_ms,
             explicit=track.explicit,
             preview_url=track.preview_url,
+            preview=card_preview(
+                track_id,
+                track.preview_url,
+                bool(track.isrc or track.artist_links),
+                sources.get(track_id),
+                preview_provider,
+            ),
             genres=genres.get(track_id, []),
             descriptors={k: _clean(v) for k, v in summary.items() if _clean(v) is not None},
             audio_status=track.audio_status,

@@ -45,6 +45,23 @@ async def set_service_switches(request: Request, service: str) -> JSONResponse:
     return JSONResponse(switches.as_dict())
 
 
+@router.post("/reissue")
+async def reissue(request: Request) -> JSONResponse:
+    """Put recordings out again under new ids, same ISRCs (undone by `/reset`):
+    `{"reissues": [{"track_id", "album_type": "single" | "album", "release_date"}]}`."""
+    sandbox = sandbox_of(request)
+    try:
+        items = list((await request.json())["reissues"])
+        made = [
+            sandbox.world.reissue(i["track_id"], i["album_type"], i["release_date"]).id
+            for i in items
+        ]
+    except (KeyError, TypeError, ValueError) as error:
+        return JSONResponse({"error": f"invalid reissue: {error}"}, status_code=400)
+    sandbox.dirty = True
+    return JSONResponse({"track_ids": made})
+
+
 @router.post("/reset")
 async def reset(request: Request) -> dict[str, Any]:
     """Default switches and zero counters; rebuild the world after writes or on request."""

@@ -60,8 +60,7 @@ class Query:
     def tracks(self, world: World) -> list[Track]:
         isrc = self.filters.get("isrc")
         if isrc:
-            found = world.by_isrc.get(isrc.upper())
-            candidates = [world.tracks[found]] if found else []
+            candidates = [world.tracks[t] for t in world.isrc_tracks(isrc)]
         else:
             candidates = list(world.tracks.values())
         title = self.filters.get("track")

@@ -55,7 +55,7 @@ class Shapes:
 
     def simple_album(self, album: Album) -> dict[str, Any]:
         return self._ref("album", album.id) | {
-            "album_type": "album",
+            "album_type": album.album_type,
             "total_tracks": len(album.track_ids),
             "available_markets": [],
             "images": self.images(f"covers/{album.id}.svg"),

@@ -201,3 +201,20 @@ def test_a_path_that_is_not_there_or_holds_no_corpus_is_refused(tmp_path: Path) 
     with pytest.raises(InvalidInput, match="No corpus files"):
         import_corpus([tmp_path / "empty"], tmp_path / "corpus")
     assert Corpus.open(tmp_path / "corpus") is None
+
+
+def test_a_bad_entry_is_named_when_playlists_before_it_were_already_imported(
+    tmp_path: Path,
+) -> None:
+    playlists = random_playlists(3, 30, seed=11)
+    root = tmp_path / "corpus"
+    import_corpus([write_jsonl(tmp_path / "part.jsonl", playlists[:2])], root)
+    lines = [jsonl_line(p) for p in playlists]
+    bad_uri = "spotify:local:Someone:Something:Else:180"
+    lines[2] = lines[2].replace(f"spotify:track:{track_id(playlists[2].tracks[1])}", bad_uri, 1)
+    (tmp_path / "part.jsonl").write_text("\n".join(lines))  # same keys: two already in
+    result = import_corpus([tmp_path / "part.jsonl"], root)
+    assert (result.playlists_present, result.playlists_added) == (2, 1)
+    assert [(p.line, bad_uri in p.message, "entry 2" in p.message) for p in result.problems] == [
+        (3, True, True)
+    ]

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from resonance.discover.corpus.formats import TRACK_URI, Problem, Report
-from resonance.discover.corpus.parse import CompactPlaylist, ParsedBatch
+from resonance.discover.corpus.parse import ParsedBatch
 from resonance.discover.corpus.store import (
     ID_DTYPE,
     LAYOUT_VERSION,
@@ -59,7 +59,8 @@ class CorpusBuilder:
         self.track_text_offsets = array("q", [0])
         self.playlist_text_offsets = array("q", [0])
         self.playlist_indptr = array("q", [0])
-        self.pending = array("i")
+        self.pending: list[Any] = []  # int32 arrays of entries not yet written
+        self.pending_count = 0
         self._track_text = open(folder / "track_text.bin", "wb")  # noqa: SIM115
         self._playlist_text = open(folder / "playlist_text.bin", "wb")  # noqa: SIM115
         self._entries: BinaryIO = open(folder / "playlist_tracks.bin", "wb")  # noqa: SIM115
@@ -91,73 +92,103 @@ class CorpusBuilder:
                 shutil.copyfileobj(handle, self._entries, 16 << 20)
         self.playlist_indptr.extend(int(x) for x in np.asarray(previous.playlist_indptr)[1:])
 
-    def _new_track(self, uri: Any, text: str) -> int:
-        """Number a track seen for the first time."""
-        number = len(self.index)
-        self.index[uri] = number
-        self.ids += uri[14:].encode("ascii")
-        encoded = text.encode("utf-8")
-        self._track_text.write(encoded)
-        self.track_text_offsets.append(self.track_text_offsets[-1] + len(encoded))
-        self.counts.tracks_added += 1
-        return number
+    def _number_new(self, batch: ParsedBatch, found: list[int | None], used: Any) -> None:
+        """Number the batch's URIs seen for the first time (-1 for those not tracks)."""
+        new_texts = []
+        for position in [i for i, number in enumerate(found) if number is None]:
+            uri = batch.uris[position]
+            if used is not None and not used[position]:
+                found[position] = -1  # only in playlists already in the corpus
+                continue
+            if not isinstance(uri, str) or not TRACK_URI.fullmatch(uri):
+                found[position] = -1
+                continue
+            number = len(self.index)
+            self.index[uri] = number
+            self.ids += uri[14:].encode("ascii")
+            new_texts.append(batch.texts[position].encode("utf-8"))
+            found[position] = number
+        if new_texts:
+            self._track_text.write(b"".join(new_texts))
+            ends = np.cumsum([len(t) for t in new_texts]) + self.track_text_offsets[-1]
+            self.track_text_offsets.extend(ends.tolist())
+            self.counts.tracks_added += len(new_texts)
 
-    def _number_slowly(
-        self, playlist: CompactPlaylist, numbers: list[int | None], batch: ParsedBatch
-    ) -> list[int]:
-        """Number the entries seen for the first time; report those that are not tracks."""
-        out = []
-        for position, (uri, number) in enumerate(zip(playlist.uris, numbers, strict=True)):
-            if number is None:
-                number = self.index.get(uri) if isinstance(uri, str) else None
-            if number is None:
-                if not isinstance(uri, str) or not TRACK_URI.fullmatch(uri):
-                    line = playlist.line
-                    if playlist.entry_lines is not None:
-                        line = playlist.entry_lines[position]
-                    self.report(
-                        Problem(
-                            batch.path,
-                            line,
-                            f"{playlist.key}: entry {position + 1} ({uri!r}) is not a "
-                            "Spotify track URI, skipped",
-                        )
-                    )
-                    self.counts.entries_skipped += 1
-                    continue
-                number = self._new_track(uri, batch.texts.get(uri, ""))
-            out.append(number)
-        return out
+    def _report_skipped(
+        self, batch: ParsedBatch, entries: Any, lines: Any, bad: Any, kept: list[int]
+    ) -> None:
+        """Report each entry that is not a track URI, with its playlist and line.
 
-    def add(self, playlist: CompactPlaylist, batch: ParsedBatch) -> None:
-        """Add one playlist unless a playlist with its key is already in the corpus."""
-        if playlist.key in self.keys:
-            self.counts.playlists_present += 1
+        ENTRIES, LINES (per entry, or None) and BAD cover the KEPT playlists only (those
+        not already in the corpus); KEPT maps them back to the batch's playlists."""
+        offsets = np.r_[0, np.cumsum(batch.lengths[kept])]
+        for entry in np.flatnonzero(bad).tolist():
+            playlist = int(np.searchsorted(offsets, entry, side="right")) - 1
+            position = entry - int(offsets[playlist])
+            uri = batch.uris[int(entries[entry])]
+            line = batch.lines[kept[playlist]]
+            if lines is not None and lines[entry] >= 0:
+                line = int(lines[entry])
+            self.report(
+                Problem(
+                    batch.path,
+                    line,
+                    f"{batch.keys[kept[playlist]]}: entry {position + 1} ({uri!r}) is not a "
+                    "Spotify track URI, skipped",
+                )
+            )
+
+    def add_batch(self, batch: ParsedBatch) -> None:
+        """Add a batch's playlists, less those whose key is already in the corpus."""
+        kept = []
+        for number, key in enumerate(batch.keys):
+            if key in self.keys:
+                self.counts.playlists_present += 1
+            else:
+                self.keys.add(key)
+                kept.append(number)
+        if not kept:
             return
-        self.keys.add(playlist.key)
-        found: list[int | None] = list(map(self.index.get, playlist.uris))
-        # The common case (every track seen before) stays in C: map over the dict.
-        numbers: list[int] = (
-            self._number_slowly(playlist, found, batch) if None in found else found  # type: ignore[assignment]
-        )
-        if len(set(numbers)) != len(numbers):
-            # A track twice in one playlist is one co-occurrence, not two.
-            unique = list(dict.fromkeys(numbers))
-            self.counts.duplicate_entries += len(numbers) - len(unique)
-            numbers = unique
-        self.pending.extend(numbers)
-        self.playlist_indptr.append(self.playlist_indptr[-1] + len(numbers))
-        text = f"{playlist.key}{SEPARATOR}{_clean(playlist.name)}".encode()
-        self._playlist_text.write(text)
-        self.playlist_text_offsets.append(self.playlist_text_offsets[-1] + len(text))
-        self.counts.playlists_added += 1
+        entries, lengths, lines = batch.entries, batch.lengths, batch.entry_lines
+        used = None
+        if len(kept) < len(batch.keys):
+            keep = np.zeros(len(batch.keys), bool)
+            keep[kept] = True
+            mask = np.repeat(keep, lengths)
+            entries, lengths = entries[mask], lengths[keep]
+            lines = lines[mask] if lines is not None else None
+            used = np.zeros(len(batch.uris), bool)
+            used[entries] = True
+        # One dict lookup per distinct URI of the batch, in C; then one numpy gather.
+        found: list[int | None] = list(map(self.index.get, batch.uris))
+        if None in found:
+            self._number_new(batch, found, used)
+        numbers = np.array(found, np.int32)[entries] if len(found) else entries
+        bad = numbers < 0
+        if bad.any():
+            self._report_skipped(batch, entries, lines, bad, kept)
+            self.counts.entries_skipped += int(bad.sum())
+            owner = np.repeat(np.arange(len(lengths)), lengths)
+            lengths = lengths - np.bincount(owner[bad], minlength=len(lengths))
+            numbers = numbers[~bad]
+        self.counts.duplicate_entries += int(batch.duplicates[kept].sum())
+        self.pending.append(numbers)
+        self.pending_count += len(numbers)
+        ends = np.cumsum(lengths) + self.playlist_indptr[-1]
+        self.playlist_indptr.extend(ends.tolist())
+        texts = [f"{batch.keys[i]}{SEPARATOR}{_clean(batch.names[i])}".encode() for i in kept]
+        self._playlist_text.write(b"".join(texts))
+        ends = np.cumsum([len(t) for t in texts]) + self.playlist_text_offsets[-1]
+        self.playlist_text_offsets.extend(ends.tolist())
+        self.counts.playlists_added += len(kept)
         self.counts.entries_added += len(numbers)
-        if len(self.pending) >= FLUSH_ENTRIES:
+        if self.pending_count >= FLUSH_ENTRIES:
             self._flush()
 
     def _flush(self) -> None:
-        self._entries.write(self.pending.tobytes())
-        self.pending = array("i")
+        for numbers in self.pending:
+            self._entries.write(numbers.tobytes())
+        self.pending, self.pending_count = [], 0
 
     def finish(self, files: list[str]) -> dict[str, Any]:
         """Write the remaining arrays and the track → playlists side; return the meta."""
@@ -195,10 +226,12 @@ class CorpusBuilder:
     def _transpose(
         self, n_tracks: int, n_playlists: int, n_entries: int, playlist_indptr: Any
     ) -> None:
-        """track → playlists from playlist → tracks: a stable sort of entries by track.
+        """track → playlists from playlist → tracks: one sort of (track, playlist) keys.
 
-        Peak memory is about 20 bytes per entry (the sort order in int64, the entry's
-        playlist and the result in int32): 1.3 GB for the MPD's 66 M entries.
+        Each entry becomes the int64 `track << 32 | playlist`; sorted in place, the low
+        halves are each track's playlists in ascending order. 8 bytes per entry plus the
+        int32 inputs: about 0.8 GB and 5 s of CPU for the MPD's 66 M entries (an int64
+        sort is twice as fast as numpy's stable argsort of int32, measured on 20 M).
         """
         folder = self.folder
         if n_entries == 0:
@@ -211,15 +244,13 @@ class CorpusBuilder:
         np.cumsum(counts, out=indptr[1:])
         indptr.tofile(folder / "track_indptr.bin")
         del counts, indptr
-        order = np.argsort(tracks, kind="stable")
+        keys = tracks.astype(np.int64)
         del tracks
-        playlist_of_entry = np.repeat(
-            np.arange(n_playlists, dtype=np.int32), np.diff(playlist_indptr)
-        )
-        out = np.memmap(folder / "track_playlists.bin", np.int32, "w+", shape=(n_entries,))
-        np.take(playlist_of_entry, order, out=out)
-        out.flush()
-        del out, order, playlist_of_entry
+        keys <<= 32
+        keys |= np.repeat(np.arange(n_playlists, dtype=np.int32), np.diff(playlist_indptr))
+        keys.sort()
+        keys.astype(np.int32).tofile(folder / "track_playlists.bin")  # the low halves
+        del keys
 
     def abort(self) -> None:
         for handle in (self._entries, self._track_text, self._playlist_text):

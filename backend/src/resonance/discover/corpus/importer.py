@@ -42,6 +42,9 @@ class ImportResult(BuildCounts):
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     seconds: float = 0.0
+    # CPU spent decoding files, summed over the processes that did it (the pool's
+    # workers are not the importing process's children: its rusage does not show them).
+    decode_cpu_seconds: float = 0.0
     playlists: int = 0
     tracks: int = 0
     entries: int = 0
@@ -121,8 +124,8 @@ def import_corpus(
                         on_file(Path(batch.path))
                     for problem in batch.problems:
                         report(problem)
-                    for playlist in batch.playlists:
-                        builder.add(playlist, batch)
+                    result.decode_cpu_seconds += batch.cpu_seconds
+                    builder.add_batch(batch)
         except BaseException:
             builder.abort()
             raise

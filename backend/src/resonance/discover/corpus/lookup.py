@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -56,6 +57,20 @@ class Corpus:
         a = arrays
         # Playlist membership per track (its "document frequency"), for damping hits.
         self._popularity = a.track_indptr
+        # Sort keys as narrow as the corpus allows: numpy sorts 66,000 uint32 keys in
+        # 60 % of the time it takes for int64 (1.4 against 2.3 ms, measured), and the two
+        # sorts are most of a lookup's CPU. Playlist << 6 fits 32 bits below 2^25 playlists.
+        self._seed_key: type[np.signedinteger[Any]] = (
+            np.int32 if a.n_playlists < 1 << 25 else np.int64
+        )
+
+    def warm(self) -> None:
+        """Read one value per page of the arrays a lookup reads, so that the first
+        lookups find them in memory instead of faulting them in one page at a time."""
+        a = self.arrays
+        for array in (a.track_indptr, a.track_playlists, a.playlist_indptr, a.playlist_tracks):
+            if len(array):
+                int(np.asarray(array[:: max(1, 4096 // array.itemsize)]).sum())
 
     @classmethod
     def open(cls, root: Path) -> Corpus | None:
@@ -87,10 +102,11 @@ class Corpus:
                 picked = members[np.linspace(start, end - 1, limits.per_seed).astype(np.int64)]
             else:
                 picked = members[start:end]
-            # playlist << 6 | seed position: one int64 sort groups by playlist.
-            lists.append((picked.astype(np.int64) << 6) | position)
+            # playlist << 6 | seed position: one sort groups by playlist.
+            narrow: np.ndarray[Any, Any] = picked.astype(self._seed_key)
+            lists.append((narrow << 6) | position)
         keys = np.sort(np.concatenate(lists))
-        playlist_ids = keys >> 6
+        playlist_ids = (keys >> 6).astype(np.int64)
         masks = np.left_shift(np.uint64(1), (keys & 63).astype(np.uint64))
         starts = np.flatnonzero(np.r_[True, playlist_ids[1:] != playlist_ids[:-1]])
         playlists = playlist_ids[starts]
@@ -110,12 +126,15 @@ class Corpus:
         if total == 0:
             return []
         # Every entry of the chosen playlists, gathered with one index array, keyed
-        # track << 32 | chosen-playlist index so one int64 sort groups by track.
+        # track << bits | chosen-playlist index so one sort groups by track.
         shift = np.repeat(p_starts - np.cumsum(lengths) + lengths, lengths)
         tracks = a.playlist_tracks[np.arange(total, dtype=np.int64) + shift]
-        chosen = np.repeat(np.arange(len(playlists), dtype=np.int64), lengths)
-        keys = np.sort((tracks.astype(np.int64) << 32) | chosen)
-        tracks, chosen = keys >> 32, keys & 0xFFFFFFFF
+        bits = max(1, len(playlists).bit_length())
+        dtype = np.uint32 if a.n_tracks < 1 << (32 - bits) else np.uint64
+        chosen = np.repeat(np.arange(len(playlists), dtype=dtype), lengths)
+        keys = np.sort((tracks.astype(dtype) << dtype(bits)) | chosen)
+        tracks = (keys >> dtype(bits)).astype(np.int64)
+        chosen = (keys & dtype((1 << bits) - 1)).astype(np.int64)
         firsts = np.flatnonzero(np.r_[True, tracks[1:] != tracks[:-1]])
         unique = tracks[firsts]
         hits = np.diff(np.r_[firsts, len(tracks)])
