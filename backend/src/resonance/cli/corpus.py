@@ -49,6 +49,12 @@ def import_command(
     )
     if result.problem_count:
         console.print(f"{result.problem_count:,} problems skipped (listed above)", highlight=False)
+    if result.duplicate_entries:
+        console.print(
+            f"{result.duplicate_entries:,} repeated entries (a track again in its playlist) "
+            "counted once",
+            highlight=False,
+        )
     console.print(
         f"corpus: {result.playlists:,} playlists, {result.entries:,} entries, "
         f"{result.tracks:,} tracks ({root})",

@@ -45,10 +45,23 @@ class ImportResult(BuildCounts):
     # CPU spent decoding files, summed over the processes that did it (the pool's
     # workers are not the importing process's children: its rusage does not show them).
     decode_cpu_seconds: float = 0.0
-    playlists: int = 0
-    tracks: int = 0
-    entries: int = 0
-    generation: str | None = None
+    corpus: CorpusArrays | None = None  # the live generation the import left
+
+    @property
+    def playlists(self) -> int:
+        return self.corpus.n_playlists if self.corpus else 0
+
+    @property
+    def tracks(self) -> int:
+        return self.corpus.n_tracks if self.corpus else 0
+
+    @property
+    def entries(self) -> int:
+        return self.corpus.n_entries if self.corpus else 0
+
+    @property
+    def generation(self) -> str | None:
+        return self.corpus.folder.name if self.corpus else None
 
 
 @contextmanager
@@ -140,11 +153,6 @@ def import_corpus(
             builder.finish(old_files + [str(p) for p in files])
             publish(root, folder)
             final = CorpusArrays(folder)
-    result.playlists, result.tracks, result.entries = (
-        final.n_playlists,
-        final.n_tracks,
-        final.n_entries,
-    )
-    result.generation = final.folder.name
+    result.corpus = final
     result.seconds = time.perf_counter() - started
     return result
