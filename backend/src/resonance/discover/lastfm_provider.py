@@ -110,17 +110,11 @@ class LastfmProvider:
             artist = item.get("artist")
             artist_name = str((artist or {}).get("name") or "") if isinstance(artist, dict) else ""
             title = str(item.get("name") or "")
-            mapped = await self.mapper.find(None, title, artist_name)
-            if mapped is None:
-                continue
-            evidence = mapped.evidence | {
-                "title": title,
-                "artist": artist_name,
-                "rank": rank,
-                "match": _number(item.get("match")),
-                "url": item.get("url"),
-            }
-            out.append(Candidate(mapped.track, Provenance(self.name, seed, relation, evidence)))
+            evidence = {"rank": rank, "match": _number(item.get("match")), "url": item.get("url")}
+            found = Provenance(self.name, seed, relation, evidence)
+            candidate = await self.mapper.candidate(None, title, artist_name, found)
+            if candidate is not None:
+                out.append(candidate)
         return out
 
 

@@ -13,6 +13,7 @@ configured User-Agent. The ListenBrainz labs API answers
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from resonance.discover.http import ProviderHttp, ProviderNotFound
@@ -33,23 +34,16 @@ def _plain(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+@dataclass(eq=False)  # a provider is one service client: compared by identity
 class ListenBrainzProvider:
     """Candidates from ListenBrainz similarity for artist and track (ISRC) seeds."""
 
     name = "listenbrainz"
 
-    def __init__(
-        self,
-        labs: ProviderHttp,
-        musicbrainz: ProviderHttp,
-        mapper: SpotifyMapper,
-        *,
-        per_seed: int,
-    ) -> None:
-        self.labs = labs
-        self.musicbrainz = musicbrainz
-        self.mapper = mapper
-        self.per_seed = per_seed
+    labs: ProviderHttp
+    musicbrainz: ProviderHttp  # ISRC → recording lookups, at MusicBrainz's 1 request/s
+    mapper: SpotifyMapper
+    per_seed: int = field(kw_only=True)
 
     def accepts(self, seed: Seed) -> bool:
         return seed.kind == "artist" or (seed.kind == "track" and bool(seed.isrc))
@@ -136,18 +130,15 @@ class ListenBrainzProvider:
             isrcs = sorted(str(i) for i in (details or {}).get("isrcs") or [])
             title = str(row.get("recording_name") or "")
             artist = str(row.get("artist_credit_name") or "")
-            mapped = await self.mapper.find(isrcs[0] if isrcs else None, title, artist)
-            if mapped is None:
-                continue
-            evidence = mapped.evidence | {
-                "title": title,
-                "artist": artist,
+            evidence = {
                 "recording_mbid": recording,
                 "seed_recording_mbid": mbid,
                 "score": row.get("score"),
                 "rank": rank,
             }
-            out.append(
-                Candidate(mapped.track, Provenance(self.name, seed, "similar_track", evidence))
-            )
+            source = Provenance(self.name, seed, "similar_track", evidence)
+            first_isrc = isrcs[0] if isrcs else None
+            candidate = await self.mapper.candidate(first_isrc, title, artist, source)
+            if candidate is not None:
+                out.append(candidate)
         return out

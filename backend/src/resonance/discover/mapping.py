@@ -9,11 +9,12 @@ evidence says how many there were. Without an ISRC, or when it maps to nothing, 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from resonance.catalog import TrackIn
 from resonance.discover.cached import CachedSpotify
+from resonance.discover.providers import Candidate, Provenance
 from resonance.discover.spotify_provider import track_in
 
 SEARCH_LIMIT = 10
@@ -97,6 +98,17 @@ class SpotifyMapper:
             if mapped is not None:
                 return mapped
         return await self.by_name(title, artist) if title and artist else None
+
+    async def candidate(
+        self, isrc: str | None, title: str, artist: str, found: Provenance
+    ) -> Candidate | None:
+        """A recording another service `found`, as a Spotify candidate (None when it maps to
+        nothing). Its evidence holds the mapping's, the title and artist, then the finder's."""
+        mapped = await self.find(isrc, title, artist)
+        if mapped is None:
+            return None
+        evidence = mapped.evidence | {"title": title, "artist": artist} | found.evidence
+        return Candidate(mapped.track, replace(found, evidence=evidence))
 
     async def artist_tracks(self, artist: str, limit: int) -> list[TrackIn]:
         """Tracks by exactly `artist` (an artist another service says is similar)."""
