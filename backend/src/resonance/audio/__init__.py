@@ -38,6 +38,13 @@ if TYPE_CHECKING:
         synthesize,
     )
     from resonance.audio.tags import Tags, read_tags
+    from resonance.audio.words import (
+        TEMPO_CLAIM,
+        TEMPO_SURE,
+        tempo_certainty,
+        tempo_words,
+        with_tempo_words,
+    )
     from resonance.audio.workers import (
         Outcome,
         analyse_file,
@@ -54,6 +61,8 @@ __all__ = [
     "HUMAN_DESCRIPTORS",
     "JOB_HANDLERS",
     "PREVIEW_CONTENT_TYPE",
+    "TEMPO_CLAIM",
+    "TEMPO_SURE",
     "AnalysisReport",
     "DecodeError",
     "Outcome",
@@ -78,7 +87,10 @@ __all__ = [
     "store_descriptors",
     "store_outcome",
     "synthesize",
+    "tempo_certainty",
+    "tempo_words",
     "warm",
+    "with_tempo_words",
     "worker_count",
 ]
 
@@ -96,10 +108,11 @@ def __getattr__(name: str) -> Any:
         sources,
         synth,
         tags,
+        words,
         workers,
     )
 
-    modules = (repository, service, jobs, workers, descriptors, decode, sources, synth, tags)
+    modules = (repository, service, jobs, workers, descriptors, decode, sources, synth, tags, words)
     for module in (*modules, genre_templates):
         if hasattr(module, name):
             return getattr(module, name)

@@ -73,7 +73,7 @@ async def track_cards(session: AsyncSession, track_ids: Sequence[int]) -> dict[i
     summaries = await audio.descriptor_summaries(session, list(tracks))
     out: dict[int, TrackOut] = {}
     for track_id, track in tracks.items():
-        summary = summaries.get(track_id, {})
+        summary = audio.with_tempo_words(summaries.get(track_id, {}))
         out[track_id] = TrackOut(
             id=track.id,
             spotify_id=track.spotify_id,
