@@ -18,6 +18,7 @@ time), a warm worker start 10 s, the copy a few milliseconds.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import secrets
@@ -69,6 +70,7 @@ def warm(numba_cache: str | None = None, parent_pid: int | None = None) -> None:
     loads or compiles librosa's numba kernels (seconds): pay that here, not on a track.
     """
     _leave_interrupts_to_the_parent()
+    _return_large_blocks_at_once()
     if numba_cache is not None:
         os.environ["NUMBA_CACHE_DIR"] = _private_copy(Path(numba_cache))
     from threadpoolctl import threadpool_limits
@@ -82,6 +84,28 @@ def warm(numba_cache: str | None = None, parent_pid: int | None = None) -> None:
     y = 0.05 * rng.standard_normal(22050 * 6)
     y[:: 22050 // 2] += 1.0
     extract(y.astype(np.float32), 22050)
+
+
+# glibc's mallopt parameter, and the size from which a block gets its own mapping.
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 1 << 20
+
+
+def _return_large_blocks_at_once() -> None:
+    """Give every allocation of 1 MiB or more its own mapping, unmapped when freed.
+
+    glibc raises its mmap threshold (up to 32 MiB) each time a large block is freed,
+    so after the first file a clip's arrays (0.1–10 MB each) land on the heap, whose
+    freed space is kept: a worker measured 273 MB after warming, 295 MB between files
+    and a 302 MB peak. With a fixed 1 MiB threshold the same worker stays at 273 MB
+    between files and peaks at 292 MB; the extra mmap calls cost nothing measurable
+    next to a 100 ms extraction. Not glibc (no mallopt): left as it is.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+    except (OSError, AttributeError):
+        pass
 
 
 def _exit_with_parent(parent_pid: int | None = None) -> None:
