@@ -50,3 +50,15 @@ def test_the_summary_names_the_parts_as_the_explanation_bar_does() -> None:
     shares = {"audio": 0.31, "genre": 0.15, "cooc": 0.0004, "targets": -0.05, "playlists": 0.04}
     assert share_summary(shares) == "Sound 62%, Genre 30%, Shared playlists 8%"
     assert share_summary({}) == "no breakdown"
+
+
+def test_tempo_is_approximate_at_medium_confidence_in_every_explanation() -> None:
+    sure = DescriptorComparison("tempo_bpm", 120.2, 118.0, 0.04, confidence=0.82)
+    fair = DescriptorComparison("tempo_bpm", 120.2, 118.0, 0.04, confidence=0.6)
+    assert sure.text == "tempo 120 BPM vs your seeds' 118"
+    assert fair.text == "tempo around 120 BPM vs your seeds' 118"
+    # Spotify's tempi carry no confidence of ours: stated as given.
+    assert DescriptorComparison("tempo_bpm", 96.0, 90.0, 0.1).text.startswith("tempo 96 BPM")
+    target = TargetMatch("tempo_bpm", 131.0, 128.0, confidence=0.55)
+    assert target.text == "tempo around 131 BPM, for your target of 128 BPM"
+    assert TargetMatch("tempo_bpm", 131.0, 128.0, confidence=0.9).text.startswith("tempo 131 BPM")

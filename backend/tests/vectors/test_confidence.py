@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from resonance.audio import FEATURE_NAMES, extract
+from resonance.audio import FEATURE_NAMES, TEMPO_CLAIM, extract
 from resonance.vectors.build import build_vectors
-from resonance.vectors.confidence import KEY_CLAIM, TEMPO_CLAIM, discount_uncertain, trust
+from resonance.vectors.confidence import KEY_CLAIM, discount_uncertain, trust
 from resonance.vectors.loader import _descriptors
 from resonance.vectors.synthetic import synthetic_catalogue
 from tests.audio.signals import SR, chords, click_track, white_noise

@@ -13,12 +13,16 @@ const LABELS: Record<string, string> = {
   acousticness: "Acousticness",
 };
 
-/** Unit-interval descriptors as horizontal bars; tempo and key as figures. */
+/**
+ * Unit-interval descriptors as horizontal bars; tempo and key as figures. The tempo is
+ * the API's `tempo_words` ("120 BPM", "around 120 BPM"; absent when the analysis is
+ * unsure), worded by the backend's resonance.audio.words like every other surface.
+ */
 export function DescriptorChart({ descriptors }: { descriptors: Record<string, number | string | null> }) {
   const bars = Object.entries(descriptors).filter(
     (e): e is [string, number] => typeof e[1] === "number" && e[1] >= 0 && e[1] <= 1 && e[0] !== "mode",
   );
-  const tempo = descriptors.tempo_bpm;
+  const tempo = descriptors.tempo_words;
   const key = descriptors.key;
   if (!bars.length && tempo == null && key == null) {
     return <p className="muted">This track hasn&apos;t been analysed yet, so there are no descriptors to show.</p>;
@@ -26,9 +30,9 @@ export function DescriptorChart({ descriptors }: { descriptors: Record<string, n
   return (
     <div className={styles.chart}>
       <div className={styles.figures}>
-        {typeof tempo === "number" ? (
+        {typeof tempo === "string" ? (
           <div>
-            <span className={styles.big}>{Math.round(tempo)}</span> <span className="muted">BPM</span>
+            <TempoFigure words={tempo} />
           </div>
         ) : null}
         {key != null ? (
@@ -51,5 +55,19 @@ export function DescriptorChart({ descriptors }: { descriptors: Record<string, n
         ))}
       </dl>
     </div>
+  );
+}
+
+/** "around 120 BPM" as a small "around", the figure large, then "BPM". */
+function TempoFigure({ words }: { words: string }) {
+  const match = /^(around )?(\d+) BPM$/.exec(words);
+  if (!match) {
+    return <span className={styles.big}>{words}</span>;
+  }
+  return (
+    <>
+      {match[1] ? <span className="muted">around </span> : null}
+      <span className={styles.big}>{match[2]}</span> <span className="muted">BPM</span>
+    </>
   );
 }

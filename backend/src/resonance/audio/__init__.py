@@ -40,6 +40,13 @@ if TYPE_CHECKING:
         synthesize,
     )
     from resonance.audio.tags import Tags, read_tags
+    from resonance.audio.words import (
+        TEMPO_CLAIM,
+        TEMPO_SURE,
+        tempo_certainty,
+        tempo_words,
+        with_tempo_words,
+    )
     from resonance.audio.workers import (
         Outcome,
         analyse_file,
@@ -56,6 +63,8 @@ __all__ = [
     "HUMAN_DESCRIPTORS",
     "JOB_HANDLERS",
     "PREVIEW_CONTENT_TYPE",
+    "TEMPO_CLAIM",
+    "TEMPO_SURE",
     "AnalysisReport",
     "DecodeError",
     "DownloadError",
@@ -83,7 +92,10 @@ __all__ = [
     "store_descriptors",
     "store_outcome",
     "synthesize",
+    "tempo_certainty",
+    "tempo_words",
     "warm",
+    "with_tempo_words",
     "worker_count",
 ]
 
@@ -101,10 +113,11 @@ def __getattr__(name: str) -> Any:
         sources,
         synth,
         tags,
+        words,
         workers,
     )
 
-    modules = (repository, service, jobs, workers, descriptors, decode, sources, synth, tags)
+    modules = (repository, service, jobs, workers, descriptors, decode, sources, synth, tags, words)
     for module in (*modules, genre_templates):
         if hasattr(module, name):
             return getattr(module, name)

@@ -9,6 +9,8 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import NDArray
 
+from resonance.audio import TEMPO_SURE, tempo_words
+
 # The words for score components, the same in the web app (frontend/lib/format.ts), the
 # API's sentences and the CLI.
 BLOCK_LABELS = {
@@ -46,18 +48,32 @@ RANGES = {"tempo_bpm": 60.0, "tempo": 60.0, "loudness": 20.0}
 CATEGORIES = frozenset({"key", "mode"})
 
 
+def tempo_text(bpm: float, confidence: float | None) -> str:
+    """ "120 BPM" or "around 120 BPM", in the words of `resonance.audio.tempo_words`.
+
+    A tempo without a confidence (Spotify's own) is stated as given; one the analysis
+    is unsure of never reaches here (the loader leaves it out), and would read "?".
+    """
+    if confidence is None or np.isnan(confidence):
+        confidence = TEMPO_SURE
+    return tempo_words(bpm, confidence) or "? BPM"
+
+
 @dataclass
 class DescriptorComparison:
     name: str
     value: float
     seeds: float
     difference: float  # on the descriptor's comparison scale, 0 = identical
+    confidence: float | None = None  # the analysis's tempo confidence, for tempo
 
     @cached_property
     def text(self) -> str:
         # Descriptors in [0, 1] read as percentages, as on the track page and the sliders.
         if self.name in ("tempo_bpm", "tempo"):
-            return f"tempo {self.value:.0f} BPM vs your seeds' {self.seeds:.0f}"
+            return (
+                f"tempo {tempo_text(self.value, self.confidence)} vs your seeds' {self.seeds:.0f}"
+            )
         return f"{self.name.replace('_', ' ')} {self.value:.0%} vs your seeds' {self.seeds:.0%}"
 
 
@@ -68,12 +84,14 @@ class TargetMatch:
     name: str
     value: float
     target: float
+    confidence: float | None = None  # the analysis's tempo confidence, for tempo
 
     @cached_property
     def text(self) -> str:
         label = self.name.replace("_", " ")
         if self.name in ("tempo_bpm", "tempo"):
-            return f"tempo {self.value:.0f} BPM, for your target of {self.target:.0f} BPM"
+            value = tempo_text(self.value, self.confidence)
+            return f"tempo {value}, for your target of {self.target:.0f} BPM"
         return f"{label} {self.value:.0%}, for your target of {self.target:.0%}"
 
 
@@ -182,13 +200,18 @@ def compare_descriptors(
     known = ~np.isnan(difference)
     # A stable sort over name-ordered columns breaks ties by name; unknowns sort last.
     order = np.argsort(np.where(known, difference, np.inf), axis=1, kind="stable")
+    confidences = descriptors.get("tempo_confidence")
     out = []
     for i, count in enumerate(known.sum(axis=1).tolist()):
         near = order[i, : min(closest, count)].tolist()
         far = order[i, max(closest, count - farthest) : count][::-1].tolist()
         picked = {
             j: DescriptorComparison(
-                names[j], float(values[i, j]), float(seeds[j]), float(difference[i, j])
+                names[j],
+                float(values[i, j]),
+                float(seeds[j]),
+                float(difference[i, j]),
+                None if confidences is None else float(confidences[rows[i]]),
             )
             for j in near + far
         }

@@ -91,11 +91,16 @@ def explain_targets(
     wanted = np.asarray([i.track_id for i in items], np.int64)
     rows = np.flatnonzero(np.isin(ids, wanted))
     row_of = {int(ids[r]): int(r) for r in rows}
+    confidences = model.catalogue.descriptors.get("tempo_confidence")
     for item in items:
         row = row_of.get(item.track_id)
         if row is None:
             continue
         for target in targets:
             value = float(model.catalogue.descriptors[target.name][row])
-            if not np.isnan(value):
-                item.explanation.targets.append(TargetMatch(target.name, value, target.value))
+            if np.isnan(value):
+                continue
+            confidence = None if confidences is None else float(confidences[row])
+            item.explanation.targets.append(
+                TargetMatch(target.name, value, target.value, confidence)
+            )

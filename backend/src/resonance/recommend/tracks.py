@@ -84,7 +84,7 @@ async def track_cards(
     sources = await audio.descriptor_sources(session, list(tracks)) if preview_provider else {}
     out: dict[int, TrackOut] = {}
     for track_id, track in tracks.items():
-        summary = summaries.get(track_id, {})
+        summary = audio.with_tempo_words(summaries.get(track_id, {}))
         out[track_id] = TrackOut(
             id=track.id,
             spotify_id=track.spotify_id,

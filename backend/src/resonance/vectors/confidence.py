@@ -17,9 +17,7 @@ import numpy as np
 
 from resonance.vectors.snapshot import FloatMatrix
 
-# Below this a tempo is not stated at all; 0.35 is where the DSP already says "none".
-# Pulsed files of the ground-truth set score 0.4–0.9, pulse-less ones up to 0.49.
-TEMPO_CLAIM = 0.5
+# A tempo under resonance.audio.TEMPO_CLAIM (0.5; audio/words.py says why) is not stated.
 # Key confidence of the set's wrong keys: 0.14, 0.47 (and 0.70, 0.75 that no
 # threshold below the right ones' 0.69 can catch).
 KEY_CLAIM = 0.5

@@ -11,9 +11,9 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import catalog
-from resonance.audio import snapshot_audio
+from resonance.audio import TEMPO_CLAIM, snapshot_audio
 from resonance.db import SPOTIFY_FEATURE_NAMES
-from resonance.vectors.confidence import KEY_CLAIM, TEMPO_CLAIM
+from resonance.vectors.confidence import KEY_CLAIM
 from resonance.vectors.cooc import cooccurrence_windows
 from resonance.vectors.snapshot import Catalogue
 
