@@ -16,11 +16,13 @@ const LABELS: Record<string, string> = {
 /**
  * Unit-interval descriptors as horizontal bars; tempo and key as figures. The tempo is
  * the API's `tempo_words` ("120 BPM", "around 120 BPM"; absent when the analysis is
- * unsure), worded by the backend's resonance.audio.words like every other surface.
+ * unsure), worded by the backend's resonance.audio.words like every other surface. The
+ * analysis's confidences shape those words; they are not qualities of the sound, so no bars.
  */
 export function DescriptorChart({ descriptors }: { descriptors: Record<string, number | string | null> }) {
   const bars = Object.entries(descriptors).filter(
-    (e): e is [string, number] => typeof e[1] === "number" && e[1] >= 0 && e[1] <= 1 && e[0] !== "mode",
+    (e): e is [string, number] =>
+      typeof e[1] === "number" && e[1] >= 0 && e[1] <= 1 && e[0] !== "mode" && !e[0].endsWith("_confidence"),
   );
   const tempo = descriptors.tempo_words;
   const key = descriptors.key;
