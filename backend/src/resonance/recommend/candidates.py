@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 Evidence = tuple[IntArray, NDArray[np.float64]]
 
 POPULARITY_WEIGHT = 1.0
+# The sparse source's best max(200, SPARSE_FACTOR·n) tracks are candidates. 2n against
+# 3n, on 300 test playlists of two folds: R-prec 0.1405 vs 0.1403 and 0.1362 vs 0.1362,
+# NDCG and recall equal or higher, and a fifth less time per query (fewer to score).
+SPARSE_FACTOR = 2
 ARTIST_SEED_TRACKS = 10  # an artist seed stands for this many of its most-played tracks
 
 
@@ -102,13 +106,13 @@ def candidate_rows(
     options: RecommendOptions,
 ) -> IntArray:
     """The sparse co-occurrence evidence carries candidate generation: its best
-    max(200, 3n) tracks, whatever the index would return. The vector index adds the
+    max(200, 2n) tracks, whatever the index would return. The vector index adds the
     nearest tracks by content (every block): as many as the sparse source lacks of
-    max(200, 3n), at least max(100, n/2); none when the sparse source is full and the
+    max(200, 2n), at least max(100, n/2); none when the sparse source is full and the
     query has no content block. HNSW is searched with efSearch ≥ K so it returns K.
     Empty when the seeds have neither evidence nor a vector (all cold)."""
     cooc_rows, cooc_scores = evidence
-    k_sparse = max(200, 3 * n)
+    k_sparse = max(200, SPARSE_FACTOR * n)
     rich = len(cooc_rows) >= k_sparse
     # The index tops the pool up to the sparse source's size (its search costs in
     # proportion to K: 2n for every sparse-poor query took 7 ms of HNSW search each),
@@ -131,13 +135,15 @@ def candidate_rows(
             _, rows = model.index.search(beyond[None, :], k_dense)
             parts.append(rows[0][rows[0] >= 0])
     if len(cooc_rows) > k_sparse:
-        top = np.argpartition(-cooc_scores, k_sparse - 1)[:k_sparse]
+        # Sorted positions in the ascending rows: the best k_sparse rows, ascending.
+        top = np.sort(np.argpartition(cooc_scores, len(cooc_rows) - k_sparse)[-k_sparse:])
         parts.append(cooc_rows[top])
     elif len(cooc_rows):
         parts.append(cooc_rows)
     if not parts:
         return np.empty(0, np.int64)
-    return sorted_unique(parts)
+    # The sparse part alone is already ascending and unique.
+    return parts[0] if len(parts) == 1 and len(cooc_rows) else sorted_unique(parts)
 
 
 def _has_content(model: Recommender, query: FloatMatrix) -> bool:

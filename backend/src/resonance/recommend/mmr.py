@@ -71,7 +71,7 @@ def _mmr(
     pool = min(len(scored.rows), max(5 * n, 100))
     picks, firsts, mine, theirs, skipped = compiled(_mmr_steps)(
         (1 - lam) * _unit_range(scored.total[:pool]),
-        np.ascontiguousarray(model.vectors.vectors[scored.rows[:pool]], np.float32),
+        _pool_vectors(model, scored.rows[:pool]),
         np.ascontiguousarray(codes[:, :pool]),
         caps,
         float(lam),
@@ -92,6 +92,22 @@ def _mmr(
     return out
 
 
+def _pool_vectors(model: Recommender, rows: np.ndarray) -> np.ndarray:
+    """The pool's vectors in the blocks some of them have: a missing block is zeros and
+    adds nothing to a product. On a playlist-only catalogue that is 64 of 130 columns,
+    and half the MMR loop's time (0.45 → 0.25 ms for a 100-pick head)."""
+    vs = model.vectors
+    present = vs.masks[rows].any(axis=0)
+    columns = [
+        np.arange(block.start, block.stop)
+        for have, block in zip(present.tolist(), vs.layout, strict=True)
+        if have and block.weight > 0
+    ]
+    if not columns:
+        return np.zeros((len(rows), 1), np.float32)
+    return np.ascontiguousarray(vs.vectors[rows][:, np.concatenate(columns)], np.float32)
+
+
 def _cap_groups(
     model: Recommender, rows: np.ndarray, artist_cap: int | None, album_cap: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -100,6 +116,9 @@ def _cap_groups(
     list of these rows reaches where there is none."""
     codes = np.empty((2, len(rows)), np.int64)
     for kind, ids in enumerate((model.catalogue.artist_ids[rows], model.catalogue.album_ids[rows])):
+        if not len(ids) or ids.max() < 0:  # none known (no album data, say)
+            codes[kind] = -1
+            continue
         _, dense = np.unique(ids, return_inverse=True)
         codes[kind] = np.where(ids >= 0, dense, -1)
     never = len(rows) + 1
