@@ -83,7 +83,8 @@ def in_sorted(values: IntArray, members: IntArray) -> np.ndarray:
     if not len(members):
         return np.zeros(len(values), bool)
     position = np.minimum(np.searchsorted(members, values), len(members) - 1)
-    return members[position] == values
+    found: np.ndarray = members[position] == values
+    return found
 
 
 def sorted_unique(parts: list[IntArray]) -> IntArray:
