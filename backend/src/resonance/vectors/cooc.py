@@ -105,11 +105,7 @@ class Cooccurrence:
                 empty, sp.csc_matrix((0, n_items), dtype=np.float32), np.zeros(n_items, np.float32)
             )
         membership = playlist_matrix(playlists, n_items)
-        # CSR × CSR gives CSR: the transposed (CSC) product needed a CSR copy of the
-        # item × item result, briefly doubling the fit's largest array (+470 MB at 200k
-        # tracks).
-        counts = membership.T.tocsr() @ membership
-        counts.sort_indices()
+        counts = (membership.T @ membership).tocsr()
         counts.setdiag(0)
         counts.eliminate_zeros()
         degree = np.asarray(membership.sum(axis=0)).ravel().astype(np.float32)
