@@ -74,4 +74,4 @@ def test_ppmi_is_positive_pmi_of_the_counts(monkeypatch: pytest.MonkeyPatch, chu
     matrix = ppmi_matrix(cooc)
     assert matrix.dtype == np.float32
     np.testing.assert_allclose(matrix.toarray(), expected, atol=1e-5)
-    assert matrix.nnz == int((expected > 0).sum())  # no stored zeros
+    assert np.shares_memory(matrix.indices, cooc.counts.indices)  # not a copy

@@ -223,11 +223,15 @@ SVD_POWER_ITERATIONS = 2
 
 
 def ppmi_matrix(cooc: Cooccurrence, *, shift: float = 1.0) -> sp.csr_matrix:
-    """Positive PMI of co-occurrence, float32 CSR (zero where PMI ≤ 0).
+    """Positive PMI of co-occurrence: float32 CSR with the counts' sparsity, sharing
+    their index arrays (zeros stored where PMI ≤ 0).
 
     PMI(i, j) = log(P(i, j) / (P(i) · P_α(j))) with context smoothing α = 0.75
     (Levy, Goldberg & Dagan 2015), which simplifies to log(C_ij · Z / (r_i · r_j^α)),
     r being row sums and Z = Σ_j r_j^α; `shift` is subtracted inside the log.
+    With shift 1, 99.9 % of the tuning file's pairs have PMI > 0: dropping the rest
+    would save little, while sharing the structure saves a copy of every column index
+    (244 MB at 200k tracks).
     """
     counts = cooc.counts
     n = counts.shape[0]
@@ -239,32 +243,21 @@ def ppmi_matrix(cooc: Cooccurrence, *, shift: float = 1.0) -> sp.csr_matrix:
         log_context = np.log(context).astype(np.float32)
     offset = np.float32(np.log(z) - np.log(shift))
     indptr = counts.indptr.astype(np.int64)
-    # Kept entries are written in place, in row order, so the output is never copied.
     data = np.empty(counts.nnz, np.float32)
-    indices = np.empty(counts.nnz, counts.indices.dtype)
-    kept_per_row = np.zeros(n, np.int64)
-    written = 0
     first = 0
     while first < n:
         # Whole rows of about PPMI_CHUNK_ENTRIES entries (at least one row).
         last = int(np.searchsorted(indptr, indptr[first] + PPMI_CHUNK_ENTRIES, side="right"))
         last = min(max(last - 1, first + 1), n)
         lo, hi = int(indptr[first]), int(indptr[last])
-        columns = counts.indices[lo:hi]
-        pmi = np.log(counts.data[lo:hi].astype(np.float32, copy=False))
+        pmi = data[lo:hi]
+        np.log(counts.data[lo:hi], out=pmi, dtype=np.float32)
         pmi += offset
         pmi -= np.repeat(log_row[first:last], np.diff(indptr[first : last + 1]))
-        pmi -= log_context[columns]
-        keep = pmi > 0
-        count = int(keep.sum())
-        data[written : written + count] = pmi[keep]
-        indices[written : written + count] = columns[keep]
-        local = np.repeat(np.arange(last - first), np.diff(indptr[first : last + 1]))
-        kept_per_row[first:last] = np.bincount(local[keep], minlength=last - first)
-        written += count
+        pmi -= log_context[counts.indices[lo:hi]]
+        np.maximum(pmi, 0.0, out=pmi)
         first = last
-    out_indptr = np.concatenate([[0], np.cumsum(kept_per_row)]).astype(indices.dtype)
-    return sp.csr_matrix((data[:written], indices[:written], out_indptr), shape=(n, n))
+    return sp.csr_matrix((data, counts.indices, counts.indptr), shape=(n, n), copy=False)
 
 
 def ppmi_embedding(
