@@ -7,6 +7,12 @@ import pytest
 
 from resonance.index import IndexConfig
 from resonance.recommend import Recommendations, Recommender, RecommendOptions, Seeds
+from resonance.recommend.candidates import (
+    candidate_rows,
+    playlist_evidence,
+    query_vector,
+    seed_rows_of,
+)
 from resonance.recommend.recommender import COLD_SEEDS, UnknownSeedsError
 from resonance.recommend.responses import list_notes
 from resonance.vectors import ItemSimilarity, synthetic_catalogue
@@ -196,3 +202,24 @@ def test_similarity_is_configurable_and_cosine_matches_the_baseline(sparse: Reco
     expected = sum((counts[s] / (degree[s] + 2.0)) ** 2 for s in seeds)
     np.testing.assert_allclose(scores, expected[rows], rtol=1e-6)
     assert (expected[np.setdiff1d(np.arange(len(expected)), rows)] == 0).all()
+
+
+def test_content_neighbours_are_candidates_even_when_playlists_give_plenty() -> None:
+    catalogue, _ = synthetic_catalogue(600, seed=5, n_playlists=400)  # audio, genres, lists
+    model = Recommender.fit(catalogue)
+    seeds = seed_rows_of(model, Seeds(track_ids=tuple(warm_tracks(model)[:5])))
+    query, _ = query_vector(model, seeds)
+    evidence = playlist_evidence(model, seeds)
+    n = 20
+    assert len(evidence[0]) >= 200  # the sparse source alone could fill the pool
+    rows = set(candidate_rows(model, query, evidence, seeds, n, RecommendOptions()).tolist())
+    _, nearest = model.index.search(query[None, :], 100)
+    assert set(nearest[0].tolist()) <= rows  # sounding alike still makes a candidate
+    # With only the co-occurrence block, the index would repeat the playlists' evidence:
+    # the candidates are the sparse source's best 200.
+    cooc_only = np.zeros_like(query)
+    cooc = model.vectors.block("cooc").slice
+    cooc_only[cooc] = query[cooc]
+    sparse_rows = candidate_rows(model, cooc_only, evidence, seeds, n, RecommendOptions())
+    best = evidence[0][np.argsort(-evidence[1], kind="stable")[:200]]
+    assert sorted(sparse_rows.tolist()) == sorted(best.tolist())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from resonance.vectors.cooc import COOC_WINDOW, Cooccurrence, cooccurrence_windows
+from resonance.vectors import cooc as cooc_module
+from resonance.vectors.cooc import COOC_WINDOW, Cooccurrence, cooccurrence_windows, ppmi_matrix
 
 
 def playlists(seed: int = 0, n_items: int = 60) -> list[np.ndarray]:
@@ -57,3 +58,20 @@ def test_a_huge_library_adds_pairs_linearly_not_quadratically() -> None:
     assert cooc.counts.nnz == 10_000 * (COOC_WINDOW - 1)  # not 10,000 × 9,999
     # Neighbours in the list order still co-occur; tracks far apart do not.
     assert cooc.counts[0, 1] == 1 and cooc.counts[0, 9_000] == 0
+
+
+@pytest.mark.parametrize("chunk", [7, 10**9])  # many row chunks / one
+def test_ppmi_is_positive_pmi_of_the_counts(monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    monkeypatch.setattr(cooc_module, "PPMI_CHUNK_ENTRIES", chunk)
+    lists = playlists(2, n_items=80)
+    cooc = Cooccurrence.fit(lists, 90)  # tracks 80–89 are in no playlist
+    counts = cooc.counts.toarray().astype(np.float64)
+    rows = counts.sum(axis=1)
+    context = rows**0.75
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pmi = np.log(counts * context.sum() / np.outer(rows, context))
+    expected = np.where(counts > 0, np.maximum(pmi, 0.0), 0.0)
+    matrix = ppmi_matrix(cooc)
+    assert matrix.dtype == np.float32
+    np.testing.assert_allclose(matrix.toarray(), expected, atol=1e-5)
+    assert np.shares_memory(matrix.indices, cooc.counts.indices)  # not a copy

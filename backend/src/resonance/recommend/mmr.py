@@ -1,8 +1,16 @@
-"""Maximal marginal relevance with per-artist and per-album caps."""
+"""Maximal marginal relevance with per-artist and per-album caps.
+
+The two loops here, MMR's greedy steps and the fill by score under the caps, are
+compiled with numba (`compiled`): each step depends on the one before, so neither is
+one array operation. As about ten NumPy calls per step, MMR's 100-pick head cost 1.8 ms
+(half a query, more than item-kNN's whole answer); compiled, 0.23 ms (both under load
+average 14).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,9 +53,10 @@ def diversify(
     artist_cap = resolve_cap(options.max_per_artist, n)
     album_cap = resolve_cap(options.max_per_album, n)
     head = min(n, MMR_HEAD) if lam > 0 else 0
-    picks = _mmr(model, scored, head, lam, artist_cap, album_cap) if head else []
+    codes, caps = _cap_groups(model, scored.rows, artist_cap, album_cap)
+    picks = _mmr(model, scored, head, lam, codes, caps) if head else []
     if len(picks) < n:
-        picks += _by_score(model, scored, n, picks, artist_cap, album_cap)
+        picks += _by_score(scored, n, picks, codes, caps)
     return picks
 
 
@@ -56,124 +65,222 @@ def _mmr(
     scored: Scored,
     n: int,
     lam: float,
-    artist_cap: int | None,
-    album_cap: int | None,
+    codes: np.ndarray,
+    caps: np.ndarray,
 ) -> list[tuple[int, str | None]]:
     pool = min(len(scored.rows), max(5 * n, 100))
-    rows = scored.rows[:pool]
-    # (1 − λ)·relevance, −inf once a track is taken or its artist/album is at its cap:
-    # each step is then one matrix-vector product and four in-place array operations.
-    base = (1 - lam) * _unit_range(scored.total[:pool])
-    vectors = model.vectors.vectors[rows]
-    artists = model.catalogue.artist_ids[rows]
-    albums = model.catalogue.album_ids[rows]
-    artist_count: dict[int, int] = {}
-    album_count: dict[int, int] = {}
-    # Max similarity to earlier picks; 0 before the first pick.
-    penalty = np.zeros(pool)
-    scaled = np.empty(pool)
-    objective = np.empty(pool)
-    # Taken, or by an artist/album at its cap: grown as picks fill the caps.
-    blocked = np.zeros(pool, bool)
-    picks: list[tuple[int, str | None]] = []
-    first = 0  # the best unblocked track by score
+    picks, firsts, mine, theirs, skipped = compiled(_mmr_steps)(
+        (1 - lam) * _unit_range(scored.total[:pool]),
+        _pool_vectors(model, scored.rows[:pool]),
+        np.ascontiguousarray(codes[:, :pool]),
+        caps,
+        float(lam),
+        n,
+    )
+    out: list[tuple[int, str | None]] = []
+    for pick, first, p_mine, p_theirs, skip in zip(
+        picks.tolist(),
+        firsts.tolist(),
+        mine.tolist(),
+        theirs.tolist(),
+        skipped.tolist(),
+        strict=True,
+    ):
+        if pick < 0:
+            break
+        out.append((pick, None if pick == first else _variety_note(p_mine, p_theirs, skip)))
+    return out
 
-    while len(picks) < n:
+
+def _pool_vectors(model: Recommender, rows: np.ndarray) -> np.ndarray:
+    """The pool's vectors in the blocks some of them have: a missing block is zeros and
+    adds nothing to a product. On a playlist-only catalogue that is 64 of 130 columns,
+    and half the MMR loop's time (0.45 → 0.25 ms for a 100-pick head)."""
+    vs = model.vectors
+    present = vs.masks[rows].any(axis=0)
+    columns = [
+        np.arange(block.start, block.stop)
+        for have, block in zip(present.tolist(), vs.layout, strict=True)
+        if have and block.weight > 0
+    ]
+    if not columns:
+        return np.zeros((len(rows), 1), np.float32)
+    return np.ascontiguousarray(vs.vectors[rows][:, np.concatenate(columns)], np.float32)
+
+
+def _cap_groups(
+    model: Recommender, rows: np.ndarray, artist_cap: int | None, album_cap: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The compiled loops' view of the caps: per row, dense codes 0… of its artist (row 0)
+    and album (row 1), −1 where unknown (never capped); and the two caps, a count no
+    list of these rows reaches where there is none."""
+    codes = np.empty((2, len(rows)), np.int64)
+    for kind, ids in enumerate((model.catalogue.artist_ids[rows], model.catalogue.album_ids[rows])):
+        if not len(ids) or ids.max() < 0:  # none known (no album data, say)
+            codes[kind] = -1
+            continue
+        _, dense = np.unique(ids, return_inverse=True)
+        codes[kind] = np.where(ids >= 0, dense, -1)
+    never = len(rows) + 1
+    return codes, np.asarray([never if c is None else c for c in (artist_cap, album_cap)], np.int64)
+
+
+def _mmr_steps(
+    base: np.ndarray,
+    vectors: np.ndarray,
+    codes: np.ndarray,
+    caps: np.ndarray,
+    lam: float,
+    n: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Greedy MMR over a pool sorted by score (compiled by `compiled`).
+
+    Each step takes argmax (1 − λ)·relevance − λ·redundancy (`base` is the first term).
+    Redundancy is the max similarity to earlier picks (none before the first) rescaled
+    to [0, 1] over the open tracks; its offset, the open minimum, is the same for every
+    track and cannot move the argmax, so only the spread is applied. A pick at its
+    artist's or album's cap (`caps`, by row of `codes`: artist, album) blocks the rest
+    of them. Returns per step the pick (−1 once
+    every track is blocked), the best open track by score at that step, both tracks'
+    redundancy and how many open tracks the pick passed over, for the variety notes.
+    """
+    pool = base.shape[0]
+    penalty = np.zeros(pool)
+    blocked = np.zeros(pool, np.bool_)
+    picks = np.full(n, -1, np.int64)
+    firsts = np.zeros(n, np.int64)
+    mine = np.zeros(n)
+    theirs = np.zeros(n)
+    skipped = np.zeros(n, np.int64)
+    counts = np.zeros((2, codes.max() + 2), np.int64)
+    first = 0  # the best open track by score
+    for step in range(n):
         while first < pool and blocked[first]:
             first += 1
         if first >= pool:
             break
-        # Redundancy rescaled to [0, 1] over the tracks still open (see `diversify`).
-        open_penalty = penalty[~blocked]
-        low, spread = float(open_penalty.min()), float(np.ptp(open_penalty))
-        np.subtract(penalty, low, out=scaled)
-        np.multiply(scaled, lam / spread if spread > 1e-12 else 0.0, out=scaled)
-        np.subtract(base, scaled, out=objective)
-        pick = int(objective.argmax())  # first max = higher score (rows are sorted by score)
-        note = None
-        if lam > 0 and pick != first:
-            skipped = int(pick - first - blocked[first:pick].sum())
-            mine, theirs = round(penalty[pick] * 100), round(penalty[first] * 100)
-            unlike = (
-                f"{mine}% like the tracks above it, where the next by score is {theirs}%"
-                if mine != theirs
-                else "a little less like the tracks above it than the next by score"
-            )
-            note = (
-                f"Picked for variety over {skipped} higher-scoring track"
-                f"{'s' if skipped != 1 else ''}: it is {unlike}."
-            )
-        picks.append((pick, note))
+        low, high = np.inf, -np.inf
+        for i in range(pool):
+            if not blocked[i]:
+                low = min(low, penalty[i])
+                high = max(high, penalty[i])
+        weight = -lam / (high - low) if high - low > 1e-12 else 0.0
+        pick, best = first, -np.inf
+        for i in range(pool):
+            # Strictly greater: of equal objectives the first, the higher score, wins.
+            if not blocked[i] and base[i] + weight * penalty[i] > best:
+                pick, best = i, base[i] + weight * penalty[i]
+        picks[step], firsts[step] = pick, first
+        mine[step], theirs[step] = penalty[pick], penalty[first]
+        for i in range(first, pick):
+            skipped[step] += not blocked[i]
         blocked[pick] = True
-        base[pick] = -np.inf
-        _block_at_cap(blocked, base, artists, artist_count, int(artists[pick]), artist_cap)
-        _block_at_cap(blocked, base, albums, album_count, int(albums[pick]), album_cap)
-        sims = vectors @ vectors[pick]
-        if len(picks) == 1:
-            penalty[:] = sims
-        else:
-            np.maximum(penalty, sims, out=penalty)
-    return picks
+        for kind in range(2):  # artist, album; code −1: unknown, never capped
+            code = codes[kind, pick]
+            if code >= 0:
+                counts[kind, code] += 1
+                if counts[kind, code] >= caps[kind]:
+                    for i in range(pool):
+                        blocked[i] |= codes[kind, i] == code
+        sims = np.dot(vectors, vectors[pick])
+        for i in range(pool):
+            if step == 0 or sims[i] > penalty[i]:
+                penalty[i] = sims[i]
+    return picks, firsts, mine, theirs, skipped
+
+
+def _fill_steps(
+    codes: np.ndarray, caps: np.ndarray, taken: np.ndarray, need: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The next `need` tracks by score under the caps (compiled by `compiled`): indices
+    not `taken` whose artist and album are below their caps, counting the taken ones
+    and each accepted one; and, in score order, those the caps held back."""
+    counts = np.zeros((2, codes.max() + 2), np.int64)
+    for i in range(len(taken)):
+        if taken[i]:
+            for kind in range(2):
+                if codes[kind, i] >= 0:
+                    counts[kind, codes[kind, i]] += 1
+    accepted = np.full(need, -1, np.int64)
+    held = np.full(need, -1, np.int64)
+    n_accepted = n_held = 0
+    for i in range(len(taken)):
+        if n_accepted >= need:
+            break
+        if taken[i]:
+            continue
+        capped = False
+        for kind in range(2):
+            code = codes[kind, i]
+            capped |= code >= 0 and counts[kind, code] >= caps[kind]
+        if capped:
+            if n_held < need:
+                held[n_held] = i
+                n_held += 1
+            continue
+        for kind in range(2):
+            if codes[kind, i] >= 0:
+                counts[kind, codes[kind, i]] += 1
+        accepted[n_accepted] = i
+        n_accepted += 1
+    return accepted[:n_accepted], held[:n_held]
+
+
+_COMPILED: dict[str, Callable[..., Any]] = {}
+
+
+def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` compiled by numba on first use: loaded from numba's on-disk cache when
+    a process has compiled it before (about a second), else compiled (several seconds).
+    `Recommender` calls `warm_up` when it loads a model, so no request waits for it."""
+    name = function.__name__
+    if name not in _COMPILED:
+        from numba import njit
+
+        try:
+            _COMPILED[name] = njit(cache=True, nogil=True)(function)
+        except RuntimeError:  # no writable cache location: compile for this process only
+            _COMPILED[name] = njit(nogil=True)(function)
+    return _COMPILED[name]
+
+
+def warm_up() -> None:
+    """Compile (or load) both loops now, with the argument types queries use."""
+    codes, caps = np.zeros((2, 2), np.int64), np.ones(2, np.int64)
+    compiled(_mmr_steps)(np.ones(2), np.ones((2, 1), np.float32), codes, caps, 0.5, 1)
+    compiled(_fill_steps)(codes, caps, np.zeros(2, bool), 1)
+
+
+def _variety_note(mine: float, theirs: float, skipped: int) -> str:
+    """Why a pick came before the best open track by score, given their redundancy."""
+    mine_pc, theirs_pc = round(mine * 100), round(theirs * 100)
+    unlike = (
+        f"{mine_pc}% like the tracks above it, where the next by score is {theirs_pc}%"
+        if mine_pc != theirs_pc
+        else "a little less like the tracks above it than the next by score"
+    )
+    return (
+        f"Picked for variety over {skipped} higher-scoring track"
+        f"{'s' if skipped != 1 else ''}: it is {unlike}."
+    )
 
 
 def _by_score(
-    model: Recommender,
     scored: Scored,
     n: int,
     picks: list[tuple[int, str | None]],
-    artist_cap: int | None,
-    album_cap: int | None,
+    codes: np.ndarray,
+    caps: np.ndarray,
 ) -> list[tuple[int, str | None]]:
     """The rest of the list by score under the caps; if the caps leave too few tracks,
     the best remaining ones over the caps, each saying so."""
-    taken = {i for i, _ in picks}
     need = n - len(picks)
-    # Most lists never reach a cap after MMR's head: then the rest is simply the next
-    # `need` tracks by score, found without a Python loop over the candidates.
-    head = np.ones(min(len(scored.rows), need + len(taken)), bool)
-    head[[i for i in taken if i < len(head)]] = False
-    following = np.flatnonzero(head)[:need]
-    counted = np.concatenate([np.fromiter(taken, np.int64, len(taken)), following])
-    catalogue = model.catalogue
-    if _within_cap(catalogue.artist_ids[scored.rows[counted]], artist_cap) and _within_cap(
-        catalogue.album_ids[scored.rows[counted]], album_cap
-    ):
-        return [(i, None) for i in following.tolist()]
-    artists = model.catalogue.artist_ids[scored.rows].tolist()
-    albums = model.catalogue.album_ids[scored.rows].tolist()
-    artist_count: dict[int, int] = {}
-    album_count: dict[int, int] = {}
-    for i in taken:
-        artist_count[artists[i]] = artist_count.get(artists[i], 0) + 1
-        album_count[albums[i]] = album_count.get(albums[i], 0) + 1
-    out: list[tuple[int, str | None]] = []
-    over: list[int] = []
-    for i in range(len(scored.rows)):
-        if len(out) >= need:
-            break
-        if i in taken:
-            continue
-        artist, album = artists[i], albums[i]
-        if (
-            artist_cap is not None and artist >= 0 and artist_count.get(artist, 0) >= artist_cap
-        ) or (album_cap is not None and album >= 0 and album_count.get(album, 0) >= album_cap):
-            if len(over) < need:
-                over.append(i)
-            continue
-        artist_count[artist] = artist_count.get(artist, 0) + 1
-        album_count[album] = album_count.get(album, 0) + 1
-        out.append((i, None))
-    for i in over[: need - len(out)]:
-        out.append((i, OVER_CAP))
-    return out
-
-
-def _within_cap(ids: np.ndarray, cap: int | None) -> bool:
-    """Whether no known id occurs more than `cap` times (so none would be held back)."""
-    if cap is None:
-        return True
-    known = ids[ids >= 0]
-    return not len(known) or int(np.unique(known, return_counts=True)[1].max()) <= cap
+    taken = np.zeros(len(scored.rows), bool)
+    taken[[i for i, _ in picks]] = True
+    accepted, held = compiled(_fill_steps)(codes, caps, taken, need)
+    return [(i, None) for i in accepted.tolist()] + [
+        (i, OVER_CAP) for i in held[: need - len(accepted)].tolist()
+    ]
 
 
 def _unit_range(values: np.ndarray) -> np.ndarray:
@@ -181,20 +288,3 @@ def _unit_range(values: np.ndarray) -> np.ndarray:
     if high - low <= 1e-12:
         return np.ones_like(values)
     return (values - low) / (high - low)
-
-
-def _block_at_cap(
-    blocked: np.ndarray,
-    base: np.ndarray,
-    ids: np.ndarray,
-    counts: dict[int, int],
-    key: int,
-    cap: int | None,
-) -> None:
-    if key < 0:  # unknown artist/album: never capped
-        return
-    counts[key] = counts.get(key, 0) + 1
-    if cap is not None and counts[key] >= cap:
-        at_cap = ids == key
-        blocked |= at_cap
-        base[at_cap] = -np.inf

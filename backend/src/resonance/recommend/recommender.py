@@ -7,7 +7,6 @@ The steps of a query live beside it: `candidates` (seeds to candidate rows),
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Unpack
 
 import numpy as np
@@ -22,7 +21,7 @@ from resonance.recommend.candidates import (
     query_vector,
     seed_rows_of,
 )
-from resonance.recommend.mmr import diversify
+from resonance.recommend.mmr import diversify, warm_up
 from resonance.recommend.options import LIBRARY_MAX_N, RecommendOptions, Seeds
 from resonance.recommend.picks_explained import PickExplanations
 from resonance.recommend.results import (
@@ -30,6 +29,7 @@ from resonance.recommend.results import (
     Recommendation,
     Recommendations,
     UnknownSeedsError,
+    ranked_picks,
 )
 from resonance.recommend.scoring import score_candidates
 from resonance.vectors import (
@@ -106,6 +106,9 @@ class Recommender:
         for artist, rows in zip(artists, np.split(order, starts[1:]), strict=True):
             self._rows_of_artist[int(artist)] = rows.astype(np.int64)
         self._genre_pair_cache: dict[tuple[str, str], float] = {}
+        # The compiled MMR loop, loaded (or compiled) with the model rather than by the
+        # first request.
+        warm_up()
 
     # --- construction ---------------------------------------------------------------
 
@@ -233,20 +236,13 @@ class Recommender:
             popularity=popularity_share(self, candidates) if cold else None,
         )
         picks = diversify(self, scored, n, options)
-        explanations = PickExplanations(self, scored, picks, seed_rows)
         index = np.fromiter((i for i, _ in picks), np.int64, len(picks))
-        track_ids = self.catalogue.track_ids[scored.rows[index]].tolist()
-        scores = scored.total[index].tolist()
         return Recommendations(
-            [
-                Recommendation(
-                    track_id,
-                    score,
-                    rank=position + 1,
-                    explain=partial(explanations.explanation, position),
-                )
-                for position, (track_id, score) in enumerate(zip(track_ids, scores, strict=True))
-            ],
+            ranked_picks(
+                self.catalogue.track_ids[scored.rows[index]].tolist(),
+                scored.total[index].tolist(),
+                PickExplanations(self, scored, picks, seed_rows),
+            ),
             notes,
         )
 

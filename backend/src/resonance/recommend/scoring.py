@@ -96,8 +96,11 @@ def score_candidates(
         else:
             components["genre_mode"] = np.where(known, -EXPLORE_WEIGHT * np.maximum(sim, 0.0), 0.0)
 
-    total = np.sum(np.vstack(list(components.values())), axis=0)
-    order = np.lexsort((candidates, -total))
+    total = np.zeros(len(candidates))
+    for values in components.values():
+        total += values
+    # Candidates come sorted by row: a stable sort breaks equal scores by row.
+    order = np.argsort(-total, kind="stable")
     order = order[keep[order]]
     return Scored(
         rows=candidates[order],
