@@ -94,8 +94,7 @@ class _RankedPick(Recommendation):
         self.track_id = track_id
         self.score = score
         self.rank = rank
-        self._explanation = None
-        self._explain = None
+        self._explanation = None  # `_explain` stays unset: this class never reads it
         self._source = source
 
     @property
