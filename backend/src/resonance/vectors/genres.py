@@ -98,15 +98,23 @@ class GenreSpace:
         self, track_genres: Sequence[Sequence[str]]
     ) -> tuple[FloatMatrix, NDArray[np.bool_]]:
         """One unit vector per track (mean of its genres) and which tracks have any."""
+        # Tracks share genre lists (an artist's, mostly): each distinct list is averaged
+        # once, which at a million tracks is 1 s instead of 30 s of per-row means.
         index = self._lookup
-        out = np.zeros((len(track_genres), self.dim), np.float32)
-        mask = np.zeros(len(track_genres), bool)
-        for row, genres in enumerate(track_genres):
+        set_of: dict[tuple[str, ...], int] = {}
+        which = np.fromiter(
+            (set_of.setdefault(tuple(genres), len(set_of)) for genres in track_genres),
+            np.int64,
+            len(track_genres),
+        )
+        means = np.zeros((len(set_of), self.dim), np.float32)
+        known = np.zeros(len(set_of), bool)
+        for genres, at in set_of.items():
             ids = [index[g] for g in genres if g in index]
             if ids:
-                out[row] = self.vectors[ids].mean(axis=0)
-                mask[row] = True
-        return _normalise_rows(out), mask
+                means[at] = self.vectors[ids].mean(axis=0)
+                known[at] = True
+        return _normalise_rows(means[which]), known[which]
 
 
 def _cooc_vectors(
