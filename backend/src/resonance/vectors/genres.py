@@ -120,9 +120,16 @@ class GenreSpace:
 def _cooc_vectors(
     genre_sets: Sequence[Sequence[str]], index: dict[str, int], n: int
 ) -> FloatMatrix:
+    # Most sets repeat (every track of an artist carries the artist's genres): each
+    # distinct set's pairs are counted once with its multiplicity as their weight.
+    times: dict[tuple[str, ...], int] = {}
+    for gs in genre_sets:
+        key = tuple(gs)
+        times[key] = times.get(key, 0) + 1
     pairs_r: list[int] = []
     pairs_c: list[int] = []
-    for gs in genre_sets:
+    weights: list[int] = []
+    for gs, count in times.items():
         ids = sorted({index[g] for g in gs if g in index})
         # Pairs include (g, g): a genre is its own context, so genres that co-occur
         # share contexts and land near each other (second-order similarity alone would
@@ -131,10 +138,11 @@ def _cooc_vectors(
             for b in ids:
                 pairs_r.append(a)
                 pairs_c.append(b)
+                weights.append(count)
     if not pairs_r or n < 3:
         return np.zeros((n, COOC_DIM), np.float32)
     counts = sp.coo_matrix(
-        (np.ones(len(pairs_r), np.float64), (pairs_r, pairs_c)), shape=(n, n)
+        (np.asarray(weights, np.float64), (pairs_r, pairs_c)), shape=(n, n)
     ).tocsr()
     counts.sum_duplicates()
     coo = counts.tocoo()
