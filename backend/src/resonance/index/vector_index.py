@@ -4,10 +4,18 @@ Rows with identical vectors (tracks with the same genres and nothing else, say) 
 indexed once. A search returns each distinct vector's rows lowest first and breaks
 equal scores by row, so its answer is the exact top k by (score, row): a stable
 answer, the same as exact search's whenever the graph finds the right vectors.
+
+A query that is zero outside one block (a track with genres and nothing else) ties
+every row that shares its value of that block, whatever the rows hold elsewhere: at a
+million tracks, ~10,000 distinct vectors tie for a genre-only query's top 10, and no
+graph search returns the lowest rows of such a tie. A block whose rows take few
+distinct values gets a `BlockShortcut`, a flat index of those values, which answers
+such queries exactly.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +27,15 @@ from numpy.typing import NDArray
 from resonance.vectors import FloatMatrix, IntArray
 
 DEFAULT_EF_SEARCH = 128
+# A block gets a shortcut when its rows take at most this many distinct values (a flat
+# search over 4,096 values of 64 dimensions is ~0.1 ms) and at most one per
+# SHORTCUT_MIN_ROWS_PER_VALUE rows: a block whose values are mostly distinct makes few
+# ties, and the main index answers it.
+SHORTCUT_MAX_VALUES = 4096
+SHORTCUT_MIN_ROWS_PER_VALUE = 4
+# Rows looked at first to rule a block out cheaply (audio and co-occurrence blocks take
+# as many values as there are rows).
+SHORTCUT_SAMPLE = 20_000
 # Rows hashed and compared per step when finding identical vectors: bounds the
 # temporary uint64 copy to 64k × dim × 8 bytes (100 MB at 201 dimensions).
 HASH_CHUNK = 65_536
@@ -131,6 +148,9 @@ class VectorIndex:
         HNSW's search breadth (raised to k for a search of k > efSearch).
     groups
         Which rows each entry stands for; None when entry i is row i.
+    blocks
+        Column ranges (start, stop) searched on their own for queries that lie within
+        one (see `BlockShortcut`); the blocks of few values get a shortcut.
     """
 
     def __init__(
@@ -139,18 +159,26 @@ class VectorIndex:
         kind: str,
         ef_search: int = DEFAULT_EF_SEARCH,
         groups: DuplicateGroups | None = None,
+        shortcuts: Sequence[BlockShortcut] = (),
     ) -> None:
         self.index = index
         self.kind = kind
         self.groups = groups
+        self.shortcuts = list(shortcuts)
         if kind == "hnsw":
             index.hnsw.efSearch = ef_search
 
     @classmethod
-    def build(cls, vectors: FloatMatrix, config: IndexConfig | None = None) -> VectorIndex:
+    def build(
+        cls,
+        vectors: FloatMatrix,
+        config: IndexConfig | None = None,
+        blocks: Sequence[tuple[int, int]] = (),
+    ) -> VectorIndex:
         config = config or IndexConfig()
         dim = int(vectors.shape[1])
         data = np.ascontiguousarray(vectors, dtype=np.float32)
+        shortcuts = BlockShortcut.for_blocks(data, blocks)
         distinct, groups = DuplicateGroups.of(data)
         index: Any
         if len(distinct) < config.exact_threshold:
@@ -161,7 +189,7 @@ class VectorIndex:
             index.hnsw.efConstruction = config.ef_construction
             kind = "hnsw"
         index.add(data if groups is None else data[distinct])
-        return cls(index, kind, config.ef_search, groups)
+        return cls(index, kind, config.ef_search, groups, shortcuts)
 
     @property
     def size(self) -> int:
@@ -174,10 +202,26 @@ class VectorIndex:
 
         HNSW returns no more than its efSearch candidates, so a search for more than
         efSearch raises efSearch to k for that search: K and efSearch go together.
+        Queries within a block that has a shortcut are answered by the shortcut.
         """
         k = max(1, min(k, self.size))
-        k_entries = max(1, min(k, int(self.index.ntotal)))
         data = np.ascontiguousarray(queries, dtype=np.float32)
+        scores = np.full((len(data), k), -np.inf, np.float32)
+        rows = np.full((len(data), k), -1, np.int64)
+        rest = np.ones(len(data), bool)
+        for shortcut in self.shortcuts:
+            mine = rest & shortcut.covers(data)
+            if mine.any():
+                scores[mine], rows[mine] = shortcut.search(data[mine], k)
+                rest &= ~mine
+        if rest.any():
+            found_scores, found_rows = self._search(data[rest], k)
+            width = found_rows.shape[1]
+            scores[rest, :width], rows[rest, :width] = found_scores, found_rows
+        return scores, rows
+
+    def _search(self, data: FloatMatrix, k: int) -> tuple[NDArray[np.float32], IntArray]:
+        k_entries = max(1, min(k, int(self.index.ntotal)))
         if self.kind == "hnsw" and k_entries > self.index.hnsw.efSearch:
             params = faiss.SearchParametersHNSW()  # type: ignore[attr-defined]
             params.efSearch = k_entries
@@ -194,6 +238,8 @@ class VectorIndex:
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
         if self.groups is not None:
             self.groups.append_distinct(len(vectors))
+        for shortcut in self.shortcuts:
+            shortcut.index.add(vectors[:, shortcut.start : shortcut.stop])
 
     def refill(self, vectors: FloatMatrix) -> None:
         """Fill a flat index anew with these row vectors (and their duplicate groups).
@@ -204,19 +250,24 @@ class VectorIndex:
             raise ValueError("only a flat index is refilled; an HNSW graph waits for a build")
         data = np.ascontiguousarray(vectors, dtype=np.float32)
         distinct, self.groups = DuplicateGroups.of(data)
+        blocks = [(shortcut.start, shortcut.stop) for shortcut in self.shortcuts]
+        self.shortcuts = BlockShortcut.for_blocks(data, blocks)
         self.index.reset()
         self.index.add(data if self.groups is None else data[distinct])
 
     def memory_bytes(self) -> int:
         """Serialised size: the vectors plus, for HNSW, the graph (and the row groups)."""
         groups = 0 if self.groups is None else self.groups.rows.nbytes + self.groups.starts.nbytes
-        return int(faiss.serialize_index(self.index).nbytes) + groups
+        shortcuts = sum(shortcut.index.memory_bytes() for shortcut in self.shortcuts)
+        return int(faiss.serialize_index(self.index).nbytes) + groups + shortcuts
 
     def save(self, path: Path) -> None:
-        """The FAISS index at `path`; the row groups, if any, beside it."""
+        """The FAISS index at `path`; the row groups and block shortcuts, if any, beside it."""
         faiss.write_index(self.index, str(path))
         if self.groups is not None:
             np.savez(_groups_path(path), starts=self.groups.starts, rows=self.groups.rows)
+        for shortcut in self.shortcuts:
+            shortcut.index.save(_shortcut_path(path, shortcut.start, shortcut.stop))
 
     @classmethod
     def load(cls, path: Path, ef_search: int = DEFAULT_EF_SEARCH) -> VectorIndex:
@@ -226,8 +277,56 @@ class VectorIndex:
         if _groups_path(path).exists():
             saved = np.load(_groups_path(path))
             groups = DuplicateGroups(saved["starts"], saved["rows"])
-        return cls(index, kind, ef_search, groups)
+        shortcuts = []
+        for saved_shortcut in sorted(path.parent.glob(f"{path.stem}_block*.faiss")):
+            start, stop = saved_shortcut.stem.rsplit("_block", 1)[1].split("-")
+            shortcuts.append(BlockShortcut(int(start), int(stop), cls.load(saved_shortcut)))
+        return cls(index, kind, ef_search, groups, shortcuts)
+
+
+@dataclass
+class BlockShortcut:
+    """Exact search over the distinct values of columns `start:stop`, for queries that are
+    zero elsewhere: such a query scores a row by those columns alone, so every row sharing
+    a value ties, and the flat index of values returns the tie's rows lowest first."""
+
+    start: int
+    stop: int
+    index: VectorIndex
+
+    @classmethod
+    def for_blocks(
+        cls, data: FloatMatrix, blocks: Sequence[tuple[int, int]]
+    ) -> list[BlockShortcut]:
+        """A shortcut for each block whose rows take few values (see SHORTCUT_MAX_VALUES)."""
+        out = []
+        for start, stop in blocks:
+            part = np.ascontiguousarray(data[:, start:stop])
+            sample = part[:: max(1, len(part) // SHORTCUT_SAMPLE)]
+            most = min(SHORTCUT_MAX_VALUES, len(part) // SHORTCUT_MIN_ROWS_PER_VALUE)
+            if len(part) == 0 or len(np.unique(sample, axis=0)) > most:
+                continue
+            distinct, groups = DuplicateGroups.of(part)
+            if len(distinct) <= most:
+                flat = faiss.IndexFlatIP(stop - start)
+                flat.add(part[distinct])
+                out.append(cls(start, stop, VectorIndex(flat, "flat", groups=groups)))
+        return out
+
+    def covers(self, queries: FloatMatrix) -> NDArray[np.bool_]:
+        """Which queries are non-zero within the block and zero outside it."""
+        inside = np.abs(queries[:, self.start : self.stop]).sum(axis=1)
+        before = np.abs(queries[:, : self.start]).sum(axis=1)
+        after = np.abs(queries[:, self.stop :]).sum(axis=1)
+        return (inside > 0) & (before == 0) & (after == 0)
+
+    def search(self, queries: FloatMatrix, k: int) -> tuple[NDArray[np.float32], IntArray]:
+        return self.index.search(queries[:, self.start : self.stop], k)
 
 
 def _groups_path(path: Path) -> Path:
     return path.with_name(path.stem + "_groups.npz")
+
+
+def _shortcut_path(path: Path, start: int, stop: int) -> Path:
+    return path.with_name(f"{path.stem}_block{start}-{stop}{path.suffix}")
