@@ -169,7 +169,7 @@ class VectorIndex:
             scores, entries = self.index.search(data, k_entries, params=params)
         elif self.kind == "ivf" and k_entries * IVF_PROBED_PER_K > self._probed_entries():
             # The probed lists must hold well over k entries, or a search returns fewer.
-            params = faiss.SearchParametersIVF()  # type: ignore[attr-defined]
+            params = faiss.SearchParametersIVF()
             params.nprobe = min(self.index.nlist, self.index.nprobe * 2)
             while params.nprobe < self.index.nlist and (
                 k_entries * IVF_PROBED_PER_K > self._probed_entries(params.nprobe)
@@ -187,7 +187,7 @@ class VectorIndex:
     def _probed_entries(self, nprobe: int | None = None) -> float:
         """Entries an IVF search looks at on average with `nprobe` lists."""
         nprobe = self.index.nprobe if nprobe is None else nprobe
-        return float(self.index.ntotal) * nprobe / self.index.nlist
+        return float(self.index.ntotal * nprobe / self.index.nlist)
 
     def add(self, vectors: FloatMatrix) -> None:
         self.index.add(np.ascontiguousarray(vectors, dtype=np.float32))
@@ -279,7 +279,8 @@ class BlockShortcut:
         inside = np.abs(queries[:, self.start : self.stop]).sum(axis=1)
         before = np.abs(queries[:, : self.start]).sum(axis=1)
         after = np.abs(queries[:, self.stop :]).sum(axis=1)
-        return (inside > 0) & (before == 0) & (after == 0)
+        covered: NDArray[np.bool_] = (inside > 0) & (before == 0) & (after == 0)
+        return covered
 
     def search(self, queries: FloatMatrix, k: int) -> tuple[NDArray[np.float32], IntArray]:
         return self.index.search(queries[:, self.start : self.stop], k)
@@ -289,7 +290,7 @@ def _trained_ivf(distinct: FloatMatrix, config: IndexConfig) -> Any:
     """An inverted-file index with its lists' centres trained on a sample of the vectors."""
     n, dim = distinct.shape
     lists = max(1, min(n // IVF_TRAIN_PER_LIST, round(IVF_LISTS_PER_ROOT * np.sqrt(n))))
-    index = faiss.index_factory(int(dim), f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
+    index: Any = faiss.index_factory(int(dim), f"IVF{lists},Flat", faiss.METRIC_INNER_PRODUCT)
     sample = np.random.default_rng(0).choice(n, min(n, lists * IVF_TRAIN_PER_LIST), replace=False)
     index.train(distinct[np.sort(sample)])
     index.nprobe = min(lists, config.ivf_nprobe)
