@@ -42,7 +42,8 @@ class FittedIndex:
     def fit(cls, catalogue: Catalogue, **configs: Unpack[FitConfigs]) -> FittedIndex:
         """Build the vectors of `catalogue` and an index over them."""
         vectors = build_vectors(catalogue, configs.get("vector_config"))
-        index = VectorIndex.build(vectors.vectors, configs.get("index_config"))
+        blocks = [(block.start, block.stop) for block in vectors.layout]
+        index = VectorIndex.build(vectors.vectors, configs.get("index_config"), blocks)
         return cls(catalogue, vectors, index)
 
     @property

@@ -98,23 +98,38 @@ class GenreSpace:
         self, track_genres: Sequence[Sequence[str]]
     ) -> tuple[FloatMatrix, NDArray[np.bool_]]:
         """One unit vector per track (mean of its genres) and which tracks have any."""
+        # Tracks share genre lists (an artist's, mostly): each distinct list is averaged
+        # once, which at a million tracks is 1 s instead of 30 s of per-row means.
         index = self._lookup
-        out = np.zeros((len(track_genres), self.dim), np.float32)
-        mask = np.zeros(len(track_genres), bool)
-        for row, genres in enumerate(track_genres):
+        set_of: dict[tuple[str, ...], int] = {}
+        which = np.fromiter(
+            (set_of.setdefault(tuple(genres), len(set_of)) for genres in track_genres),
+            np.int64,
+            len(track_genres),
+        )
+        means = np.zeros((len(set_of), self.dim), np.float32)
+        known = np.zeros(len(set_of), bool)
+        for genres, at in set_of.items():
             ids = [index[g] for g in genres if g in index]
             if ids:
-                out[row] = self.vectors[ids].mean(axis=0)
-                mask[row] = True
-        return _normalise_rows(out), mask
+                means[at] = self.vectors[ids].mean(axis=0)
+                known[at] = True
+        return _normalise_rows(means[which]), known[which]
 
 
 def _cooc_vectors(
     genre_sets: Sequence[Sequence[str]], index: dict[str, int], n: int
 ) -> FloatMatrix:
+    # Most sets repeat (every track of an artist carries the artist's genres): each
+    # distinct set's pairs are counted once with its multiplicity as their weight.
+    times: dict[tuple[str, ...], int] = {}
+    for gs in genre_sets:
+        key = tuple(gs)
+        times[key] = times.get(key, 0) + 1
     pairs_r: list[int] = []
     pairs_c: list[int] = []
-    for gs in genre_sets:
+    weights: list[int] = []
+    for gs, count in times.items():
         ids = sorted({index[g] for g in gs if g in index})
         # Pairs include (g, g): a genre is its own context, so genres that co-occur
         # share contexts and land near each other (second-order similarity alone would
@@ -123,10 +138,11 @@ def _cooc_vectors(
             for b in ids:
                 pairs_r.append(a)
                 pairs_c.append(b)
+                weights.append(count)
     if not pairs_r or n < 3:
         return np.zeros((n, COOC_DIM), np.float32)
     counts = sp.coo_matrix(
-        (np.ones(len(pairs_r), np.float64), (pairs_r, pairs_c)), shape=(n, n)
+        (np.asarray(weights, np.float64), (pairs_r, pairs_c)), shape=(n, n)
     ).tocsr()
     counts.sum_duplicates()
     coo = counts.tocoo()

@@ -55,7 +55,11 @@ def synthetic_catalogue(
     for f, members in enumerate(artists_by_family):
         if not len(members):
             artists_by_family[f] = np.asarray([f % n_artists])
-    artist_ids = np.asarray([rng.choice(artists_by_family[f]) for f in family], dtype=np.int64)
+    # One draw per track in track order, the stream `rng.choice` per track would use.
+    sizes = np.asarray([len(members) for members in artists_by_family])
+    picked = rng.integers(0, sizes[family])
+    starts = np.cumsum(sizes) - sizes
+    artist_ids = np.concatenate(artists_by_family).astype(np.int64)[starts[family] + picked]
     album_ids = artist_ids * 4 + rng.integers(0, 4, n_tracks)
     artist_genres = [
         sorted(rng.choice(FAMILIES[names[f]], size=2, replace=False).tolist())
@@ -65,15 +69,15 @@ def synthetic_catalogue(
     tracks_by_family = [np.flatnonzero(family == f) for f in range(len(names))]
     popularity = rng.pareto(1.2, n_tracks) + 1
     n_playlists = n_playlists if n_playlists is not None else max(10, n_tracks // 10)
+    samplers = [_WeightedSampler(popularity[pool]) for pool in tracks_by_family]
     playlists = []
     for _ in range(n_playlists):
         f = int(rng.integers(0, len(names)))
         pool = tracks_by_family[f]
         if not len(pool):
             continue
-        weights = popularity[pool] / popularity[pool].sum()
         size = min(len(pool), int(rng.integers(playlist_len // 2, playlist_len * 3 // 2 + 1)))
-        chosen = rng.choice(pool, size=size, replace=False, p=weights)
+        chosen = pool[samplers[f].draw(rng, size)]
         # A few tracks from a neighbouring family, as real playlists wander.
         other = tracks_by_family[(f + 1) % len(names)]
         if len(other):
@@ -96,3 +100,39 @@ def synthetic_catalogue(
         explicit=rng.random(n_tracks) < 0.1,
     )
     return catalogue, family
+
+
+class _WeightedSampler:
+    """Draws what `rng.choice(len(weights), size, replace=False, p=weights / total)` draws,
+    with the first round's cumulative distribution computed once instead of per call.
+
+    numpy draws `size` with replacement from the cumulative distribution, keeps the
+    distinct ones in draw order and draws again for the rest with the kept weights zeroed.
+    Its validation and cumulative sum over the whole pool on every call were 120 s of
+    CPU for the 50,000 playlists of a million-track catalogue; here the first round,
+    where most playlists end, costs a binary search. Same stream, same catalogue.
+    """
+
+    def __init__(self, weights: np.ndarray) -> None:
+        self.p = weights / weights.sum() if len(weights) else weights
+        self.cdf = np.cumsum(self.p)
+        if len(self.cdf):
+            self.cdf /= self.cdf[-1]
+
+    def draw(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        found = np.zeros(size, np.int64)
+        n_found, cdf, p = 0, self.cdf, self.p
+        while n_found < size:
+            x = rng.random((size - n_found,))
+            if n_found > 0:
+                p = p.copy() if p is self.p else p
+                p[found[:n_found]] = 0
+                cdf = np.cumsum(p)
+                cdf /= cdf[-1]
+            new = cdf.searchsorted(x, side="right")
+            _, unique_indices = np.unique(new, return_index=True)
+            unique_indices.sort()
+            new = new.take(unique_indices)
+            found[n_found : n_found + new.size] = new
+            n_found += new.size
+        return found
