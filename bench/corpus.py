@@ -29,10 +29,10 @@ from pathlib import Path
 
 import numpy as np
 
-SRC = Path(__file__).resolve().parents[1] / "backend" / "src"
-sys.path.insert(0, str(SRC))
-
 from resonance.discover.corpus import Corpus
+
+# The import runs in a child process (its peak memory is then its own), from this tree.
+SRC = Path(__file__).resolve().parents[1] / "backend" / "src"
 
 FULL_PLAYLISTS = 1_000_000
 FULL_ENTRIES = 66_000_000

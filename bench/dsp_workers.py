@@ -27,8 +27,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import resonance.cli  # noqa: F401  (as the console entry point: the pool's owner imports it all)
 import soundfile as sf
+
+import resonance.cli  # noqa: F401  (as the console entry point: the pool's owner imports it all)
 from resonance.audio import make_pool, scan_file
 from resonance.audio.workers import imported, pool_processes, prepare_numba_cache
 
@@ -65,9 +66,7 @@ def files(truth: Path, folder: Path, n: int) -> list[str]:
         for p in truth.glob(pattern)
     )
     if not found:
-        raise SystemExit(
-            f"no recordings in {truth}: run scripts/fetch_dsp_truth.py first"
-        )
+        raise SystemExit(f"no recordings in {truth}: run scripts/fetch_dsp_truth.py first")
     paths = []
     for i, path in enumerate(found):
         if i % 2:
@@ -85,9 +84,7 @@ def run(paths: list[str], workers: int, cache: Path) -> None:
     assert isinstance(pool, ProcessPoolExecutor)
     for future in [pool.submit(time.sleep, 0.3) for _ in range(workers * 2)]:
         future.result()
-    heavy = {
-        m for m in HEAVY for _ in range(workers) if pool.submit(imported, m).result()
-    }
+    heavy = {m for m in HEAVY for _ in range(workers) if pool.submit(imported, m).result()}
     seen: dict[int, float] = {}  # every worker pid ever seen -> its last CPU reading
     start_cpu = {p.pid: cpu_seconds(p.pid) for p in pool_processes(pool)}
     rss = {pid: [status_mb(pid, "VmRSS")] for pid in start_cpu}
@@ -109,9 +106,7 @@ def run(paths: list[str], workers: int, cache: Path) -> None:
     failed = 0
     for start in range(0, len(paths), quarter):
         chunk = paths[start : start + quarter]
-        for _, outcome in pool.map(
-            scan_file, chunk, [SR] * len(chunk), [EXCERPT] * len(chunk)
-        ):
+        for _, outcome in pool.map(scan_file, chunk, [SR] * len(chunk), [EXCERPT] * len(chunk)):
             failed += not outcome.ok
         for p in pool_processes(pool):
             rss.setdefault(p.pid, []).append(status_mb(p.pid, "VmRSS"))
@@ -128,9 +123,7 @@ def run(paths: list[str], workers: int, cache: Path) -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"  heavy modules in a worker: {', '.join(sorted(heavy)) or 'none'}")
-    print(
-        f"  {'worker pid':>10s} {'RSS MB: warm, after each quarter':>40s} {'peak MB':>8s}"
-    )
+    print(f"  {'worker pid':>10s} {'RSS MB: warm, after each quarter':>40s} {'peak MB':>8s}")
     for pid, values in rss.items():
         row = " ".join(f"{v:5.0f}" for v in values)
         print(f"  {pid:10d} {row:>40s} {peak.get(pid, float('nan')):8.0f}")
@@ -152,9 +145,7 @@ def main() -> None:
         cache = Path(tmp) / "numba"
         t0 = time.perf_counter()
         prepare_numba_cache(cache)
-        print(
-            f"numba cache filled in {time.perf_counter() - t0:.1f} s (once, not timed below)"
-        )
+        print(f"numba cache filled in {time.perf_counter() - t0:.1f} s (once, not timed below)")
         for workers in (int(w) for w in args.workers.split(",")):
             run(paths, workers, cache)
 

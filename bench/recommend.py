@@ -119,8 +119,12 @@ def fitted(n: int, args: argparse.Namespace) -> tuple[Recommender, np.ndarray, d
         ef_construction=args.ef_construction,
         ef_search=args.ef_search,
         ivf_nprobe=args.ivf_nprobe,
+        ivf_threshold=args.ivf_threshold,
     )
-    name = f"n{n}-t{args.threshold}-m{args.hnsw_m}-efc{args.ef_construction}-p{args.ivf_nprobe}"
+    name = (
+        f"n{n}-t{args.threshold}-m{args.hnsw_m}-efc{args.ef_construction}"
+        f"-ivf{args.ivf_threshold}-p{args.ivf_nprobe}"
+    )
     cached = Path(args.cache) / name if args.cache else None
     if cached is not None and (cached / "timings.json").exists():
         timings = json.loads((cached / "timings.json").read_text())
@@ -159,6 +163,12 @@ def main() -> int:
     parser.add_argument("--ef-construction", type=int, default=defaults.ef_construction)
     parser.add_argument("--ef-search", type=int, default=defaults.ef_search)
     parser.add_argument("--ivf-nprobe", type=int, default=defaults.ivf_nprobe)
+    parser.add_argument(
+        "--ivf-threshold",
+        type=int,
+        default=defaults.ivf_threshold,
+        help="distinct vectors from which the index is an inverted file (200000: IVF at 1M)",
+    )
     parser.add_argument("--http", action="store_true", help="also load a real server with wrk")
     parser.add_argument("--http-seconds", type=int, default=20)
     parser.add_argument("--connections", default="4,8,16", help="comma list of wrk clients")

@@ -166,6 +166,12 @@ class Settings(BaseSettings):
     index_hnsw_m: int = 32
     index_hnsw_ef_construction: int = 80
     index_hnsw_ef_search: int = 128
+    # From this many distinct vectors, an inverted file instead of HNSW: it builds in
+    # seconds (11 s at 920k vectors, where HNSW takes 363 s of CPU) and finds 0.97 of the
+    # top 10 by id, but scans ~7 % of the catalogue per query (p50 ~6 ms at 1M, against
+    # HNSW's 2 ms). Lower it to trade query latency for build time.
+    index_ivf_threshold: int = Field(default=2_000_000, gt=0)
+    index_ivf_nprobe: int = Field(default=72, gt=0)
     # A radio session unused this long expires (each request renews it).
     radio_session_ttl_seconds: float = Field(default=24 * 3600.0, gt=0)
 

@@ -48,6 +48,8 @@ def index_config(settings: Settings) -> IndexConfig:
         hnsw_m=settings.index_hnsw_m,
         ef_construction=settings.index_hnsw_ef_construction,
         ef_search=settings.index_hnsw_ef_search,
+        ivf_threshold=settings.index_ivf_threshold,
+        ivf_nprobe=settings.index_ivf_nprobe,
     )
 
 

@@ -69,7 +69,7 @@ class IndexConfig:
     hnsw_m: int = 32
     ef_construction: int = 80
     ef_search: int = DEFAULT_EF_SEARCH
-    ivf_threshold: int = 200_000
+    ivf_threshold: int = 2_000_000
     ivf_nprobe: int = 72
 
 
