@@ -22,13 +22,18 @@ from resonance.catalog.artists import (
 from resonance.catalog.current_user import CurrentUser, CurrentUserInfo, current_user
 from resonance.catalog.endpoints import router
 from resonance.catalog.playlists import (
+    IMPORTED_PREFIX,
     find_imported_playlist,
     get_playlist,
+    get_playlist_by_key,
     get_playlist_by_spotify_id,
     imported_playlist,
+    imported_playlist_id,
     ingested_playlist_tracks,
+    is_imported_key,
     mark_playlist_ingested,
     playlist_entries,
+    playlist_key,
     playlist_track_ids,
     truncate_playlist_entries,
     upsert_playlist,
@@ -81,6 +86,7 @@ from resonance.catalog.users import (
 )
 
 __all__ = [
+    "IMPORTED_PREFIX",
     "AlbumIn",
     "ArtistIn",
     "CurrentUser",
@@ -109,6 +115,7 @@ __all__ = [
     "get_or_create_album_by_name",
     "get_or_create_artist_by_name",
     "get_playlist",
+    "get_playlist_by_key",
     "get_playlist_by_spotify_id",
     "get_track",
     "get_tracks",
@@ -116,7 +123,9 @@ __all__ = [
     "get_user_by_account",
     "get_user_by_spotify_id",
     "imported_playlist",
+    "imported_playlist_id",
     "ingested_playlist_tracks",
+    "is_imported_key",
     "known_track_ids",
     "library_items",
     "library_track_ids",
@@ -124,6 +133,7 @@ __all__ = [
     "mark_library_synced",
     "mark_playlist_ingested",
     "playlist_entries",
+    "playlist_key",
     "playlist_track_ids",
     "replace_library_items",
     "router",
