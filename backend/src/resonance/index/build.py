@@ -117,14 +117,7 @@ async def build_index(
             )
         store.cleanup(current=version_id)
         # Laid out now, not on the first map view (16-22 s there on the demo catalogue).
-        laying_out = start_layout(
-            store,
-            cache,
-            version_id,
-            model.vectors.vectors,
-            model.index,
-            model.catalogue.track_ids,
-        )
+        laying_out = start_layout(store, cache, version_id)
         seconds = time.perf_counter() - started
         logger.info(
             "index built",

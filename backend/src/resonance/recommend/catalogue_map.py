@@ -83,7 +83,9 @@ class MapLayouts:
                     self.final = own.version == version
             if self.model is not model or self.coordinates is None:
                 progress = await layout_progress(runtime.cache, version)
-                return progress or Progress(0, LayoutConfig().epochs_for(model.n_items))
+                if progress is None or not progress.total:  # not started, or still starting
+                    return Progress(0, LayoutConfig().epochs_for(model.n_items))
+                return progress
             if len(self.coordinates) < model.n_items:
                 self.coordinates = await asyncio.to_thread(
                     place_new, self.coordinates, model.vectors.vectors[: model.n_items]
@@ -98,15 +100,7 @@ class MapLayouts:
             return
         if await asyncio.to_thread(load_layout, store, version) is not None:
             return  # finished between the two looks
-        n = min(model.n_items, len(model.vectors.vectors))
-        start_layout(
-            store,
-            runtime.cache,
-            version,
-            model.vectors.vectors[:n],
-            model.index,
-            np.asarray(model.catalogue.track_ids[:n], np.int64),
-        )
+        start_layout(store, runtime.cache, version)
 
 
 async def catalogue_map(
@@ -133,7 +127,7 @@ async def catalogue_map(
     span = np.maximum(np.ptp(placed, axis=0), 1e-9) if len(placed) else np.ones(2, np.float32)
     unit = (placed - low) / span
     ids = [int(model.catalogue.track_ids[r]) for r in rows]
-    names = await catalog.get_tracks(session, ids)
+    names = await catalog.track_names(session, ids)
     first_genre = [
         model.catalogue.genres[r][0] if model.catalogue.genres[r] else None for r in rows
     ]
@@ -147,6 +141,6 @@ async def catalogue_map(
         x=[round(float(v), 5) for v in unit[:, 0]],
         y=[round(float(v), 5) for v in unit[:, 1]],
         genre=[genre_index[g] if g else -1 for g in first_genre],
-        names=[names[t].name if t in names else "" for t in ids],
+        names=[names.get(t, "") for t in ids],
         genres=genres,
     )
