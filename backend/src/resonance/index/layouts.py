@@ -143,7 +143,11 @@ def start_layout(store: IndexStore, cache: Cache, version: int) -> asyncio.Task[
 
 def _child(directory: str) -> None:
     """The child process: load the version, lay it out, write the layout beside it."""
-    serve_single_threaded()  # a good neighbour on a small machine
+    # A good neighbour on a small machine: one thread, and the lowest claim on the CPU,
+    # so that the API (and the listener's map) go first while a layout runs.
+    serve_single_threaded()
+    with contextlib.suppress(OSError):
+        os.nice(10)
     path = Path(directory)
     model = load_index(path)
     progress = path / _PROGRESS_FILE
