@@ -141,3 +141,38 @@ def test_tracks_the_earlier_layout_lacks_join_their_neighbours() -> None:
     assert np.abs(placed[missing] - where[label[missing]]).max() < 1.0
     kept = np.setdiff1d(np.arange(120), missing)
     assert np.array_equal(placed[kept], coordinates[kept])
+
+
+def test_builds_faster_than_layouts_still_get_laid_out(settings: Settings) -> None:
+    """A running layout is not stopped by a newer build (else none would ever finish while
+    the audio stage builds every few seconds); the newest version is laid out after it."""
+
+    async def run() -> list[bool]:
+        engine = create_engine(settings.database_url)
+        try:
+            sessionmaker = create_sessionmaker(engine)
+            await seed_catalogue(sessionmaker, 300)
+            cache = MemoryCache()
+            built = [await build_index(sessionmaker, cache, settings) for _ in range(3)]
+            return [bool(await b.layout) for b in built if b.layout is not None]
+        finally:
+            await engine.dispose()
+
+    first, _, last = asyncio.run(run())
+    assert first and last
+    store = IndexStore(settings.index_dir)
+    assert load_layout(store, 3) is not None and load_layout(store, 1) is not None
+
+
+def test_the_newest_laid_out_version_outlives_the_versions_kept(tmp_path: Path) -> None:
+    store = IndexStore(tmp_path)
+    for version in (1, 2, 3, 4):
+        store.path(version).mkdir(parents=True)
+    (store.path(1) / LAYOUT_FILE).write_bytes(b"")
+    store.cleanup(current=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v000001", "v000003", "v000004"]
+    (store.path(3) / ".layout-progress.json").write_text("{}")  # v3 being laid out
+    store.path(5).mkdir()
+    store.cleanup(current=5)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert kept == ["v000001", "v000003", "v000004", "v000005"]

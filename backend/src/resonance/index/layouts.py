@@ -12,8 +12,11 @@ Meanwhile any process can say how far it got (`layout_progress`), and an earlier
 version's layout serves the map with the newer tracks placed beside their neighbours
 (`latest_layout` + `resonance.index.projection.place_missing`).
 
-Only the newest version's layout is worth finishing: a layout whose version has been
-overtaken by a newer build in this process stops at its next progress report.
+One layout runs at a time per index directory, and a running layout is never stopped
+for a newer version: when builds follow each other faster than layouts finish (the
+audio stage builds every few seconds while a library is analysed), stopping would mean
+no layout ever finishes. The newest version asked for meanwhile is laid out next; the
+versions between are skipped, and their maps come from the last layout written.
 """
 
 from __future__ import annotations
@@ -35,33 +38,29 @@ from numpy.typing import NDArray
 from resonance.cache import Cache
 from resonance.index.persist import load_index
 from resonance.index.projection import layout
-from resonance.index.store import IndexStore
+from resonance.index.store import LAYOUT_FILE, LAYOUT_PROGRESS_FILE, IndexStore
 from resonance.index.vector_index import serve_single_threaded
 from resonance.logging import log_fields
 
 logger = logging.getLogger(__name__)
 
-LAYOUT_FILE = "layout.npz"
 # A progress entry outlives its last report by this much: a builder that died stops
 # claiming the layout within it, and the API then computes the layout itself.
 PROGRESS_TTL = 30.0
 _POLL = 0.25  # seconds between looks at the child's progress
-_PROGRESS_FILE = ".layout-progress.json"
 
-# This process's layouts under way, by (index directory, version), and the newest
-# version asked for in each index directory.
+# This process's layouts, by (index directory, version); the newest version asked for
+# and the last layout queued, by index directory.
 _running: dict[tuple[Path, int], asyncio.Task[bool]] = {}
 _newest: dict[Path, int] = {}
-
-
-class Superseded(Exception):
-    """A newer index version was built: this layout would never be shown."""
+_last: dict[Path, asyncio.Task[bool]] = {}
 
 
 @dataclass(frozen=True)
 class Progress:
     done: int
     total: int
+    version: int = 0  # the version being laid out (perhaps older than the one served)
 
 
 @dataclass(frozen=True)
@@ -71,8 +70,8 @@ class SavedLayout:
     coordinates: NDArray[np.float32]
 
 
-def _progress_key(version: int) -> str:
-    return f"index:layout:{version}"
+def _progress_key(store: IndexStore) -> str:
+    return f"index:layout:{store.directory}"
 
 
 def save_layout(
@@ -108,37 +107,51 @@ def latest_layout(store: IndexStore, before: int) -> SavedLayout | None:
     return None
 
 
-async def layout_progress(cache: Cache, version: int) -> Progress | None:
-    """How far the layout of `version` has got, in whichever process computes it."""
+async def layout_progress(cache: Cache, store: IndexStore) -> Progress | None:
+    """How far the layout under way for this index has got, in whichever process runs it."""
     with contextlib.suppress(Exception):  # the cache is a nicety here: no answer is "unknown"
-        raw = await cache.get(_progress_key(version))
+        raw = await cache.get(_progress_key(store))
         if raw is not None:
             value = json.loads(raw)
-            return Progress(int(value["done"]), int(value["total"]))
+            return Progress(int(value["done"]), int(value["total"]), int(value["version"]))
     return None
 
 
 def is_running(store: IndexStore, version: int) -> bool:
+    """Whether this process has the layout of `version` under way or queued."""
     task = _running.get((store.directory, version))
     return task is not None and not task.done()
 
 
 def start_layout(store: IndexStore, cache: Cache, version: int) -> asyncio.Task[bool]:
-    """Compute and save the layout of the stored `version` in the background (once per
-    process).
+    """Compute and save the layout of the stored `version` in the background, after the
+    layout this process has under way (once per version).
 
-    The task answers True when the layout was written, False when a newer version
-    overtook it or the child failed. Callers about to exit (the CLI) await it; the API
-    and workers do not.
+    The task answers True when the layout was written, False when a newer version was
+    asked for while it waited or the child failed. Callers about to exit (the CLI) await
+    it; the API and workers do not.
     """
-    _newest[store.directory] = max(_newest.get(store.directory, 0), version)
-    key = (store.directory, version)
+    directory = store.directory
+    _newest[directory] = max(_newest.get(directory, 0), version)
+    key = (directory, version)
     if (task := _running.get(key)) is not None:
         return task
-    task = asyncio.create_task(_lay_out(store, cache, version))
+    task = asyncio.create_task(_after(_last.get(directory), store, cache, version))
     _running[key] = task
+    _last[directory] = task
     task.add_done_callback(lambda _: _running.pop(key, None))
     return task
+
+
+async def _after(
+    previous: asyncio.Task[bool] | None, store: IndexStore, cache: Cache, version: int
+) -> bool:
+    if previous is not None and not previous.done():
+        with contextlib.suppress(Exception):
+            await asyncio.shield(previous)
+    if version < _newest.get(store.directory, 0):
+        return False  # a newer version is queued behind this one: it is laid out instead
+    return await _lay_out(store, cache, version)
 
 
 def _child(directory: str) -> None:
@@ -150,10 +163,10 @@ def _child(directory: str) -> None:
         os.nice(10)
     path = Path(directory)
     model = load_index(path)
-    progress = path / _PROGRESS_FILE
+    progress = path / LAYOUT_PROGRESS_FILE
 
     def report(done: int, total: int) -> None:
-        staging = path / f"{_PROGRESS_FILE}.{os.getpid()}"
+        staging = path / f"{LAYOUT_PROGRESS_FILE}.{os.getpid()}"
         staging.write_text(json.dumps({"done": done, "total": total}))
         os.replace(staging, progress)
 
@@ -163,35 +176,36 @@ def _child(directory: str) -> None:
 
 def _read_progress(directory: Path) -> bytes | None:
     with contextlib.suppress(OSError):
-        return (directory / _PROGRESS_FILE).read_bytes()
+        return (directory / LAYOUT_PROGRESS_FILE).read_bytes()
     return None
 
 
 async def _lay_out(store: IndexStore, cache: Cache, version: int) -> bool:
     directory = store.path(version)
-    key = _progress_key(version)
+    key = _progress_key(store)
     started = time.perf_counter()
+
+    def claim(raw: bytes | None) -> bytes:
+        value = json.loads(raw) if raw else {"done": 0, "total": 0}
+        return json.dumps({**value, "version": version}).encode()
+
     # Spawned, not forked: a fork of a process with threads (the event loop's executor,
     # FAISS's OpenMP pool) can deadlock in the child.
     child = multiprocessing.get_context("spawn").Process(
         target=_child, args=(str(directory),), name=f"layout-v{version}", daemon=True
     )
     try:
-        await cache.set(key, json.dumps({"done": 0, "total": 0}).encode(), ttl=PROGRESS_TTL)
+        await cache.set(key, claim(None), ttl=PROGRESS_TTL)
         try:
+            # Also tells `IndexStore.cleanup` to keep the version while it is laid out.
+            (directory / LAYOUT_PROGRESS_FILE).write_text('{"done": 0, "total": 0}')
             child.start()
         except (OSError, RuntimeError) as error:  # no processes left, or a bad __main__
             logger.warning("map layout not started: %s", error, extra=log_fields(version=version))
             return False
         while child.is_alive():
-            if version < _newest.get(store.directory, 0):
-                child.terminate()
-                logger.info("map layout skipped (newer version)", extra=log_fields(version=version))
-                return False
-            if (raw := _read_progress(directory)) is not None:
-                await cache.set(key, raw, ttl=PROGRESS_TTL)
-            else:  # still starting (imports, loading the version): keep the claim alive
-                await cache.set(key, json.dumps({"done": 0, "total": 0}).encode(), ttl=PROGRESS_TTL)
+            # Also keeps the claim alive while the child starts (imports, loading the version).
+            await cache.set(key, claim(_read_progress(directory)), ttl=PROGRESS_TTL)
             await asyncio.sleep(_POLL)
         await asyncio.to_thread(child.join)
         if child.exitcode != 0:
@@ -203,7 +217,7 @@ async def _lay_out(store: IndexStore, cache: Cache, version: int) -> bool:
         if child.is_alive():  # cancelled (shutdown): do not leave it running
             child.terminate()
         with contextlib.suppress(OSError):
-            (directory / _PROGRESS_FILE).unlink()
+            (directory / LAYOUT_PROGRESS_FILE).unlink()
         with contextlib.suppress(Exception):
             await cache.delete(key)
     logger.info(

@@ -82,9 +82,9 @@ class MapLayouts:
                     self.model, self.layout_version = model, own.version
                     self.final = own.version == version
             if self.model is not model or self.coordinates is None:
-                progress = await layout_progress(runtime.cache, version)
+                progress = await layout_progress(runtime.cache, holder_of(runtime).store)
                 if progress is None or not progress.total:  # not started, or still starting
-                    return Progress(0, LayoutConfig().epochs_for(model.n_items))
+                    return Progress(0, LayoutConfig().epochs_for(model.n_items), version)
                 return progress
             if len(self.coordinates) < model.n_items:
                 self.coordinates = await asyncio.to_thread(
@@ -96,7 +96,7 @@ class MapLayouts:
         """Start the layout of `version` here unless some process is computing it already
         (an index from before layouts were saved, or a builder that died)."""
         store = holder_of(runtime).store
-        if is_running(store, version) or await layout_progress(runtime.cache, version) is not None:
+        if is_running(store, version) or await layout_progress(runtime.cache, store) is not None:
             return
         if await asyncio.to_thread(load_layout, store, version) is not None:
             return  # finished between the two looks
