@@ -5,7 +5,7 @@ The rule: an import belongs to the listener named with ``--user`` (a Spotify use
 that has signed in here); without it, to the only listener of this catalogue. With
 several listeners and no ``--user`` the import is refused (it would land in someone's
 library by guess); with none yet it is kept, unlinked, and the CLI says to import it
-again after signing in. docs/cli.md repeats this.
+again after signing in. README.md ("The command line") repeats this.
 """
 
 from __future__ import annotations
