@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -43,14 +44,14 @@ def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
-def drawn_map(client: TestClient, query: str = "") -> dict[str, object]:
+def drawn_map(client: TestClient, query: str = "", auth: dict[str, str] = AUTH) -> dict[str, Any]:
     """The map once laid out: while the first layout runs the API answers 202 with how
     far it has got, and the page asks again (Retry-After)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
-        response = client.get(f"/v1/map{query}", headers=AUTH)
+        response = client.get(f"/v1/map{query}", headers=auth)
         if response.status_code == 200:
-            body: dict[str, object] = response.json()
+            body: dict[str, Any] = response.json()
             return body
         assert response.status_code == 202, response.text
         pending = MapPending.model_validate_json(response.content)
