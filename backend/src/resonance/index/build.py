@@ -116,7 +116,7 @@ async def build_index(
                 stats=model.vectors.stats,
             )
         store.cleanup(current=version_id)
-        # Laid out now, not on the first map view (16-22 s there on the demo catalogue).
+        # Laid out now, so the first map view need not wait (16-22 s on the demo catalogue).
         laying_out = start_layout(store, cache, version_id)
         seconds = time.perf_counter() - started
         logger.info(
