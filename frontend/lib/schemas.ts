@@ -10,6 +10,14 @@ import { RECOMMEND, SAVE_PLAYLIST } from "@/lib/api/limits";
 
 const spotifyId = z.string().regex(/^[A-Za-z0-9]{1,64}$/, "not a Spotify id");
 export const SpotifyId = spotifyId;
+/**
+ * A playlist's id in our API: its Spotify id, or "imported-<n>" for one imported from an
+ * Exportify file (backend catalog/playlists.py playlist_key; a Spotify id has no hyphen).
+ */
+const playlistKey = z.string().regex(/^(?:[A-Za-z0-9]{1,64}|imported-[1-9][0-9]{0,9})$/, "not a playlist id");
+export const PlaylistKey = playlistKey;
+/** Where a playlist's tracks came from: Spotify, or a file imported with `resonance import exportify`. */
+const playlistSource = z.string().default("spotify");
 
 // ---------- backend responses ----------
 
@@ -114,7 +122,10 @@ export type SimilarResult = z.infer<typeof SimilarResult>;
 /** The map's points in columns, row i of each list being one track (backend MapResponse). */
 export const MapResult = z
   .object({
+    status: z.literal("ok").default("ok"),
     index_version: z.number(),
+    /** The version whose layout placed the tracks: an earlier one while the newest is laid out. */
+    layout_version: z.number().optional(),
     total: z.number(),
     ids: z.array(z.number().int()),
     x: z.array(z.number()),
@@ -127,6 +138,20 @@ export const MapResult = z
     message: "map columns differ in length",
   });
 export type MapResult = z.infer<typeof MapResult>;
+
+/** 202 from /v1/map: the catalogue's first layout is being computed (backend MapPending). */
+export const MapPending = z.object({
+  status: z.literal("laying_out"),
+  index_version: z.number(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  detail: z.string(),
+});
+export type MapPending = z.infer<typeof MapPending>;
+
+/** What GET /api/map answers: the map, or how far its first layout has got. */
+export const MapAnswer = z.union([MapPending, MapResult]);
+export type MapAnswer = z.infer<typeof MapAnswer>;
 
 const imageUrl = z
   .union([z.string(), z.null()])
@@ -142,13 +167,14 @@ export const LibraryPlaylist = z
     collaborative: z.boolean().default(false),
     owned: z.boolean().default(false),
     relation: z.string().nullish(),
+    source: playlistSource,
     contents_available: z.boolean().default(true),
     track_count: z.number().nullish(),
     image_url: imageUrl,
     ingested_snapshot_id: z.string().nullish(),
     analysed_track_count: z.number().default(0),
   })
-  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
+  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null, imported: p.source === "exportify" }));
 export type LibraryPlaylist = z.output<typeof LibraryPlaylist>;
 
 /** A track in the library or a playlist (TrackSummary: `id` is the Spotify id there). */
@@ -196,11 +222,12 @@ export const PlaylistDetail = z
     collaborative: z.boolean().default(false),
     contents_available: z.boolean().default(true),
     image_url: imageUrl,
+    source: playlistSource,
     snapshot_id: z.string().nullish(),
     ingested_snapshot_id: z.string().nullish(),
     tracks: z.array(LibraryTrack).default([]),
   })
-  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null }));
+  .transform((p) => ({ ...p, ingested: p.ingested_snapshot_id != null, imported: p.source === "exportify" }));
 export type PlaylistDetail = z.output<typeof PlaylistDetail>;
 
 export const SavedPlaylist = z
@@ -230,7 +257,7 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 
 export const RecommendInput = z
   .object({
-    playlist_id: spotifyId.optional(),
+    playlist_id: playlistKey.optional(),
     track_ids: z.array(z.number().int().positive()).max(RECOMMEND.trackIds.max).optional(),
     spotify_track_ids: z.array(spotifyId).max(RECOMMEND.spotifyTrackIds.max).optional(),
     n: z.number().int().min(RECOMMEND.n.min).max(RECOMMEND.n.max).default(RECOMMEND.n.default),

@@ -52,6 +52,16 @@ def test_ingest_a_playlist_and_import_a_csv_from_the_command_line(
     assert imported.returncode == 0, imported.stderr
     assert "2 tracks imported" in imported.stderr
     assert "line 3:" in imported.stderr
+    # The only listener here (who ingested the playlist) gets the import in their library.
+    with sqlite3.connect(tmp_path / "resonance.db") as db:
+        linked = db.execute(
+            "SELECT p.name FROM user_playlists up JOIN playlists p ON p.id = up.playlist_id"
+            " WHERE up.relation = 'imported'"
+        ).fetchall()
+    assert linked == [("mine",)]
+    stranger = resonance(["import", "exportify", str(csv_path), "--user", "nobody-here"], env)
+    assert stranger.returncode == 2
+    assert "No listener with Spotify id 'nobody-here'" in stranger.stderr
 
 
 def test_a_killed_ingestion_process_resumes_from_its_checkpoint(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from resonance.app.factory import create_app
 from resonance.db.engine import create_engine, create_sessionmaker
-from resonance.recommend.schemas import MapResponse
+from resonance.recommend.schemas import MapPending, MapResponse
 from resonance.settings import Settings
 from tests.recommend.seed_catalogue import seed_catalogue
 
@@ -42,12 +44,27 @@ def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
+def drawn_map(client: TestClient, query: str = "", auth: dict[str, str] = AUTH) -> dict[str, Any]:
+    """The map once laid out: while the first layout runs the API answers 202 with how
+    far it has got, and the page asks again (Retry-After)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        response = client.get(f"/v1/map{query}", headers=auth)
+        if response.status_code == 200:
+            body: dict[str, Any] = response.json()
+            return body
+        assert response.status_code == 202, response.text
+        pending = MapPending.model_validate_json(response.content)
+        assert pending.status == "laying_out" and 0 <= pending.done <= pending.total
+        assert response.headers["retry-after"] == "1"
+        time.sleep(0.2)
+    raise TimeoutError("the map was never laid out")
+
+
 def test_every_track_is_placed_with_tracks_of_its_family_nearby(
     client: TestClient, families: dict[int, int]
 ) -> None:
-    response = client.get("/v1/map", headers=AUTH)
-    assert response.status_code == 200, response.text
-    the_map = MapResponse.model_validate_json(response.content)
+    the_map = MapResponse.model_validate(drawn_map(client))
     assert the_map.total == 400 and sorted(the_map.ids) == sorted(families)
     assert len({len(the_map.x), len(the_map.y), len(the_map.genre), len(the_map.names)}) == 1
     points = np.column_stack([the_map.x, the_map.y])
@@ -65,8 +82,8 @@ def test_every_track_is_placed_with_tracks_of_its_family_nearby(
 def test_a_limit_returns_the_same_sample_every_time(
     client: TestClient, families: dict[int, int]
 ) -> None:
-    first = client.get("/v1/map?limit=50", headers=AUTH).json()
-    second = client.get("/v1/map?limit=50", headers=AUTH).json()
+    first = drawn_map(client, "?limit=50")
+    second = drawn_map(client, "?limit=50")
     assert first["total"] == 400 and len(first["ids"]) == 50
     assert first == second
 

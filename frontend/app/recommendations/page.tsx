@@ -4,7 +4,7 @@ import { RecommendationsView } from "@/components/recommendations/Recommendation
 import { EmptyState } from "@/components/ui/States";
 import { RECOMMEND, RECOMMEND_CONTROL_LIMITS } from "@/lib/api/limits";
 import { requireSession } from "@/lib/guard";
-import { SpotifyId } from "@/lib/schemas";
+import { PlaylistKey } from "@/lib/schemas";
 
 export const metadata: Metadata = { title: "Recommendations" };
 
@@ -16,7 +16,7 @@ export default async function RecommendationsPage({
   const params = await searchParams;
   const qs = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => typeof e[1] === "string"));
   await requireSession(`/recommendations?${qs.toString()}`);
-  const playlistId = params.playlist && SpotifyId.safeParse(params.playlist).success ? params.playlist : undefined;
+  const playlistId = params.playlist && PlaylistKey.safeParse(params.playlist).success ? params.playlist : undefined;
   const trackIds = (params.tracks ?? "")
     .split(",")
     .map(Number)

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
+import { ImportedBadge } from "@/components/library/ImportedBadge";
 import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
@@ -33,6 +34,7 @@ function PlaylistRow({ p }: { p: LibraryPlaylist }) {
         </span>
       </div>
       <div className={styles.badges}>
+        {p.imported ? <ImportedBadge /> : null}
         {p.owned ? <span className="chip">Yours</span> : null}
         {p.collaborative ? <span className="chip accent">Collaborative</span> : null}
         {!readable ? (
@@ -40,8 +42,13 @@ function PlaylistRow({ p }: { p: LibraryPlaylist }) {
             Not readable
           </span>
         ) : p.ingested ? (
-          <span className="chip accent" title="Its tracks are read from Spotify; the analysis of their sound is under way or to come">
-            {p.analysed_track_count ? `${plural(p.analysed_track_count, "track")} analysed` : "Tracks read, sound not analysed yet"}
+          <span
+            className="chip accent"
+            title={`Its tracks are ${p.imported ? "imported" : "read from Spotify"}; the analysis of their sound is under way or to come`}
+          >
+            {p.analysed_track_count
+              ? `${plural(p.analysed_track_count, "track")} analysed`
+              : `Tracks ${p.imported ? "imported" : "read"}, sound not analysed yet`}
           </span>
         ) : (
           <span className="chip">Not analysed</span>
@@ -50,7 +57,7 @@ function PlaylistRow({ p }: { p: LibraryPlaylist }) {
     </>
   );
   return (
-    <li data-testid="playlist-row" data-playlist-id={p.id ?? ""} data-readable={readable}>
+    <li data-testid="playlist-row" data-playlist-id={p.id ?? ""} data-readable={readable} data-source={p.source}>
       {readable ? (
         <Link href={`/playlist/${p.id}?name=${encodeURIComponent(p.name)}`} className={styles.row}>
           {body}
@@ -177,7 +184,10 @@ export function LibraryView() {
               ))}
             </ul>
           ) : (
-            <EmptyState title="No playlists yet">Create a playlist in Spotify and it will show up here.</EmptyState>
+            <EmptyState title="No playlists yet">
+              Create a playlist in Spotify, or import an Exportify file with <code>resonance import exportify</code>, and it
+              will show up here.
+            </EmptyState>
           )
         ) : null}
         {lib.state === "ready" && tab !== "playlists" ? (

@@ -3,10 +3,11 @@
 import Link from "next/link";
 import { useCallback, useDeferredValue, useMemo, useState } from "react";
 import { ErrorState, EmptyState, Loading } from "@/components/ui/States";
-import { useApi } from "@/lib/client";
+import { type Loadable, useApi } from "@/lib/client";
 import { genreColour } from "@/lib/format";
-import type { MapResult } from "@/lib/schemas";
+import type { MapAnswer, MapResult } from "@/lib/schemas";
 import { PointGrid, pixelWord } from "./geometry";
+import { LayingOut } from "./LayingOut";
 import { type Highlights, MapCanvas, type MapModel } from "./MapCanvas";
 import styles from "./Map.module.css";
 
@@ -55,13 +56,20 @@ function rememberSelection(id: number | null) {
 
 export function MapView({ seeds, recs, track }: Props) {
   const [nonce, setNonce] = useState(0);
-  const map = useApi<MapResult>("/api/map", nonce);
+  const answer = useApi<MapAnswer>("/api/map", nonce);
+  // While a catalogue's first layout is computed the API says how far it got (202): no map yet.
+  const pending = answer.state === "ready" && answer.data.status === "laying_out" ? answer.data : null;
+  const map = useMemo<Loadable<MapResult> | null>(
+    () => (answer.state !== "ready" ? answer : answer.data.status === "laying_out" ? null : { state: "ready", data: answer.data }),
+    [answer],
+  );
+  const poll = useCallback(() => setNonce((n) => n + 1), []);
   const [query, setQuery] = useState("");
   const search = useDeferredValue(query.trim().toLowerCase());
   const [selectedId, setSelectedId] = useState<number | null>(track);
   const [focus, setFocus] = useState<{ index: number; nonce: number } | null>(null);
 
-  const built = useMemo(() => (map.state === "ready" ? buildModel(map.data) : null), [map]);
+  const built = useMemo(() => (map?.state === "ready" ? buildModel(map.data) : null), [map]);
   const placed = useCallback((ids: number[]) => (built ? ids.flatMap((id) => built.indexOf.get(id) ?? []) : []), [built]);
   // Recommendations keep the order they came in: the URL lists them by rank.
   const recRows = useMemo(() => placed(recs), [placed, recs]);
@@ -90,6 +98,8 @@ export function MapView({ seeds, recs, track }: Props) {
     [built],
   );
 
+  if (pending) return <LayingOut pending={pending} onPoll={poll} />;
+  if (!map) return null;
   if (map.state === "loading") return <Loading label="Drawing the map" rows={1} />;
   if (map.state === "error")
     return (

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useState } from "react";
 import { OrderForFlow } from "@/components/journeys/OrderForFlow";
+import { ImportedBadge } from "@/components/library/ImportedBadge";
 import { TrackTitle } from "@/components/library/TrackTitle";
 import { JobProgress } from "@/components/playlist/JobProgress";
 import { SoundProgress } from "@/components/playlist/SoundProgress";
@@ -84,6 +85,8 @@ export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fal
           image_url: null,
           tracks: [],
           ingested: false,
+          source: "spotify",
+          imported: false,
         };
   const analysed = finished?.state === "done" || (p.ingested && !job);
   // Followed playlists of others: Spotify shows their name but not their tracks to apps.
@@ -95,7 +98,11 @@ export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fal
       <div className={styles.head}>
         {p.image_url ? <img src={p.image_url} alt="" width={120} height={120} className={styles.cover} /> : null}
         <div>
-          <p className="muted small">Playlist{p.owner_name ? ` · by ${p.owner_name}` : ""}</p>
+          <p className="muted small">
+            Playlist{p.owner_name ? ` · by ${p.owner_name}` : ""}
+            {p.imported ? " · " : null}
+            {p.imported ? <ImportedBadge /> : null}
+          </p>
           <h1>{p.name}</h1>
           {p.description ? <p className="muted">{p.description}</p> : null}
           {p.tracks.length ? <p className="muted small">{plural(p.tracks.length, "track")}</p> : null}
@@ -120,16 +127,17 @@ export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fal
       <section className={`card ${styles.panel}`} aria-labelledby="analyse-heading">
         <h2 id="analyse-heading">Analyse and recommend</h2>
         <p className="muted">
-          Resonance reads the tracks, measures their sound and places them among everything it knows. Then it can
-          recommend.
+          {p.imported
+            ? "Its tracks came with the file, so it recommends already. Analysing measures their sound, which recommendations then use too."
+            : "Resonance reads the tracks, measures their sound and places them among everything it knows. Then it can recommend."}
         </p>
         {job && !finished ? <JobProgress key={job.id} initial={job} onFinished={onFinished} /> : null}
         {finished && finished.state !== "done" ? <JobProgress initial={finished} onFinished={() => {}} /> : null}
         {startError ? <p role="alert" className={styles.error}>{startError}</p> : null}
         {empty ? (
           <p role="status" data-testid="empty-playlist">
-            This playlist has no tracks yet, so there is nothing to recommend from. Add some in Spotify, then analyse it
-            again.
+            This playlist has no tracks yet, so there is nothing to recommend from.{" "}
+            {p.imported ? "Import a file with tracks in it." : "Add some in Spotify, then analyse it again."}
           </p>
         ) : null}
         <div className={styles.actions}>
@@ -155,7 +163,8 @@ export function PlaylistView({ id, fallbackName, orderLimit }: { id: string; fal
         {finished?.state === "done" ? (
           <>
             <p className="small" role="status" data-testid="analysis-done">
-              Playlist read{finished.progress_total ? `: ${finished.progress_done} of ${finished.progress_total} steps` : ""}.
+              {p.imported ? "Sound measured" : "Playlist read"}
+              {finished.progress_total ? `: ${finished.progress_done} of ${finished.progress_total} steps` : ""}.
             </p>
             <SoundProgress id={id} onComplete={refresh} />
           </>

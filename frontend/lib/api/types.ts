@@ -105,8 +105,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Ingest one Spotify playlist
-         * @description Skipped when its snapshot_id is unchanged. Concurrent requests for the same playlist share one job (same id).
+         * Ingest one Spotify playlist, or analyse an imported one
+         * @description Skipped when its snapshot_id is unchanged. Concurrent requests for the same playlist share one job (same id). For an imported playlist ("imported-<n>", in the user's library) the job is the audio analysis of its tracks: there is nothing to read.
          */
         post: operations["ingest_playlist_v1_ingest_playlists__playlist_id__post"];
         delete?: never;
@@ -139,7 +139,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A 2-D map of the catalogue: similar tracks close, neighbourhoods spread */
+        /**
+         * A 2-D map of the catalogue: similar tracks close, neighbourhoods spread
+         * @description 202 with how far it has got while the catalogue's first layout is computed (later index versions are laid out when built; until then the last layout serves).
+         */
         get: operations["map_points_v1_map_get"];
         put?: never;
         post?: never;
@@ -620,6 +623,32 @@ export interface components {
             top_tracks: components["schemas"]["TrackSummary"][];
         };
         /**
+         * MapPending
+         * @description The first layout of the catalogue is being computed: ask again in a moment.
+         */
+        MapPending: {
+            /** Detail */
+            detail: string;
+            /**
+             * Done
+             * @description Steps of the layout done
+             */
+            done: number;
+            /** Index Version */
+            index_version: number;
+            /**
+             * Status
+             * @default laying_out
+             * @constant
+             */
+            status?: "laying_out";
+            /**
+             * Total
+             * @description Steps of the layout in all
+             */
+            total: number;
+        };
+        /**
          * MapResponse
          * @description The map's points in columns: row i of every list is one track.
          *
@@ -638,8 +667,19 @@ export interface components {
             ids: number[];
             /** Index Version */
             index_version: number;
+            /**
+             * Layout Version
+             * @description The index version whose layout placed the tracks: an earlier one while the newest is laid out, with the tracks new since beside their nearest neighbours
+             */
+            layout_version: number;
             /** Names */
             names: string[];
+            /**
+             * Status
+             * @default ok
+             * @constant
+             */
+            status?: "ok";
             /**
              * Total
              * @description Tracks in the index; more than returned when sampled
@@ -756,7 +796,10 @@ export interface components {
             contents_available: boolean;
             /** Description */
             description: string | null;
-            /** Id */
+            /**
+             * Id
+             * @description Spotify id, or "imported-<n>" for a playlist imported from a file (use it wherever a playlist id goes: /v1/playlists/{id}, analysis, `playlist_id` of a recommendation)
+             */
             id: string | null;
             /** Image Url */
             image_url: string | null;
@@ -768,6 +811,12 @@ export interface components {
             owner_name: string | null;
             /** Snapshot Id */
             snapshot_id: string | null;
+            /**
+             * Source
+             * @description Where its tracks came from: "spotify", or "exportify" for an imported CSV
+             * @default spotify
+             */
+            source?: string;
             /** Tracks */
             tracks: components["schemas"]["TrackSummary"][];
         };
@@ -781,7 +830,7 @@ export interface components {
             contents_available: boolean;
             /**
              * Id
-             * @description Spotify id (null for imported playlists)
+             * @description Spotify id, or "imported-<n>" for a playlist imported from a file (use it wherever a playlist id goes: /v1/playlists/{id}, analysis, `playlist_id` of a recommendation)
              */
             id: string | null;
             /** Image Url */
@@ -796,9 +845,15 @@ export interface components {
             owner_name: string | null;
             /**
              * Relation
-             * @description owned | collaborative | followed
+             * @description owned | collaborative | followed | imported
              */
             relation: string;
+            /**
+             * Source
+             * @description Where its tracks came from: "spotify", or "exportify" for an imported CSV
+             * @default spotify
+             */
+            source?: string;
             /** Track Count */
             track_count: number | null;
         };
@@ -1239,7 +1294,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @description Spotify id */
+                /** @description Spotify id, or "imported-<n>" (a file) */
                 playlist_id: string;
             };
             cookie?: never;
@@ -1331,7 +1386,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["MapResponse"];
+                    "application/json": components["schemas"]["MapResponse"] | components["schemas"]["MapPending"];
+                };
+            };
+            /** @description The first layout is being computed */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapPending"];
                 };
             };
             /** @description Missing or wrong service token (problem+json) */
@@ -1529,7 +1593,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Spotify id */
+                /** @description Spotify id, or "imported-<n>" (a file) */
                 playlist_id: string;
             };
             cookie?: never;

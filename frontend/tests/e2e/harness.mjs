@@ -1,6 +1,6 @@
 // Starts the real processes for the end-to-end tests: the Spotify sandbox, the backend API
 // and the production Next.js server (`next start`), each on a free loopback port.
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, mkdirSync, openSync } from "node:fs";
 import { createServer } from "node:net";
@@ -140,7 +140,17 @@ export async function startStack({ accessTokenMaxAge = 0 } = {}) {
   }
   // Started in this order: sandbox, backend, web (the load test samples their memory).
   const pids = Object.fromEntries(["sandbox", "backend", "web"].map((name, i) => [name, procs[i].pid]));
-  return { sandboxUrl, backendUrl, webUrl, serviceToken, sessionSecret, clientId, logDir, work, stop, pids };
+  return { sandboxUrl, backendUrl, webUrl, serviceToken, sessionSecret, clientId, logDir, work, stop, pids, env: shared };
+}
+
+/** Runs a `resonance` command against the stack's data directory; resolves with its output. */
+export function resonance(stack, args, timeoutMs = 300_000) {
+  return new Promise((ok, fail) => {
+    execFile(BIN, args, { env: { ...process.env, ...stack.env }, cwd: REPO, timeout: timeoutMs }, (err, stdout, stderr) => {
+      if (err) fail(new Error(`resonance ${args.join(" ")} failed (${err.code}): ${stderr || stdout}`));
+      else ok({ stdout, stderr });
+    });
+  });
 }
 
 export const CHROMIUM_ARGS = [

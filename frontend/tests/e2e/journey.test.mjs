@@ -47,6 +47,9 @@ const BARS = {
   analysis40s: 60,
   interactiveMs: 1500,
   controlChangeMs: 300,
+  // The map's first view (link click → first frame) is held to the "interactive" bar: the
+  // layout is computed when the index is built, not on this view.
+  mapFirstViewS: 1.5,
   mapPanFps: 30,
 };
 function isExpected(p) {
@@ -273,7 +276,8 @@ test("the map: recommendations in rank order, search, selection, zoom and pan", 
   const map = new MapPage(page, stack.webUrl);
   const started = Date.now();
   const points = await map.waitForDrawn();
-  figures["map on the demo catalogue: points, first draw s (includes the layout)"] = [points, (Date.now() - started) / 1000];
+  bars.mapFirstViewS = (Date.now() - started) / 1000;
+  figures["map on the demo catalogue: points, first draw s"] = [points, bars.mapFirstViewS];
   assert.ok(points > 20, "the catalogue is on the map");
   const listed = await map.recommendationNames();
   assert.equal(listed.length, 20);
@@ -558,7 +562,7 @@ test("on a 390×844 phone every library tab is on screen", async (t) => {
   }
 });
 
-test("the bars: analysis, interactive, control change, map pan (measured)", async (t) => {
+test("the bars: analysis, interactive, control change, map first view, map pan (measured)", async (t) => {
   if (!needs(t, "recs")) return;
   bars.analysis40s = figures["analysis of the 40-track playlist, Analyse → done (s)"];
   bars.interactiveMs = figures["recommendations TTI ms (median of 3, 20 results)"];
@@ -568,6 +572,7 @@ test("the bars: analysis, interactive, control change, map pan (measured)", asyn
     ["analysis of a 40-track playlist (s)", bars.analysis40s, BARS.analysis40s, (v, b) => v <= b],
     ["recommendations interactive (ms)", bars.interactiveMs, BARS.interactiveMs, (v, b) => v <= b],
     ["control change, median (ms)", bars.controlChangeMs, BARS.controlChangeMs, (v, b) => v <= b],
+    ["map's first view (s)", bars.mapFirstViewS, BARS.mapFirstViewS, (v, b) => v <= b],
     ["map pan with 50,000 points (frames/s)", bars.mapPanFps, BARS.mapPanFps, (v, b) => v >= b],
   ];
   console.log("\n| bar | measured | limit | met |\n|---|---:|---:|---|");

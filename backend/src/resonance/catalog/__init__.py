@@ -22,13 +22,18 @@ from resonance.catalog.artists import (
 from resonance.catalog.current_user import CurrentUser, CurrentUserInfo, current_user
 from resonance.catalog.endpoints import router
 from resonance.catalog.playlists import (
+    IMPORTED_PREFIX,
     find_imported_playlist,
     get_playlist,
+    get_playlist_by_key,
     get_playlist_by_spotify_id,
     imported_playlist,
+    imported_playlist_id,
     ingested_playlist_tracks,
+    is_imported_key,
     mark_playlist_ingested,
     playlist_entries,
+    playlist_key,
     playlist_track_ids,
     truncate_playlist_entries,
     upsert_playlist,
@@ -55,6 +60,7 @@ from resonance.catalog.tracks import (
     get_tracks,
     set_local_file,
     track_ids_by_spotify_ids,
+    track_names,
     tracks_without_features,
     tracks_without_spotify_features,
     upsert_spotify_features,
@@ -81,6 +87,7 @@ from resonance.catalog.users import (
 )
 
 __all__ = [
+    "IMPORTED_PREFIX",
     "AlbumIn",
     "ArtistIn",
     "CurrentUser",
@@ -109,6 +116,7 @@ __all__ = [
     "get_or_create_album_by_name",
     "get_or_create_artist_by_name",
     "get_playlist",
+    "get_playlist_by_key",
     "get_playlist_by_spotify_id",
     "get_track",
     "get_tracks",
@@ -116,7 +124,9 @@ __all__ = [
     "get_user_by_account",
     "get_user_by_spotify_id",
     "imported_playlist",
+    "imported_playlist_id",
     "ingested_playlist_tracks",
+    "is_imported_key",
     "known_track_ids",
     "library_items",
     "library_track_ids",
@@ -124,6 +134,7 @@ __all__ = [
     "mark_library_synced",
     "mark_playlist_ingested",
     "playlist_entries",
+    "playlist_key",
     "playlist_track_ids",
     "replace_library_items",
     "router",
@@ -138,6 +149,7 @@ __all__ = [
     "snapshot_tracks",
     "spotify_features_for",
     "track_ids_by_spotify_ids",
+    "track_names",
     "tracks_without_features",
     "tracks_without_spotify_features",
     "truncate_playlist_entries",

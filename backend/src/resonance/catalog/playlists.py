@@ -15,6 +15,31 @@ from resonance.db import (
     upsert_many,
 )
 
+# The id an imported playlist goes by in the API and the web app: "imported-<Resonance id>".
+# A Spotify id is base62, never holding a hyphen, so the two kinds of key cannot collide.
+IMPORTED_PREFIX = "imported-"
+_ID_MAX = 2**31 - 1  # the id column is a 32-bit INTEGER on PostgreSQL
+
+
+def playlist_key(playlist: Playlist) -> str | None:
+    """The playlist's public id: its Spotify id, or "imported-<id>" for an imported one."""
+    if playlist.spotify_id:
+        return playlist.spotify_id
+    return f"{IMPORTED_PREFIX}{playlist.id}" if playlist.source == "exportify" else None
+
+
+def imported_playlist_id(key: str) -> int | None:
+    """The Resonance id inside an "imported-<id>" key; None for any other string."""
+    number = key.removeprefix(IMPORTED_PREFIX)
+    if number == key or not number.isascii() or not number.isdigit():
+        return None
+    value = int(number)
+    return value if 0 < value <= _ID_MAX else None
+
+
+def is_imported_key(key: str) -> bool:
+    return key.startswith(IMPORTED_PREFIX)
+
 
 async def upsert_playlist(session: AsyncSession, playlist: PlaylistIn) -> Playlist:
     """Upsert playlist metadata; the ingested snapshot is set by `mark_playlist_ingested`."""
@@ -46,6 +71,15 @@ async def get_playlist(session: AsyncSession, playlist_id: int) -> Playlist | No
 
 async def get_playlist_by_spotify_id(session: AsyncSession, spotify_id: str) -> Playlist | None:
     return await session.scalar(select(Playlist).where(Playlist.spotify_id == spotify_id))
+
+
+async def get_playlist_by_key(session: AsyncSession, key: str) -> Playlist | None:
+    """The playlist with this public id (`playlist_key`): a Spotify id or "imported-<id>"."""
+    if not is_imported_key(key):
+        return await get_playlist_by_spotify_id(session, key)
+    number = imported_playlist_id(key)
+    playlist = await session.get(Playlist, number) if number is not None else None
+    return playlist if playlist is not None and playlist.source == "exportify" else None
 
 
 async def write_playlist_entries(
@@ -131,14 +165,10 @@ async def playlist_entries(
     return [(pos, tid, at) for pos, tid, at in rows.all()]
 
 
-async def ingested_playlist_tracks(session: AsyncSession, spotify_id: str) -> list[int] | None:
-    """Track ids of an ingested playlist in order; None when it was never ingested."""
-    playlist = await session.scalar(select(Playlist).where(Playlist.spotify_id == spotify_id))
+async def ingested_playlist_tracks(session: AsyncSession, key: str) -> list[int] | None:
+    """Track ids of an ingested (or imported) playlist in order; None when it was never
+    ingested. `key` is its public id: a Spotify id or "imported-<id>"."""
+    playlist = await get_playlist_by_key(session, key)
     if playlist is None or playlist.ingested_snapshot_id is None:
         return None
-    rows = await session.scalars(
-        select(PlaylistEntry.track_id)
-        .where(PlaylistEntry.playlist_id == playlist.id)
-        .order_by(PlaylistEntry.position)
-    )
-    return list(rows)
+    return await playlist_track_ids(session, playlist.id)

@@ -22,6 +22,9 @@ def build() -> None:
     async def run() -> None:
         async with command_runtime() as runtime:
             result = await build_index(runtime.sessionmaker, runtime.cache, runtime.settings)
+            if result.layout is not None:  # so the web app's first map view need not wait
+                with console.status("laying out the map"):
+                    await result.layout
         if result.skipped:
             console.print("Another build is running; it will produce the next version.")
         else:

@@ -139,28 +139,51 @@ def ingest_playlist(
     _finish(job)
 
 
+IMPORT_USER_HELP = (
+    "The Spotify user id whose library the playlist joins (they must have signed in here);"
+    " by default the only listener of this catalogue."
+)
+
+
 @import_app.command("exportify")
 def import_exportify(
     files: list[Path] = typer.Argument(..., exists=True, dir_okay=False, help="Exportify CSVs"),
+    user: str = typer.Option(None, "--user", help=IMPORT_USER_HELP),
 ) -> None:
-    """Import Exportify CSV files as playlists; bad rows are listed with their line numbers."""
-    from resonance.index import build_index
-    from resonance.ingest import ImportReport, import_exportify_file
+    """Import Exportify CSV files as playlists; bad rows are listed with their line numbers.
 
-    async def main() -> tuple[list[ImportReport], int | None]:
+    Each playlist joins a listener's library, where the web app shows it with an
+    "Imported" badge: the listener named with --user, else the only one.
+    """
+    from resonance.errors import ResonanceError
+    from resonance.index import build_index
+    from resonance.ingest import ImportReport, import_exportify_file, import_owners
+
+    async def main() -> tuple[list[ImportReport], int | None, list[int]]:
         async with command_runtime() as runtime:
-            reports = [await import_exportify_file(runtime.sessionmaker, p) for p in files]
+            async with runtime.sessionmaker() as session:
+                owners = await import_owners(session, user)
+            reports = [
+                await import_exportify_file(runtime.sessionmaker, p, owners=owners) for p in files
+            ]
             if not any(r.imported for r in reports):
-                return reports, None
+                return reports, None, owners
             # Build the index now, so the imported playlists recommend straight away
             # instead of after a separate `resonance index build`.
             with console.status("updating the index"):
                 built = await build_index(
                     runtime.sessionmaker, runtime.cache, runtime.settings, wait=600
                 )
-            return reports, built.version
+            if built.layout is not None:  # so the web app's first map view need not wait
+                with console.status("laying out the map"):
+                    await built.layout
+            return reports, built.version, owners
 
-    reports, version = asyncio.run(main())
+    try:
+        reports, version, owners = asyncio.run(main())
+    except ResonanceError as refused:
+        console.print(refused.detail)
+        raise typer.Exit(2) from None
     for report in reports:
         console.print(
             f"{report.path}: playlist {report.playlist!r} (id {report.playlist_id}),"
@@ -171,6 +194,11 @@ def import_exportify(
             console.print(f"  line {error.line}: {error.message}")
     if reports and all(r.imported == 0 for r in reports):
         raise typer.Exit(1)
+    if not owners:
+        console.print(
+            "Nobody has signed in here yet, so these playlists are in no one's library: sign in"
+            " to the web app, then import again to see them there."
+        )
     if version is not None:
         console.print(f"index v{version} is ready; for recommendations:")
     for report in reports:

@@ -22,6 +22,10 @@ from resonance.index.persist import load_index, save_index
 from resonance.index.vector_index import DEFAULT_EF_SEARCH
 
 KEEP_VERSIONS = 2
+# The catalogue map's layout of a version, written beside it (resonance.index.layouts),
+# and the progress of a layout under way.
+LAYOUT_FILE = "layout.npz"
+LAYOUT_PROGRESS_FILE = ".layout-progress.json"
 
 
 class IndexStore:
@@ -54,8 +58,23 @@ class IndexStore:
         """Remove build debris and versions older than the last few."""
         if not self.directory.exists():
             return
+        # The newest version with a map layout stays too (it draws the map of the newer
+        # versions until their own layouts are written), and so do newer ones whose
+        # layout is under way.
+        laid_out = max(
+            (
+                int(entry.name[1:])
+                for entry in self.directory.iterdir()
+                if entry.name[1:].isdigit() and (entry / LAYOUT_FILE).exists()
+            ),
+            default=0,
+        )
         for entry in self.directory.iterdir():
             debris = entry.name.startswith(".v") and ".tmp-" in entry.name
             old = entry.name[1:].isdigit() and int(entry.name[1:]) <= current - KEEP_VERSIONS
+            if old:
+                version = int(entry.name[1:])
+                laying_out = version > laid_out and (entry / LAYOUT_PROGRESS_FILE).exists()
+                old = version != laid_out and not laying_out
             if debris or old:
                 shutil.rmtree(entry, ignore_errors=True)

@@ -10,6 +10,7 @@ from resonance.ingest.exportify import (
     import_exportify_file,
     imported_playlist_tracks,
 )
+from resonance.ingest.imports import analyse_imported, import_owners
 from resonance.ingest.jobs import JOB_HANDLERS
 from resonance.ingest.local_folder import ScanSummary, scan_folders
 from resonance.ingest.save import save_playlist
@@ -21,7 +22,9 @@ __all__ = [
     "PlaylistCreate",
     "PlaylistCreated",
     "ScanSummary",
+    "analyse_imported",
     "import_exportify_file",
+    "import_owners",
     "imported_playlist_tracks",
     "router",
     "save_playlist",

@@ -8,10 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Response
 from fastapi.types import DecoratedCallable
 
+from resonance import catalog
 from resonance.catalog import CurrentUser
 from resonance.db import Job
 from resonance.errors import NotFound
 from resonance.ingest import views
+from resonance.ingest.imports import analyse_imported
 from resonance.ingest.save import on_spotify, save_playlist
 from resonance.ingest.schemas import LibraryOut, PlaylistCreate, PlaylistCreated, PlaylistOut
 from resonance.jobs import JobOut
@@ -21,7 +23,10 @@ from resonance.spotify import SPOTIFY_ID_PATTERN
 router = APIRouter()
 # Checked before it reaches a Spotify URL or a query (a control character made the job's
 # request fail, a NUL the PostgreSQL query).
-PlaylistIdPath = Annotated[str, Path(pattern=SPOTIFY_ID_PATTERN, description="Spotify id")]
+PlaylistIdPath = Annotated[
+    str,
+    Path(pattern=SPOTIFY_ID_PATTERN, description='Spotify id, or "imported-<n>" (a file)'),
+]
 _REAUTH: dict[int | str, dict[str, Any]] = {
     401: {"description": "The Spotify token is missing, expired or revoked"}
 }
@@ -62,17 +67,21 @@ async def ingest_library(user: CurrentUser, jobs: JobsDep, response: Response) -
 
 @_job_route(
     "/ingest/playlists/{playlist_id}",
-    "Ingest one Spotify playlist",
+    "Ingest one Spotify playlist, or analyse an imported one",
     "Skipped when its snapshot_id is unchanged. Concurrent requests for the same"
-    " playlist share one job (same id).",
+    ' playlist share one job (same id). For an imported playlist ("imported-<n>", in the'
+    " user's library) the job is the audio analysis of its tracks: there is nothing to read.",
 )
 async def ingest_playlist(
     playlist_id: PlaylistIdPath,
     user: CurrentUser,
     jobs: JobsDep,
+    session: SessionDep,
     response: Response,
     force: bool = Query(False, description="Re-read the entries even if unchanged"),
 ) -> JobOut:
+    if catalog.is_imported_key(playlist_id):
+        return _accepted(await analyse_imported(session, jobs, playlist_id, user.id), response)
     job, _ = await jobs.submit(
         kind="playlist",
         target=playlist_id,
@@ -117,6 +126,12 @@ async def get_playlist(
     found = await views.playlist_view(session, playlist_id)
     if found is not None:
         return found
+    if catalog.is_imported_key(playlist_id):
+        raise NotFound(
+            f"There is no imported playlist {playlist_id!r}.",
+            title="Playlist not found",
+            code="not_found",
+        )
     if token and not await on_spotify(settings, cache, token, playlist_id):
         raise NotFound(
             f"There is no playlist {playlist_id!r} on Spotify (or it is not shared with you).",

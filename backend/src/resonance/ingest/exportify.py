@@ -20,6 +20,7 @@ import io
 import math
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,7 @@ class ImportReport:
     path: str
     playlist: str
     playlist_id: int | None = None  # Resonance's id: `resonance recommend --playlist ID`
+    key: str | None = None  # its id in the API and the web app: "imported-<playlist_id>"
     imported: int = 0
     with_features: int = 0
     with_genres: int = 0
@@ -246,9 +248,17 @@ def read_rows(text: str, report: ImportReport) -> list[_Row]:
 
 
 async def import_exportify_file(
-    sessionmaker: async_sessionmaker[AsyncSession], path: Path, *, name: str | None = None
+    sessionmaker: async_sessionmaker[AsyncSession],
+    path: Path,
+    *,
+    name: str | None = None,
+    owners: Sequence[int] = (),
 ) -> ImportReport:
-    """Import one file as a playlist named after it (a re-import replaces its entries)."""
+    """Import one file as a playlist named after it (a re-import replaces its entries).
+
+    The playlist joins the library of each user in `owners` (relation "imported"), where
+    the web app lists it beside the user's Spotify playlists (`import_owners` decides who).
+    """
     raw = await asyncio.to_thread(path.read_bytes)
     report = ImportReport(str(path), name or path.stem.replace("_", " "))
     rows = read_rows(raw.decode("utf-8-sig", errors="replace"), report)
@@ -271,7 +281,10 @@ async def import_exportify_file(
         await catalog.mark_playlist_ingested(
             session, playlist.id, snapshot, contents_available=True
         )
+        for user_id in owners:
+            await catalog.link_user_playlist(session, user_id, playlist.id, "imported")
     report.playlist_id = playlist.id
+    report.key = catalog.playlist_key(playlist)
     report.imported = len(rows)
     report.with_genres = len(genres)
     report.with_features = len(features)

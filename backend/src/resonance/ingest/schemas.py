@@ -6,14 +6,21 @@ from pydantic import BaseModel, Field
 
 from resonance.spotify import SpotifyId
 
+PLAYLIST_KEY = (
+    'Spotify id, or "imported-<n>" for a playlist imported from a file (use it wherever a'
+    " playlist id goes: /v1/playlists/{id}, analysis, `playlist_id` of a recommendation)"
+)
+SOURCE = 'Where its tracks came from: "spotify", or "exportify" for an imported CSV'
+
 
 class PlaylistSummary(BaseModel):
-    id: str | None = Field(description="Spotify id (null for imported playlists)")
+    id: str | None = Field(description=PLAYLIST_KEY)
     name: str
     owner_name: str | None
     collaborative: bool
     owned: bool
-    relation: str = Field(description="owned | collaborative | followed")
+    relation: str = Field(description="owned | collaborative | followed | imported")
+    source: str = Field("spotify", description=SOURCE)
     contents_available: bool
     track_count: int | None
     image_url: str | None
@@ -40,7 +47,8 @@ class LibraryOut(BaseModel):
 
 
 class PlaylistOut(BaseModel):
-    id: str | None
+    id: str | None = Field(description=PLAYLIST_KEY)
+    source: str = Field("spotify", description=SOURCE)
     name: str
     description: str | None
     owner_name: str | None

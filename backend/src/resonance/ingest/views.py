@@ -34,7 +34,8 @@ def playlist_summary(
     playlist: Playlist, relation: str, analysed: int, user_spotify_id: str | None
 ) -> PlaylistSummary:
     return PlaylistSummary(
-        id=playlist.spotify_id,
+        id=catalog.playlist_key(playlist),
+        source=playlist.source,
         name=playlist.name,
         owner_name=playlist.owner_name,
         collaborative=playlist.collaborative,
@@ -66,14 +67,18 @@ async def library_view(
     )
 
 
-async def playlist_view(session: AsyncSession, spotify_id: str) -> PlaylistOut | None:
-    """The stored playlist with its tracks, or None when it was never ingested."""
-    playlist = await catalog.get_playlist_by_spotify_id(session, spotify_id)
+async def playlist_view(session: AsyncSession, key: str) -> PlaylistOut | None:
+    """The stored playlist with its tracks, or None when it was never ingested.
+
+    `key` is its public id: a Spotify id, or "imported-<n>" for an imported playlist.
+    """
+    playlist = await catalog.get_playlist_by_key(session, key)
     if playlist is None or (playlist.ingested_snapshot_id is None and playlist.contents_available):
         return None
     track_ids = await catalog.playlist_track_ids(session, playlist.id)
     return PlaylistOut(
-        id=playlist.spotify_id,
+        id=catalog.playlist_key(playlist),
+        source=playlist.source,
         name=playlist.name,
         description=playlist.description,
         owner_name=playlist.owner_name,

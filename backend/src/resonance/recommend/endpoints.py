@@ -18,6 +18,7 @@ from resonance.recommend.previews import media_type, preview_provider_name, prov
 from resonance.recommend.schemas import (
     ID_MAX,
     ID_MIN,
+    MapPending,
     MapResponse,
     PendingResponse,
     RecommendRequest,
@@ -123,12 +124,22 @@ async def similar_tracks(
 @router.get(
     "/map",
     summary="A 2-D map of the catalogue: similar tracks close, neighbourhoods spread",
-    response_model=MapResponse,
+    description="202 with how far it has got while the catalogue's first layout is computed"
+    " (later index versions are laid out when built; until then the last layout serves).",
+    response_model=MapResponse | MapPending,
+    responses={202: {"description": "The first layout is being computed", "model": MapPending}},
 )
 async def map_points(
-    runtime: RuntimeDep, session: SessionDep, limit: int = Query(50_000, ge=10, le=50_000)
-) -> MapResponse:
-    return await catalogue_map.catalogue_map(runtime, session, limit)
+    runtime: RuntimeDep,
+    session: SessionDep,
+    response: Response,
+    limit: int = Query(50_000, ge=10, le=50_000),
+) -> MapResponse | MapPending:
+    found = await catalogue_map.catalogue_map(runtime, session, limit)
+    if isinstance(found, MapPending):
+        response.status_code = 202
+        response.headers["Retry-After"] = "1"
+    return found
 
 
 @router.post(

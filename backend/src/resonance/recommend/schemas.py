@@ -222,7 +222,12 @@ class MapResponse(BaseModel):
     several times faster in the browser.
     """
 
+    status: Literal["ok"] = "ok"
     index_version: int
+    layout_version: int = Field(
+        description="The index version whose layout placed the tracks: an earlier one while"
+        " the newest is laid out, with the tracks new since beside their nearest neighbours"
+    )
     total: int = Field(description="Tracks in the index; more than returned when sampled")
     ids: list[int]
     x: list[float] = Field(description="0..1, left to right")
@@ -230,3 +235,13 @@ class MapResponse(BaseModel):
     genre: list[int] = Field(description="Index into `genres` of the first genre, -1 for none")
     names: list[str]
     genres: list[str]
+
+
+class MapPending(BaseModel):
+    """The first layout of the catalogue is being computed: ask again in a moment."""
+
+    status: Literal["laying_out"] = "laying_out"
+    index_version: int
+    done: int = Field(description="Steps of the layout done")
+    total: int = Field(description="Steps of the layout in all")
+    detail: str

@@ -2,7 +2,7 @@ import type { NextRequest } from "next/server";
 import { z } from "zod";
 import { MAP } from "@/lib/api/limits";
 import { forward, validate } from "@/lib/backend-route";
-import { MapResult } from "@/lib/schemas";
+import { MapAnswer } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
@@ -11,6 +11,7 @@ const Query = z.object({ limit: z.coerce.number().int().min(MAP.limit.min).max(M
 export async function GET(req: NextRequest) {
   const q = validate(Query, Object.fromEntries(req.nextUrl.searchParams));
   if (!q.ok) return q.res;
-  // The first map after a rebuild computes the projection: allow it time.
-  return forward({ path: "/v1/map", search: { limit: q.data.limit }, schema: MapResult, timeoutMs: 90_000 });
+  // The layout is computed when the index is built: the API answers at once, with 202 and
+  // its progress while a catalogue's first layout is still being computed.
+  return forward({ path: "/v1/map", search: { limit: q.data.limit }, schema: MapAnswer, timeoutMs: 30_000 });
 }

@@ -14,7 +14,13 @@ export class LibraryPage {
   }
   async playlists() {
     return this.page.getByTestId("playlist-row").evaluateAll((rows) =>
-      rows.map((r) => ({ id: r.dataset.playlistId, readable: r.dataset.readable === "true", text: r.innerText })),
+      rows.map((r) => ({
+        id: r.dataset.playlistId,
+        readable: r.dataset.readable === "true",
+        source: r.dataset.source,
+        imported: r.querySelector('[data-testid="imported-badge"]')?.textContent?.trim() ?? null,
+        text: r.innerText,
+      })),
     );
   }
   async openTab(name) {
@@ -74,19 +80,28 @@ export class PlaylistPage {
     const counts = new Set();
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const progress = this.page.getByTestId("job-progress");
-      if (await progress.count()) {
-        const state = await progress.first().getAttribute("data-state");
-        seen.add(state);
-        const c = this.page.getByTestId("job-counts");
-        if (await c.count()) counts.add(await c.first().innerText());
-      }
+      // Read in the page in one go: a short job's progress can go between two separate looks.
+      const now = await this.page.evaluate(() => ({
+        state: document.querySelector('[data-testid="job-progress"]')?.getAttribute("data-state") ?? null,
+        counts: document.querySelector('[data-testid="job-counts"]')?.textContent ?? null,
+      }));
+      if (now.state) seen.add(now.state);
+      if (now.counts) counts.add(now.counts);
       if (await this.page.getByTestId("analysis-done").count()) return { states: [...seen, "done"], counts: [...counts] };
       const failed = [...seen].find((s) => ["failed", "quota_exceeded", "needs_reauth"].includes(s));
       if (failed) throw new Error(`analysis ended in ${failed}: ${await this.page.getByTestId("job-progress").innerText()}`);
       await this.page.waitForTimeout(150);
     }
     throw new Error(`analysis did not finish in ${timeoutMs} ms (states: ${[...seen]})`);
+  }
+  /** The "Imported" badge beside the heading of a playlist imported from a file, or null. */
+  async importedBadge() {
+    const badge = this.page.locator("main").getByTestId("imported-badge");
+    return (await badge.count()) ? badge.first().innerText() : null;
+  }
+  /** The text of each track row on the page, in order. */
+  async trackRows() {
+    return this.page.getByRole("list", { name: "Tracks in this playlist" }).getByRole("listitem").allInnerTexts();
   }
   async getRecommendations() {
     await this.page.getByTestId("get-recommendations").click();

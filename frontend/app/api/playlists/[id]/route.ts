@@ -1,10 +1,10 @@
 import { forward, validate } from "@/lib/backend-route";
-import { PlaylistDetail, SpotifyId } from "@/lib/schemas";
+import { PlaylistDetail, PlaylistKey } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const id = validate(SpotifyId, (await ctx.params).id);
+  const id = validate(PlaylistKey, (await ctx.params).id);
   if (!id.ok) return id.res;
   return forward({ path: `/v1/playlists/${id.data}`, schema: PlaylistDetail });
 }

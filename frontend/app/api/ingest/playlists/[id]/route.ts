@@ -1,10 +1,10 @@
 import { forward, validate } from "@/lib/backend-route";
-import { Job, SpotifyId } from "@/lib/schemas";
+import { Job, PlaylistKey } from "@/lib/schemas";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(_req: Request, ctx: { params: Promise<{ id: string }> }) {
-  const id = validate(SpotifyId, (await ctx.params).id);
+  const id = validate(PlaylistKey, (await ctx.params).id);
   if (!id.ok) return id.res;
   return forward({ path: `/v1/ingest/playlists/${id.data}`, method: "POST", schema: Job });
 }
