@@ -148,3 +148,33 @@ async def test_several_files_join_one_listener(
     )
     listed = (await api.get("/v1/me/library", headers=demo)).json()["playlists"]
     assert sorted(p["id"] for p in listed if p["source"] == "exportify") == sorted(keys)
+
+
+async def test_two_listeners_importing_the_same_name_keep_their_own_playlists(
+    api: httpx.AsyncClient,
+    sandbox: SandboxServer,
+    tmp_path: Path,
+    sessionmaker: async_sessionmaker[AsyncSession],
+) -> None:
+    listeners = {}
+    for name in ("demo", "alice"):
+        headers = await sign_in(api, sandbox.token(name))
+        async with httpx.AsyncClient() as spotify:
+            me = await spotify.get(
+                f"{sandbox.api}/me", headers={"Authorization": f"Bearer {sandbox.token(name)}"}
+            )
+        listeners[name] = (headers, me.json()["id"])
+    (tmp_path / "demo").mkdir()
+    (tmp_path / "alice").mkdir()
+    demos = write(tmp_path / "demo" / "Gym.csv", FULL_HEADER, [full_row(n) for n in range(5)])
+    alices = write(tmp_path / "alice" / "Gym.csv", FULL_HEADER, [full_row(n) for n in range(7, 9)])
+    demo_key = await import_csv(sessionmaker, demos, user=listeners["demo"][1])
+    alice_key = await import_csv(sessionmaker, alices, user=listeners["alice"][1])
+    assert demo_key != alice_key, "alice's import must not replace demo's"
+    again = await import_csv(sessionmaker, demos, user=listeners["demo"][1])
+    assert again == demo_key, "a re-import by the same listener replaces their own"
+    for name, key, size in (("demo", demo_key, 5), ("alice", alice_key, 2)):
+        headers = listeners[name][0]
+        listed = (await api.get("/v1/me/library", headers=headers)).json()["playlists"]
+        (gym,) = [p for p in listed if p["source"] == "exportify"]
+        assert (gym["id"], gym["track_count"]) == (key, size), name

@@ -12,6 +12,7 @@ from resonance.catalog.schemas import EntryIn, PlaylistIn
 from resonance.db import (
     Playlist,
     PlaylistEntry,
+    UserPlaylist,
     upsert_many,
 )
 
@@ -132,9 +133,24 @@ async def playlist_track_ids(session: AsyncSession, playlist_id: int) -> list[in
     return list(rows)
 
 
-async def imported_playlist(session: AsyncSession, name: str, size: int) -> Playlist:
-    """The Exportify playlist called `name` (created on first import), sized `size`."""
-    playlist = await find_imported_playlist(session, name)
+async def imported_playlist(
+    session: AsyncSession, name: str, size: int, owners: Sequence[int] = ()
+) -> Playlist:
+    """The Exportify playlist called `name` in the library of `owners` (created on their
+    first import of it, replaced by a re-import), sized `size`. Another listener's import
+    of the same name is another playlist: a re-import never touches someone else's."""
+    imports = select(UserPlaylist.playlist_id).where(UserPlaylist.relation == "imported")
+    mine = (
+        Playlist.id.in_(imports.where(UserPlaylist.user_id.in_(owners)))
+        if owners
+        else Playlist.id.not_in(imports)
+    )
+    playlist = await session.scalar(
+        select(Playlist)
+        .where(Playlist.source == "exportify", Playlist.name == name, mine)
+        .order_by(Playlist.id)
+        .limit(1)
+    )
     if playlist is None:
         playlist = Playlist(name=name, source="exportify", contents_available=True)
         session.add(playlist)

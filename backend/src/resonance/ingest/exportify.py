@@ -266,7 +266,7 @@ async def import_exportify_file(
         ids = await catalog.upsert_tracks(
             session, list({r.track.spotify_id: r.track for r in rows}.values())
         )
-        playlist = await catalog.imported_playlist(session, report.playlist, len(rows))
+        playlist = await catalog.imported_playlist(session, report.playlist, len(rows), owners)
         await catalog.write_playlist_entries(
             session,
             playlist.id,
