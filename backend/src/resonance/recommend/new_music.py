@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from resonance import jobs
-from resonance.db import TERMINAL_STATES
+from resonance.db import TERMINAL_STATES, Job
 from resonance.index import FeedReport, IncrementalFeed
 from resonance.recommend.recommender import Recommender
 from resonance.runtime import Runtime
@@ -108,22 +108,28 @@ async def feed_model(runtime: Runtime, model: Recommender, *, force: bool = Fals
     return await feed_of(runtime).catch_up(runtime.sessionmaker, model, force=force)
 
 
-async def discovery_status(
-    session: AsyncSession, user_id: int, playlist_id: str | None, *, shown: int, wanted: int
-) -> DiscoveryStatus:
-    """The state of the discovery job behind these seeds, and what to tell the listener.
-
-    The job is the one for the seed playlist when there is one (ingestion chains it),
-    else the listener's newest. `message` is None when the list is full and nothing
-    needs saying.
-    """
+async def discovery_job(session: AsyncSession, user_id: int, playlist_id: str | None) -> Job | None:
+    """The discovery job behind these seeds: the seed playlist's when there is one
+    (ingestion chains it), else the listener's newest."""
     job = None
     if playlist_id is not None:
         job = await jobs.latest_job(
             session, "discover", user_id=user_id, target=f"playlist:{playlist_id}"
         )
-    if job is None:
-        job = await jobs.latest_job(session, "discover", user_id=user_id)
+    return job or await jobs.latest_job(session, "discover", user_id=user_id)
+
+
+def discovery_ended(job: Job | None) -> bool:
+    return job is not None and job.state in TERMINAL_STATES
+
+
+def discovery_status(job: Job | None, *, shown: int, wanted: int) -> DiscoveryStatus:
+    """The state of discovery `job` and what to tell the listener about a list of `shown`
+    of the `wanted` tracks. `message` is None when the list is full and nothing needs saying.
+
+    The job is read before the list is ranked (`recommend_for`): a job that ends while the
+    list is ranked still reads "finding", so the client asks again and gets what it found.
+    """
     if job is None:
         return DiscoveryStatus("none", 0, None, NEVER_RAN if shown < wanted else None)
     found = int((job.counters or {}).get("candidates", 0))

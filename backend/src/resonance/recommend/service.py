@@ -17,6 +17,8 @@ from resonance.index import IndexStore, ModelHolder, build_index
 from resonance.metrics import RECOMMEND_LATENCY
 from resonance.recommend.new_music import (
     candidates_for_new,
+    discovery_ended,
+    discovery_job,
     discovery_status,
     feed_model,
     library_note,
@@ -250,10 +252,15 @@ async def recommend_for(
     model = await current_model(runtime, need=seeds.track_ids)
     exclude = set(seeds.playlist_track_ids) if request.exclude_playlist else set()
     new_only = user_id is not None and request.source == "new"
+    finder = None
     if new_only:
         # Music the listener does not have yet: not in their library, not in their playlists.
         assert user_id is not None
         exclude |= await catalog.known_track_ids(session, user_id)
+        finder = await discovery_job(session, user_id, request.playlist_id)
+        if discovery_ended(finder):
+            # All it found is stored: the list says "done" only once the model has it too.
+            await feed_model(runtime, model, force=True)
     elif user_id is not None:
         # From my library: rediscover what the listener has, and only that.
         exclude |= not_theirs(model, await catalog.known_track_ids(session, user_id))
@@ -306,10 +313,7 @@ async def recommend_for(
     if user_id is not None and not new_only and (short := library_note(len(items), request.n)):
         notes.insert(0, short)
     if new_only:
-        assert user_id is not None
-        discovery = await discovery_status(
-            session, user_id, request.playlist_id, shown=len(items), wanted=request.n
-        )
+        discovery = discovery_status(finder, shown=len(items), wanted=request.n)
         if discovery.message:
             notes.insert(0, discovery.message)
     return recommend_body(
