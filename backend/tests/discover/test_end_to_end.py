@@ -118,7 +118,8 @@ async def test_recommendations_are_new_to_the_listener_and_in_the_playlists_scen
     # Each discovered track says where it came from, first among its sentences.
     explained = [i["explanation"] for i in items if i["explanation"]["provenance"]]
     assert len(explained) >= 0.9 * len(items)
-    assert all(e["sentences"][0] == e["provenance"] for e in explained)
+    # The provenance is the first sentence, with its full stop.
+    assert all(e["sentences"][0] == e["provenance"].rstrip(".") + "." for e in explained)
     assert any("an artist you play" in e["provenance"] for e in explained)
     # The old behaviour is one option away, and it is mostly music the listener has.
     assert library_new < new_share

@@ -129,7 +129,8 @@ async def test_a_never_seen_playlist_gets_twenty_new_tracks_in_its_scene_within_
     # Each discovered track says where it came from, and carries its badge.
     explained = [i["explanation"] for i in items if i["explanation"]["provenance"]]
     assert len(explained) >= 0.9 * len(items)
-    assert all(e["sentences"][0] == e["provenance"] for e in explained)
+    # The provenance is the first sentence, with its full stop.
+    assert all(e["sentences"][0] == e["provenance"].rstrip(".") + "." for e in explained)
     assert all(e["found_by"] == "New · Spotify" for e in explained)
     assert any(e["provenance"].endswith("an artist you play") for e in explained)
     # "From my library" is one option away, and answers with music the listener has.

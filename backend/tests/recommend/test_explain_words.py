@@ -9,6 +9,7 @@ from resonance.recommend.explain import (
     genre_overlap,
     share_summary,
 )
+from resonance.recommend.responses import explanation_json
 
 
 def test_sentences_are_whole_and_use_the_app_words() -> None:
@@ -62,3 +63,17 @@ def test_tempo_is_approximate_at_medium_confidence_in_every_explanation() -> Non
     target = TargetMatch("tempo_bpm", 131.0, 128.0, confidence=0.55)
     assert target.text == "tempo around 131 BPM, for your target of 128 BPM"
     assert TargetMatch("tempo_bpm", 131.0, 128.0, confidence=0.9).text.startswith("tempo 131 BPM")
+
+
+def test_a_discovered_tracks_provenance_is_its_own_sentence() -> None:
+    """The provenance comes first and ends with a full stop: it does not run into the next."""
+    explanation = Explanation(shares={"cooc": 0.5}, imputed_blocks=["genre"])
+    body = explanation_json(
+        explanation,
+        "New to you: by Scarlet Ghosts, similar to X, on ListenBrainz",
+        "New · ListenBrainz",
+    )
+    first, *rest = body["sentences"]
+    assert first == "New to you: by Scarlet Ghosts, similar to X, on ListenBrainz."
+    assert rest and all(s[0].isupper() and s.endswith(".") for s in rest)
+    assert body["provenance"].endswith("ListenBrainz"), "the badge's title keeps the plain text"

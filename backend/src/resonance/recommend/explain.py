@@ -142,7 +142,7 @@ class Explanation:
             out.append(f"No {missing} data for it, so that part counts at the catalogue average")
         if self.diversity_note:
             out.append(self.diversity_note)
-        return [_sentence(x) for x in out]
+        return [as_sentence(x) for x in out]
 
     def _beyond_seed_genres(self) -> bool:
         """A genre mode counted it, and its genres are not related to the seeds'."""
@@ -153,7 +153,8 @@ class Explanation:
         )
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
+    """`text` as a sentence: a capital first, a full stop last (one reason per sentence)."""
     text = text.strip()
     text = text[0].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."

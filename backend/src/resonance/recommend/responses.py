@@ -14,7 +14,12 @@ from typing import Any
 
 import orjson
 
-from resonance.recommend.explain import DescriptorComparison, Explanation, share_summary
+from resonance.recommend.explain import (
+    DescriptorComparison,
+    Explanation,
+    as_sentence,
+    share_summary,
+)
 from resonance.recommend.recommender import Recommendation
 
 
@@ -143,7 +148,7 @@ def explanation_json(
         "genre_similarity": explanation.genre_similarity,
         "provenance": provenance,
         "found_by": found_by,
-        "sentences": [provenance, *sentences] if provenance else sentences,
+        "sentences": [as_sentence(provenance), *sentences] if provenance else sentences,
         "summary": share_summary(explanation.shares),
     }
 
