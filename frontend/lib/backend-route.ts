@@ -55,6 +55,15 @@ function tokenFailure(err: unknown): NextResponse {
   throw err;
 }
 
+/** The signed-in user's tokens (refreshed when due, or now with `force`), or the response a failure becomes. */
+async function signedIn(force = false): Promise<{ tokens: Tokens; rotated: boolean } | NextResponse> {
+  try {
+    return await currentTokens(force);
+  } catch (err) {
+    return tokenFailure(err);
+  }
+}
+
 /**
  * Forward one call to the backend on behalf of the signed-in user: refreshes the access token
  * when due (persisting a rotated refresh token), retries once with a fresh token if the backend
@@ -64,21 +73,15 @@ export async function forward<T>(
   request: Omit<BackendRequest<T>, "spotifyToken">,
   opts: { status?: number; transform?: (data: T) => unknown } = {},
 ): Promise<NextResponse> {
-  let tokens: Tokens;
-  let rotated: boolean;
-  try {
-    ({ tokens, rotated } = await currentTokens());
-  } catch (err) {
-    return tokenFailure(err);
-  }
+  const session = await signedIn();
+  if (session instanceof NextResponse) return session;
+  let { tokens, rotated } = session;
   let result = await callBackend({ ...request, spotifyToken: tokens.accessToken });
   if (!result.ok && result.spotifyRejected) {
-    try {
-      ({ tokens } = await currentTokens(true));
-      rotated = true;
-    } catch (err) {
-      return tokenFailure(err);
-    }
+    const fresh = await signedIn(true);
+    if (fresh instanceof NextResponse) return fresh;
+    ({ tokens } = fresh);
+    rotated = true;
     result = await callBackend({ ...request, spotifyToken: tokens.accessToken });
     if (!result.ok && result.spotifyRejected) return reauth();
   }
@@ -98,13 +101,9 @@ export async function forward<T>(
  * backend got the clip.
  */
 export async function forwardAudio(path: string): Promise<NextResponse> {
-  let tokens: Tokens;
-  let rotated: boolean;
-  try {
-    ({ tokens, rotated } = await currentTokens());
-  } catch (err) {
-    return tokenFailure(err);
-  }
+  const session = await signedIn();
+  if (session instanceof NextResponse) return session;
+  const { tokens, rotated } = session;
   const c = config();
   let res: Response;
   try {
