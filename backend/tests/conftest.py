@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -70,3 +71,19 @@ async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
     if keys:
         await redis_cache.client.delete(*keys)
     await redis_cache.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Stop worker processes a test's pool left behind, before the interpreter's exit joins them.
+
+    CPython 3.11's ProcessPoolExecutor can lose its manager thread to a race while a pool
+    whose worker was killed starts another ("dictionary changed size during iteration"
+    in `terminate_broken`, seen in the worker-crash tests). The half-started worker then
+    waits on its parent forever, and multiprocessing's exit handler joins it: the run
+    printed its summary and never exited. A test run must end.
+    """
+    for child in multiprocessing.active_children():
+        child.terminate()
+        child.join(5)
+        if child.is_alive():
+            child.kill()

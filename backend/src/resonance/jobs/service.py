@@ -235,10 +235,11 @@ class Jobs:
             return  # another worker holds the lease and is running it right now
         heartbeat = asyncio.create_task(self._keep_lease(lock, lease / 3))
         token = job_id_var.set(job_id)
+        again = None
         try:
             run = await self._begin(job_id)
             if run is not None:
-                await self._run(run)
+                again = await self._run(run)
         finally:
             job_id_var.reset(token)
             heartbeat.cancel()
@@ -247,6 +248,11 @@ class Jobs:
                 await lock.release()
             except Exception as error:  # cache down: the lease lapses by itself
                 logger.warning("could not release a job lease: %r", error)
+        if again is not None:
+            # Only now that the lease is free: a retry due at once, delivered while this
+            # delivery still held it, would find it taken and be dropped (the job then sat
+            # "queued" until the orphan watch, measured in the chaos suite).
+            await self.queue.enqueue(job_id, defer_until=again)
 
     async def _keep_lease(self, lock: Lock, every: float) -> None:
         """Renew the lease while the job runs, through cache outages.
@@ -302,7 +308,8 @@ class Jobs:
                 jobs=self,
             )
 
-    async def _run(self, run: JobRun) -> None:
+    async def _run(self, run: JobRun) -> datetime | None:
+        """Run the handler and record the outcome; returns when to deliver the job again."""
         handler = self.handlers.get(run.kind)
         assert handler is not None
         logger.info("job started", extra=log_fields(kind=run.kind, attempt=run.attempts))
@@ -315,11 +322,11 @@ class Jobs:
             if held is not None and held.refresh_token is not None:
                 await self.store_secret(run.job_id, held, until=deferred.resume_at)
             await self._finish(run, deferred.state, deferred.reason, deferred.resume_at)
-            await self.queue.enqueue(run.job_id, defer_until=deferred.resume_at)
+            return deferred.resume_at
         except JobStopped as stopped:
             await self._finish(run, stopped.state, stopped.reason)
         except RETRYABLE as error:
-            await self._retry_or_fail(run, getattr(error, "reason", None) or repr(error))
+            return await self._retry_or_fail(run, getattr(error, "reason", None) or repr(error))
         except asyncio.CancelledError:
             # Shutting down: hand the job back so the next process picks it up.
             await self._finish(run, "queued", "Interrupted by a shutdown; will resume.")
@@ -328,25 +335,29 @@ class Jobs:
             if not database_connection_lost(error):
                 logger.exception("job failed")
                 await self._finish(run, "failed", f"{type(error).__name__}: {error}")
-                return
+                return None
             # Failover, restart, pg_terminate_backend: the pool pre-pings a fresh connection
             # for the next attempt, which resumes from the last committed checkpoint.
             logger.warning("database connection lost mid-job; retrying", exc_info=True)
-            await self._retry_or_fail(run, f"database connection lost: {type(error).__name__}")
+            return await self._retry_or_fail(
+                run, f"database connection lost: {type(error).__name__}"
+            )
         else:
             if result:
                 await run.progress(counters=result)
             await self._finish(run, "done", None)
             logger.info("job done", extra=log_fields(kind=run.kind, counters=run.counters))
+        return None
 
-    async def _retry_or_fail(self, run: JobRun, reason: str) -> None:
+    async def _retry_or_fail(self, run: JobRun, reason: str) -> datetime | None:
+        """Fail the job after its last attempt, else queue it; returns when it is due again."""
         if run.attempts >= self.settings.job_max_attempts:
             await self._finish(run, "failed", f"Gave up after {run.attempts} attempts: {reason}")
-            return
+            return None
         delay = min(self.settings.job_retry_base_seconds * 2 ** (run.attempts - 1), 300.0)
         resume_at = datetime.now(UTC) + timedelta(seconds=delay)
         await self._finish(run, "queued", f"Retrying in {delay:.0f} s: {reason}", resume_at)
-        await self.queue.enqueue(run.job_id, defer_until=resume_at)
+        return resume_at
 
     async def _finish(
         self, run: JobRun, state: str, error: str | None, resume_at: datetime | None = None
