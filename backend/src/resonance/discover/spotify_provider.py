@@ -76,11 +76,11 @@ class SpotifyCatalogueProvider:
         search_pages: int,
         known_artists: Collection[str] = (),
     ) -> None:
+        # Artists the listener already plays: a genre search looks past them.
+        self.known_artists = set(known_artists)
         self.api = api
         self.albums_per_artist = albums_per_artist
         self.search_pages = search_pages
-        # Artists the listener already plays: a genre search looks past them.
-        self.known_artists = set(known_artists)
 
     def accepts(self, seed: Seed) -> bool:
         return seed.kind in ("artist", "genre")

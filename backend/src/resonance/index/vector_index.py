@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import faiss
 import numpy as np
@@ -66,11 +66,11 @@ class IndexConfig:
     """
 
     exact_threshold: int = 50_000
-    hnsw_m: int = 32
+    hnsw_m: Annotated[int, "links per node of the HNSW graph"] = 32
     ef_construction: int = 80
     ef_search: int = DEFAULT_EF_SEARCH
     ivf_threshold: int = 2_000_000
-    ivf_nprobe: int = 72
+    ivf_nprobe: Annotated[int, "lists an IVF query scans, of about sqrt(n)"] = 72
 
 
 class VectorIndex:

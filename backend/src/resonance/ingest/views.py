@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,22 +31,29 @@ async def _tracks(session: AsyncSession, track_ids: Sequence[int]) -> list[Track
     return [track_summary(found[t]) for t in track_ids if t in found]
 
 
+def _described(playlist: Playlist) -> dict[str, Any]:
+    """What the library's summary and the playlist page both say about a playlist."""
+    return {
+        "id": catalog.playlist_key(playlist),
+        "source": playlist.source,
+        "name": playlist.name,
+        "owner_name": playlist.owner_name,
+        "collaborative": playlist.collaborative,
+        "contents_available": playlist.contents_available,
+        "image_url": playlist.image_url,
+        "ingested_snapshot_id": playlist.ingested_snapshot_id,
+    }
+
+
 def playlist_summary(
     playlist: Playlist, relation: str, analysed: int, user_spotify_id: str | None
 ) -> PlaylistSummary:
     return PlaylistSummary(
-        id=catalog.playlist_key(playlist),
-        source=playlist.source,
-        name=playlist.name,
-        owner_name=playlist.owner_name,
-        collaborative=playlist.collaborative,
+        **_described(playlist),
         owned=relation == "owned"
         or (user_spotify_id is not None and playlist.owner_spotify_id == user_spotify_id),
         relation=relation,
-        contents_available=playlist.contents_available,
         track_count=playlist.total_items,
-        image_url=playlist.image_url,
-        ingested_snapshot_id=playlist.ingested_snapshot_id,
         analysed_track_count=analysed,
     )
 
@@ -77,15 +85,8 @@ async def playlist_view(session: AsyncSession, key: str) -> PlaylistOut | None:
         return None
     track_ids = await catalog.playlist_track_ids(session, playlist.id)
     return PlaylistOut(
-        id=catalog.playlist_key(playlist),
-        source=playlist.source,
-        name=playlist.name,
+        **_described(playlist),
         description=playlist.description,
-        owner_name=playlist.owner_name,
-        collaborative=playlist.collaborative,
-        contents_available=playlist.contents_available,
-        image_url=playlist.image_url,
         snapshot_id=playlist.snapshot_id,
-        ingested_snapshot_id=playlist.ingested_snapshot_id,
         tracks=await _tracks(session, track_ids),
     )

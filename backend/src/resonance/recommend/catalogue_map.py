@@ -18,19 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from resonance import catalog
-from resonance.index import (
-    LayoutConfig,
-    Progress,
-    SavedLayout,
-    is_running,
-    latest_layout,
-    layout_progress,
-    load_layout,
-    place_missing,
-    place_new,
-    start_layout,
-)
+from resonance import catalog, index
 from resonance.recommend.recommender import Recommender
 from resonance.recommend.schemas import MapPending, MapResponse
 from resonance.recommend.service import current_model, holder_of
@@ -42,7 +30,7 @@ LAYING_OUT = (
 )
 
 
-def _aligned(model: Recommender, saved: SavedLayout) -> NDArray[np.float32]:
+def _aligned(model: Recommender, saved: index.SavedLayout) -> NDArray[np.float32]:
     """`saved` as coordinates of the model's rows; rows it lacks join their neighbours."""
     n = min(model.n_items, len(model.vectors.vectors))
     ids = np.asarray(model.catalogue.track_ids[:n], np.int64)
@@ -52,7 +40,7 @@ def _aligned(model: Recommender, saved: SavedLayout) -> NDArray[np.float32]:
     found = (known[at] == ids) if len(known) else np.zeros(n, bool)
     coordinates = np.full((n, 2), np.nan, np.float32)
     coordinates[found] = saved.coordinates[order[at[found]]]
-    return place_missing(coordinates, model.vectors.vectors[:n])
+    return index.place_missing(coordinates, model.vectors.vectors[:n])
 
 
 @dataclass
@@ -67,28 +55,30 @@ class MapLayouts:
 
     async def of(
         self, runtime: Runtime, model: Recommender, version: int
-    ) -> tuple[NDArray[np.float32], int] | Progress:
+    ) -> tuple[NDArray[np.float32], int] | index.Progress:
         """Coordinates for every row of `model` (and their layout's version), or how far
         the first layout has got."""
         async with self.lock:
             if self.model is not model or not self.final:
                 store = holder_of(runtime).store
-                own = await asyncio.to_thread(load_layout, store, version)
+                own = await asyncio.to_thread(index.load_layout, store, version)
                 if own is None and (self.model is not model or self.coordinates is None):
                     await self._lay_out(runtime, model, version)
-                    own = await asyncio.to_thread(latest_layout, store, version)
+                    own = await asyncio.to_thread(index.latest_layout, store, version)
                 if own is not None:
                     self.coordinates = await asyncio.to_thread(_aligned, model, own)
                     self.model, self.layout_version = model, own.version
                     self.final = own.version == version
             if self.model is not model or self.coordinates is None:
-                progress = await layout_progress(runtime.cache, holder_of(runtime).store)
+                progress = await index.layout_progress(runtime.cache, holder_of(runtime).store)
                 if progress is None or not progress.total:  # not started, or still starting
-                    return Progress(0, LayoutConfig().epochs_for(model.n_items), version)
+                    return index.Progress(
+                        0, index.LayoutConfig().epochs_for(model.n_items), version
+                    )
                 return progress
             if len(self.coordinates) < model.n_items:
                 self.coordinates = await asyncio.to_thread(
-                    place_new, self.coordinates, model.vectors.vectors[: model.n_items]
+                    index.place_new, self.coordinates, model.vectors.vectors[: model.n_items]
                 )
             return self.coordinates, self.layout_version
 
@@ -96,11 +86,14 @@ class MapLayouts:
         """Start the layout of `version` here unless some process is computing it already
         (an index from before layouts were saved, or a builder that died)."""
         store = holder_of(runtime).store
-        if is_running(store, version) or await layout_progress(runtime.cache, store) is not None:
+        if (
+            index.is_running(store, version)
+            or await index.layout_progress(runtime.cache, store) is not None
+        ):
             return
-        if await asyncio.to_thread(load_layout, store, version) is not None:
+        if await asyncio.to_thread(index.load_layout, store, version) is not None:
             return  # finished between the two looks
-        start_layout(store, runtime.cache, version)
+        index.start_layout(store, runtime.cache, version)
 
 
 async def catalogue_map(
@@ -114,7 +107,7 @@ async def catalogue_map(
     model = await current_model(runtime)
     version = holder_of(runtime).loaded_version or 0
     found = await runtime.component(MapLayouts, lambda _: MapLayouts()).of(runtime, model, version)
-    if isinstance(found, Progress):
+    if isinstance(found, index.Progress):
         return MapPending(
             index_version=version, done=found.done, total=found.total, detail=LAYING_OUT
         )
